@@ -1,0 +1,63 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { LogBatch as _quorumkv_internal_v1_LogBatch, LogBatch__Output as _quorumkv_internal_v1_LogBatch__Output } from './quorumkv/internal/v1/LogBatch.js';
+import type { ClusterClient as _quorumkv_v1_ClusterClient, ClusterDefinition as _quorumkv_v1_ClusterDefinition } from './quorumkv/v1/Cluster.js';
+import type { Compare as _quorumkv_v1_Compare, Compare__Output as _quorumkv_v1_Compare__Output } from './quorumkv/v1/Compare.js';
+import type { DeleteRangeRequest as _quorumkv_v1_DeleteRangeRequest, DeleteRangeRequest__Output as _quorumkv_v1_DeleteRangeRequest__Output } from './quorumkv/v1/DeleteRangeRequest.js';
+import type { DeleteRangeResponse as _quorumkv_v1_DeleteRangeResponse, DeleteRangeResponse__Output as _quorumkv_v1_DeleteRangeResponse__Output } from './quorumkv/v1/DeleteRangeResponse.js';
+import type { KVClient as _quorumkv_v1_KVClient, KVDefinition as _quorumkv_v1_KVDefinition } from './quorumkv/v1/KV.js';
+import type { KeyValue as _quorumkv_v1_KeyValue, KeyValue__Output as _quorumkv_v1_KeyValue__Output } from './quorumkv/v1/KeyValue.js';
+import type { MemberStatus as _quorumkv_v1_MemberStatus, MemberStatus__Output as _quorumkv_v1_MemberStatus__Output } from './quorumkv/v1/MemberStatus.js';
+import type { PutRequest as _quorumkv_v1_PutRequest, PutRequest__Output as _quorumkv_v1_PutRequest__Output } from './quorumkv/v1/PutRequest.js';
+import type { PutResponse as _quorumkv_v1_PutResponse, PutResponse__Output as _quorumkv_v1_PutResponse__Output } from './quorumkv/v1/PutResponse.js';
+import type { RangeRequest as _quorumkv_v1_RangeRequest, RangeRequest__Output as _quorumkv_v1_RangeRequest__Output } from './quorumkv/v1/RangeRequest.js';
+import type { RangeResponse as _quorumkv_v1_RangeResponse, RangeResponse__Output as _quorumkv_v1_RangeResponse__Output } from './quorumkv/v1/RangeResponse.js';
+import type { RequestOp as _quorumkv_v1_RequestOp, RequestOp__Output as _quorumkv_v1_RequestOp__Output } from './quorumkv/v1/RequestOp.js';
+import type { ResponseHeader as _quorumkv_v1_ResponseHeader, ResponseHeader__Output as _quorumkv_v1_ResponseHeader__Output } from './quorumkv/v1/ResponseHeader.js';
+import type { ResponseOp as _quorumkv_v1_ResponseOp, ResponseOp__Output as _quorumkv_v1_ResponseOp__Output } from './quorumkv/v1/ResponseOp.js';
+import type { StatusRequest as _quorumkv_v1_StatusRequest, StatusRequest__Output as _quorumkv_v1_StatusRequest__Output } from './quorumkv/v1/StatusRequest.js';
+import type { StatusResponse as _quorumkv_v1_StatusResponse, StatusResponse__Output as _quorumkv_v1_StatusResponse__Output } from './quorumkv/v1/StatusResponse.js';
+import type { TxnRequest as _quorumkv_v1_TxnRequest, TxnRequest__Output as _quorumkv_v1_TxnRequest__Output } from './quorumkv/v1/TxnRequest.js';
+import type { TxnResponse as _quorumkv_v1_TxnResponse, TxnResponse__Output as _quorumkv_v1_TxnResponse__Output } from './quorumkv/v1/TxnResponse.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  quorumkv: {
+    internal: {
+      v1: {
+        LogBatch: MessageTypeDefinition<_quorumkv_internal_v1_LogBatch, _quorumkv_internal_v1_LogBatch__Output>
+      }
+    }
+    v1: {
+      /**
+       * Cluster describes the processes that make up the cluster.
+       */
+      Cluster: SubtypeConstructor<typeof grpc.Client, _quorumkv_v1_ClusterClient> & { service: _quorumkv_v1_ClusterDefinition }
+      Compare: MessageTypeDefinition<_quorumkv_v1_Compare, _quorumkv_v1_Compare__Output>
+      DeleteRangeRequest: MessageTypeDefinition<_quorumkv_v1_DeleteRangeRequest, _quorumkv_v1_DeleteRangeRequest__Output>
+      DeleteRangeResponse: MessageTypeDefinition<_quorumkv_v1_DeleteRangeResponse, _quorumkv_v1_DeleteRangeResponse__Output>
+      /**
+       * KV is served on the cluster endpoint (all calls) by writer nodes, and through the gateway.
+       */
+      KV: SubtypeConstructor<typeof grpc.Client, _quorumkv_v1_KVClient> & { service: _quorumkv_v1_KVDefinition }
+      KeyValue: MessageTypeDefinition<_quorumkv_v1_KeyValue, _quorumkv_v1_KeyValue__Output>
+      MemberStatus: MessageTypeDefinition<_quorumkv_v1_MemberStatus, _quorumkv_v1_MemberStatus__Output>
+      PutRequest: MessageTypeDefinition<_quorumkv_v1_PutRequest, _quorumkv_v1_PutRequest__Output>
+      PutResponse: MessageTypeDefinition<_quorumkv_v1_PutResponse, _quorumkv_v1_PutResponse__Output>
+      RangeRequest: MessageTypeDefinition<_quorumkv_v1_RangeRequest, _quorumkv_v1_RangeRequest__Output>
+      RangeResponse: MessageTypeDefinition<_quorumkv_v1_RangeResponse, _quorumkv_v1_RangeResponse__Output>
+      RequestOp: MessageTypeDefinition<_quorumkv_v1_RequestOp, _quorumkv_v1_RequestOp__Output>
+      ResponseHeader: MessageTypeDefinition<_quorumkv_v1_ResponseHeader, _quorumkv_v1_ResponseHeader__Output>
+      ResponseOp: MessageTypeDefinition<_quorumkv_v1_ResponseOp, _quorumkv_v1_ResponseOp__Output>
+      StatusRequest: MessageTypeDefinition<_quorumkv_v1_StatusRequest, _quorumkv_v1_StatusRequest__Output>
+      StatusResponse: MessageTypeDefinition<_quorumkv_v1_StatusResponse, _quorumkv_v1_StatusResponse__Output>
+      TxnRequest: MessageTypeDefinition<_quorumkv_v1_TxnRequest, _quorumkv_v1_TxnRequest__Output>
+      TxnResponse: MessageTypeDefinition<_quorumkv_v1_TxnResponse, _quorumkv_v1_TxnResponse__Output>
+    }
+  }
+}
+

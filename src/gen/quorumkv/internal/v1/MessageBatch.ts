@@ -1,0 +1,19 @@
+// Original file: proto/quorumkv/internal/v1/raft.proto
+
+import type { Message as _quorumkv_internal_v1_Message, Message__Output as _quorumkv_internal_v1_Message__Output } from '../../../quorumkv/internal/v1/Message.js';
+
+export interface MessageBatch {
+  /**
+   * The cluster these messages belong to; a member refuses batches from another cluster.
+   */
+  'cluster'?: (string);
+  'messages'?: (_quorumkv_internal_v1_Message)[];
+}
+
+export interface MessageBatch__Output {
+  /**
+   * The cluster these messages belong to; a member refuses batches from another cluster.
+   */
+  'cluster': (string);
+  'messages': (_quorumkv_internal_v1_Message__Output)[];
+}

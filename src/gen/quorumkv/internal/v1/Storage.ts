@@ -1,0 +1,85 @@
+// Original file: proto/quorumkv/internal/v1/storage.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AppendRequest as _quorumkv_internal_v1_AppendRequest, AppendRequest__Output as _quorumkv_internal_v1_AppendRequest__Output } from '../../../quorumkv/internal/v1/AppendRequest.js';
+import type { AppendResponse as _quorumkv_internal_v1_AppendResponse, AppendResponse__Output as _quorumkv_internal_v1_AppendResponse__Output } from '../../../quorumkv/internal/v1/AppendResponse.js';
+import type { MemberStatus as _quorumkv_v1_MemberStatus, MemberStatus__Output as _quorumkv_v1_MemberStatus__Output } from '../../../quorumkv/v1/MemberStatus.js';
+import type { RangeRequest as _quorumkv_v1_RangeRequest, RangeRequest__Output as _quorumkv_v1_RangeRequest__Output } from '../../../quorumkv/v1/RangeRequest.js';
+import type { RangeResponse as _quorumkv_v1_RangeResponse, RangeResponse__Output as _quorumkv_v1_RangeResponse__Output } from '../../../quorumkv/v1/RangeResponse.js';
+import type { StatusRequest as _quorumkv_v1_StatusRequest, StatusRequest__Output as _quorumkv_v1_StatusRequest__Output } from '../../../quorumkv/v1/StatusRequest.js';
+
+export interface StorageClient extends grpc.Client {
+  /**
+   * Append commits a batch of transactions as one log entry, waits until this member has applied
+   * it, and returns each transaction's own outcome, in order.
+   */
+  Append(argument: _quorumkv_internal_v1_AppendRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_AppendResponse__Output>): grpc.ClientUnaryCall;
+  Append(argument: _quorumkv_internal_v1_AppendRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_AppendResponse__Output>): grpc.ClientUnaryCall;
+  Append(argument: _quorumkv_internal_v1_AppendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_AppendResponse__Output>): grpc.ClientUnaryCall;
+  Append(argument: _quorumkv_internal_v1_AppendRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_AppendResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Append commits a batch of transactions as one log entry, waits until this member has applied
+   * it, and returns each transaction's own outcome, in order.
+   */
+  append(argument: _quorumkv_internal_v1_AppendRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_AppendResponse__Output>): grpc.ClientUnaryCall;
+  append(argument: _quorumkv_internal_v1_AppendRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_AppendResponse__Output>): grpc.ClientUnaryCall;
+  append(argument: _quorumkv_internal_v1_AppendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_AppendResponse__Output>): grpc.ClientUnaryCall;
+  append(argument: _quorumkv_internal_v1_AppendRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_AppendResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Describe reports this member's role and progress.
+   */
+  Describe(argument: _quorumkv_v1_StatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberStatus__Output>): grpc.ClientUnaryCall;
+  Describe(argument: _quorumkv_v1_StatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_MemberStatus__Output>): grpc.ClientUnaryCall;
+  Describe(argument: _quorumkv_v1_StatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberStatus__Output>): grpc.ClientUnaryCall;
+  Describe(argument: _quorumkv_v1_StatusRequest, callback: grpc.requestCallback<_quorumkv_v1_MemberStatus__Output>): grpc.ClientUnaryCall;
+  /**
+   * Describe reports this member's role and progress.
+   */
+  describe(argument: _quorumkv_v1_StatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberStatus__Output>): grpc.ClientUnaryCall;
+  describe(argument: _quorumkv_v1_StatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_MemberStatus__Output>): grpc.ClientUnaryCall;
+  describe(argument: _quorumkv_v1_StatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberStatus__Output>): grpc.ClientUnaryCall;
+  describe(argument: _quorumkv_v1_StatusRequest, callback: grpc.requestCallback<_quorumkv_v1_MemberStatus__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Read answers a range from this member's applied state; linearizable unless `serializable`.
+   */
+  Read(argument: _quorumkv_v1_RangeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
+  Read(argument: _quorumkv_v1_RangeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
+  Read(argument: _quorumkv_v1_RangeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
+  Read(argument: _quorumkv_v1_RangeRequest, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Read answers a range from this member's applied state; linearizable unless `serializable`.
+   */
+  read(argument: _quorumkv_v1_RangeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
+  read(argument: _quorumkv_v1_RangeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
+  read(argument: _quorumkv_v1_RangeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
+  read(argument: _quorumkv_v1_RangeRequest, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface StorageHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Append commits a batch of transactions as one log entry, waits until this member has applied
+   * it, and returns each transaction's own outcome, in order.
+   */
+  Append: grpc.handleUnaryCall<_quorumkv_internal_v1_AppendRequest__Output, _quorumkv_internal_v1_AppendResponse>;
+  
+  /**
+   * Describe reports this member's role and progress.
+   */
+  Describe: grpc.handleUnaryCall<_quorumkv_v1_StatusRequest__Output, _quorumkv_v1_MemberStatus>;
+  
+  /**
+   * Read answers a range from this member's applied state; linearizable unless `serializable`.
+   */
+  Read: grpc.handleUnaryCall<_quorumkv_v1_RangeRequest__Output, _quorumkv_v1_RangeResponse>;
+  
+}
+
+export interface StorageDefinition extends grpc.ServiceDefinition {
+  Append: MethodDefinition<_quorumkv_internal_v1_AppendRequest, _quorumkv_internal_v1_AppendResponse, _quorumkv_internal_v1_AppendRequest__Output, _quorumkv_internal_v1_AppendResponse__Output>
+  Describe: MethodDefinition<_quorumkv_v1_StatusRequest, _quorumkv_v1_MemberStatus, _quorumkv_v1_StatusRequest__Output, _quorumkv_v1_MemberStatus__Output>
+  Read: MethodDefinition<_quorumkv_v1_RangeRequest, _quorumkv_v1_RangeResponse, _quorumkv_v1_RangeRequest__Output, _quorumkv_v1_RangeResponse__Output>
+}

@@ -1,0 +1,14 @@
+// Original file: proto/quorumkv/v1/kv.proto
+
+
+export interface DeleteRangeRequest {
+  'key'?: (Buffer | Uint8Array | string);
+  'rangeEnd'?: (Buffer | Uint8Array | string);
+  'prevKv'?: (boolean);
+}
+
+export interface DeleteRangeRequest__Output {
+  'key': (Buffer);
+  'rangeEnd': (Buffer);
+  'prevKv': (boolean);
+}

@@ -1,0 +1,49 @@
+// Original file: proto/quorumkv/v1/kv.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface MemberStatus {
+  /**
+   * storage, writer, reader or gateway.
+   */
+  'role'?: (string);
+  'id'?: (string);
+  'address'?: (string);
+  'pid'?: (number);
+  'zone'?: (string);
+  /**
+   * Storage members: whether this member is the raft leader.
+   */
+  'leader'?: (boolean);
+  'term'?: (number | string | Long);
+  'commitIndex'?: (number | string | Long);
+  'appliedIndex'?: (number | string | Long);
+  'healthy'?: (boolean);
+  /**
+   * Why a member is not healthy, when it is not.
+   */
+  'error'?: (string);
+}
+
+export interface MemberStatus__Output {
+  /**
+   * storage, writer, reader or gateway.
+   */
+  'role': (string);
+  'id': (string);
+  'address': (string);
+  'pid': (number);
+  'zone': (string);
+  /**
+   * Storage members: whether this member is the raft leader.
+   */
+  'leader': (boolean);
+  'term': (number);
+  'commitIndex': (number);
+  'appliedIndex': (number);
+  'healthy': (boolean);
+  /**
+   * Why a member is not healthy, when it is not.
+   */
+  'error': (string);
+}
