@@ -1,0 +1,49 @@
+import type { RequestOp__Output } from '../gen/quorumkv/v1/RequestOp.js';
+import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
+import { checkCompare } from './compare.js';
+
+/** The store revisions a transaction's reads are checked against, before it runs. */
+export interface RevisionBounds {
+  revision: number;
+  compactRevision: number;
+}
+
+/**
+ * Finds what would stop a transaction from running to completion, before any of it runs, so a
+ * transaction is applied entirely or not at all. Requests are validated before they are proposed;
+ * this is the last line of defence that keeps a malformed entry from crashing every member, and it
+ * decides the same way on all of them. Both branches are checked, as etcd does.
+ */
+export function checkTxn(txn: TxnRequest__Output, bounds: RevisionBounds): string | null {
+  for (const compare of txn.compare) {
+    const problem = checkCompare(compare);
+    if (problem !== null) return problem;
+  }
+  for (const op of [...txn.success, ...txn.failure]) {
+    const problem = checkOp(op, bounds);
+    if (problem !== null) return problem;
+  }
+  return null;
+}
+
+function checkOp(op: RequestOp__Output, bounds: RevisionBounds): string | null {
+  switch (op.request) {
+    case 'requestPut':
+      return op.requestPut ? null : 'put op has no request';
+    case 'requestDeleteRange':
+      return op.requestDeleteRange ? null : 'delete-range op has no request';
+    case 'requestRange': {
+      const range = op.requestRange;
+      if (!range) return 'range op has no request';
+      if (range.revision > bounds.revision) {
+        return `range at revision ${range.revision} is in the future (store at ${bounds.revision})`;
+      }
+      if (range.revision > 0 && range.revision < bounds.compactRevision) {
+        return `range at revision ${range.revision} is compacted (oldest ${bounds.compactRevision})`;
+      }
+      return null;
+    }
+    default:
+      return 'op has no request set';
+  }
+}

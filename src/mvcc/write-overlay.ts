@@ -1,0 +1,132 @@
+import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
+import { assert } from './assert.js';
+import { rangeContains, type KeyRange } from './key-range.js';
+import type { KvSource } from './kv-source.js';
+import type { Keyspace } from './keyspace.js';
+import { decodeStoredKv } from './kv-encoding.js';
+
+interface Write {
+  revision: number;
+  kv: KeyValue__Output | null;
+}
+
+interface Entry {
+  key: Buffer;
+  /** The committed value read from LevelDB; undefined until first needed. */
+  base: KeyValue__Output | null | undefined;
+  /** This apply call's writes to the key, in revision order. */
+  writes: Write[];
+}
+
+/**
+ * The writes of one apply call, held in memory until the call writes its single batch, so that
+ * later transactions of the call see earlier ones. It also caches committed values it has read,
+ * so one key is read from LevelDB at most once per call. Its size is bounded by the call's
+ * entries, never by the size of the store.
+ */
+export class WriteOverlay {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly current: Keyspace) {}
+
+  /** The key's latest value, including writes of this call. */
+  async get(key: Buffer): Promise<KeyValue__Output | null> {
+    const entry = this.entry(key);
+    const last = entry.writes.at(-1);
+    if (last !== undefined) return last.kv;
+    if (entry.base === undefined) {
+      const stored = await this.current.get<Buffer, Buffer>(key, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+      entry.base = stored === undefined ? null : decodeStoredKv(key, stored);
+    }
+    return entry.base;
+  }
+
+  write(key: Buffer, kv: KeyValue__Output | null, revision: number): void {
+    const entry = this.entry(key);
+    const last = entry.writes.at(-1);
+    assert(last === undefined || last.revision <= revision, 'overlay writes went back in revision');
+    entry.writes.push({ revision, kv });
+  }
+
+  /** The final value of every key this call wrote, in first-touch order. */
+  *finalWrites(): Generator<{ key: Buffer; kv: KeyValue__Output | null }> {
+    for (const entry of this.entries.values()) {
+      const last = entry.writes.at(-1);
+      if (last !== undefined) yield { key: entry.key, kv: last.kv };
+    }
+  }
+
+  /** The view at `revision` (Infinity for latest) of `committed` with this call's writes on top. */
+  viewAt(revision: number, committed: KvSource): KvSource {
+    return new OverlayView(this, revision, committed);
+  }
+
+  /** Keys in `range` whose value at `revision` was written by this call, sorted by key. */
+  writtenIn(range: KeyRange, revision: number): { key: Buffer; kv: KeyValue__Output | null }[] {
+    const found: { key: Buffer; kv: KeyValue__Output | null }[] = [];
+    for (const entry of this.entries.values()) {
+      if (!rangeContains(range, entry.key)) continue;
+      const write = lastWriteAtOrBelow(entry.writes, revision);
+      if (write !== undefined) found.push({ key: entry.key, kv: write.kv });
+    }
+    return found.sort((a, b) => Buffer.compare(a.key, b.key));
+  }
+
+  private entry(key: Buffer): Entry {
+    const id = key.toString('latin1');
+    let entry = this.entries.get(id);
+    if (entry === undefined) {
+      entry = { key, base: undefined, writes: [] };
+      this.entries.set(id, entry);
+    }
+    return entry;
+  }
+}
+
+function lastWriteAtOrBelow(writes: Write[], revision: number): Write | undefined {
+  for (let i = writes.length - 1; i >= 0; i--) if (writes[i].revision <= revision) return writes[i];
+  return undefined;
+}
+
+/** Merges two key-ordered streams; where both have a key, the overlay's value (or deletion) wins. */
+class OverlayView implements KvSource {
+  constructor(
+    private readonly overlay: WriteOverlay,
+    private readonly revision: number,
+    private readonly committed: KvSource,
+  ) {}
+
+  async *scan(range: KeyRange): AsyncGenerator<KeyValue__Output> {
+    const written = this.overlay.writtenIn(range, this.revision);
+    let i = 0;
+    for await (const kv of this.committed.scan(range)) {
+      for (; i < written.length && Buffer.compare(written[i].key, kv.key) < 0; i++) {
+        if (written[i].kv !== null) yield written[i].kv!;
+      }
+      if (i < written.length && written[i].key.equals(kv.key)) {
+        if (written[i].kv !== null) yield written[i].kv!;
+        i++;
+        continue;
+      }
+      yield kv;
+    }
+    for (; i < written.length; i++) if (written[i].kv !== null) yield written[i].kv!;
+  }
+
+  async *scanKeys(range: KeyRange): AsyncGenerator<Buffer> {
+    const written = this.overlay.writtenIn(range, this.revision);
+    let i = 0;
+    for await (const key of this.committed.scanKeys(range)) {
+      for (; i < written.length && Buffer.compare(written[i].key, key) < 0; i++) {
+        if (written[i].kv !== null) yield written[i].key;
+      }
+      if (i < written.length && written[i].key.equals(key)) {
+        if (written[i].kv !== null) yield key;
+        i++;
+        continue;
+      }
+      yield key;
+    }
+    for (; i < written.length; i++) if (written[i].kv !== null) yield written[i].key;
+  }
+}
