@@ -2,15 +2,17 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository's proto/ folder, found from this file whether it runs from src/ or dist/src/. */
-export const PROTO_DIR: string = findProtoDir(dirname(fileURLToPath(import.meta.url)));
+/** The package's root folder, found from this file whether it runs from src/ or dist/src/. */
+export const PACKAGE_ROOT: string = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+export const PROTO_DIR = join(PACKAGE_ROOT, 'proto');
+/** The compiled `quorumkv` command, which local clusters and tests start as child processes. */
+export const CLI_ENTRY = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
 
-function findProtoDir(start: string): string {
+function findPackageRoot(start: string): string {
   for (let dir = start, depth = 0; depth < 6; dir = dirname(dir), depth++) {
-    const candidate = join(dir, 'proto', 'quorumkv');
-    if (existsSync(candidate)) return join(dir, 'proto');
+    if (existsSync(join(dir, 'proto', 'quorumkv')) && existsSync(join(dir, 'package.json'))) return dir;
   }
-  throw new Error(`proto/ not found above ${start}`);
+  throw new Error(`the quorumkv package root (with proto/) was not found above ${start}`);
 }
 
 export const PROTO_FILES = [

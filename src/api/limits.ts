@@ -1,0 +1,10 @@
+// Documented request limits (README "Limits"). Requests over them get INVALID_ARGUMENT and change nothing.
+
+export const MAX_KEY_BYTES = 4 * 1024;
+export const MAX_VALUE_BYTES = 1024 * 1024;
+/** Compares plus ops in one transaction (etcd's default is also 128). */
+export const MAX_TXN_OPS = 128;
+/** Largest encoded request a server accepts; above the largest single value plus its key. */
+export const MAX_REQUEST_BYTES = 2 * 1024 * 1024 + 64 * 1024;
+/** Most keys one Range returns; `more` is set when it stops there. */
+export { MAX_RANGE_KEYS } from '../mvcc/limits.js';

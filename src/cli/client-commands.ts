@@ -1,0 +1,164 @@
+import { connect, DEFAULT_ENDPOINT, type QuorumkvClient } from '../client/client.js';
+import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
+import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
+import { UsageError } from './address-list.js';
+import type { Command, ParsedArgs } from './command.js';
+import { renderTable } from './table.js';
+
+// Client subcommands talk to a gateway (or any node) at --endpoint, QUORUMKV_ENDPOINT, or
+// 127.0.0.1:7000. They print plain text, or one JSON object with --json.
+
+const endpointOption = { endpoint: { type: 'string' }, json: { type: 'boolean' }, 'timeout-ms': { type: 'string' } } as const;
+
+function clientFor(values: ParsedArgs['values']): QuorumkvClient {
+  const endpoint = (values.endpoint as string | undefined) || process.env.QUORUMKV_ENDPOINT || DEFAULT_ENDPOINT;
+  const timeout = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) throw new UsageError('--timeout-ms must be a positive integer');
+  return connect({ endpoints: endpoint.split(',').map((e) => e.trim()).filter(Boolean), timeoutMs: timeout });
+}
+
+async function withClient(values: ParsedArgs['values'], use: (client: QuorumkvClient) => Promise<number>): Promise<number> {
+  const client = clientFor(values);
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+  }
+}
+
+function kvJson(kv: KeyValue__Output) {
+  return {
+    key: kv.key.toString('utf8'),
+    value: kv.value.toString('utf8'),
+    createRevision: kv.createRevision,
+    modRevision: kv.modRevision,
+    version: kv.version,
+  };
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+}
+
+export const putCommand: Command = {
+  name: 'put',
+  summary: 'set KEY to VALUE',
+  usage: 'quorumkv put KEY VALUE [--prev-kv] [--json] [--endpoint HOST:PORT]',
+  options: { ...endpointOption, 'prev-kv': { type: 'boolean' } },
+  positionals: { min: 2, max: 2 },
+  prepare: ({ values, positionals: [key, value] }) => () =>
+    withClient(values, async (client) => {
+      const response = await client.put(key, value, { prevKv: Boolean(values['prev-kv']) });
+      const revision = response.header?.revision ?? 0;
+      if (values.json) print({ revision, header: response.header, prevKv: response.prevKv ? kvJson(response.prevKv) : null });
+      else print(values['prev-kv'] && response.prevKv ? `OK (revision ${revision}, previous value ${response.prevKv.value.toString()})` : 'OK');
+      return 0;
+    }),
+};
+
+export const getCommand: Command = {
+  name: 'get',
+  summary: 'print the value of KEY (or of every key with --prefix)',
+  usage: 'quorumkv get KEY [--prefix] [--serializable] [--revision N] [--limit N] [--json] [--endpoint HOST:PORT]',
+  options: {
+    ...endpointOption,
+    prefix: { type: 'boolean' },
+    serializable: { type: 'boolean' },
+    revision: { type: 'string' },
+    limit: { type: 'string' },
+  },
+  positionals: { min: 1, max: 1 },
+  prepare: ({ values, positionals: [key] }) => {
+    const revision = nonNegative(values.revision, '--revision');
+    const limit = nonNegative(values.limit, '--limit');
+    return () =>
+      withClient(values, async (client) => {
+        const response = await client.range(key, {
+          prefix: Boolean(values.prefix),
+          serializable: Boolean(values.serializable),
+          revision,
+          limit,
+        });
+        if (values.json) {
+          print({ header: response.header, count: response.count, more: response.more, kvs: response.kvs.map(kvJson) });
+          return response.kvs.length > 0 ? 0 : 1;
+        }
+        if (response.kvs.length === 0) {
+          process.stderr.write(values.prefix ? `no keys start with ${JSON.stringify(key)}\n` : `key ${JSON.stringify(key)} not found\n`);
+          return 1;
+        }
+        if (values.prefix) for (const kv of response.kvs) print(`${kv.key.toString()}\n${kv.value.toString()}`);
+        else print(response.kvs[0].value.toString());
+        return 0;
+      });
+  },
+};
+
+export const delCommand: Command = {
+  name: 'del',
+  summary: 'delete KEY (or every key with --prefix); prints how many were deleted',
+  usage: 'quorumkv del KEY [--prefix] [--json] [--endpoint HOST:PORT]',
+  options: { ...endpointOption, prefix: { type: 'boolean' } },
+  positionals: { min: 1, max: 1 },
+  prepare: ({ values, positionals: [key] }) => () =>
+    withClient(values, async (client) => {
+      const response = await client.delete(key, { prefix: Boolean(values.prefix) });
+      if (values.json) print({ revision: response.header?.revision ?? 0, deleted: response.deleted, header: response.header });
+      else print(String(response.deleted));
+      return 0;
+    }),
+};
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'show every process of the cluster: role, id, address, leader, term, indexes, health',
+  usage: 'quorumkv status [--json] [--endpoint HOST:PORT]',
+  options: endpointOption,
+  prepare: ({ values }) => () =>
+    withClient(values, async (client) => {
+      const { members } = await client.status();
+      const rows = members.map(memberRow);
+      if (values.json) print({ members: rows });
+      else print(renderTable(['ROLE', 'ID', 'ADDRESS', 'PID', 'ZONE', 'LEADER', 'TERM', 'COMMIT', 'APPLIED', 'HEALTHY'], rows.map(statusCells)));
+      return members.every((m) => m.healthy) ? 0 : 1;
+    }),
+};
+
+function memberRow(m: MemberStatus__Output) {
+  return {
+    role: m.role,
+    id: m.id,
+    address: m.address,
+    pid: m.pid,
+    zone: m.zone,
+    leader: m.leader,
+    term: m.term,
+    commitIndex: m.commitIndex,
+    appliedIndex: m.appliedIndex,
+    healthy: m.healthy,
+    ...(m.error ? { error: m.error } : {}),
+  };
+}
+
+function statusCells(m: ReturnType<typeof memberRow>): string[] {
+  const storage = m.role === 'storage';
+  return [
+    m.role,
+    m.id,
+    m.address,
+    m.pid ? String(m.pid) : '-',
+    m.zone || '-',
+    storage ? (m.leader ? 'yes' : 'no') : '-',
+    storage ? String(m.term) : '-',
+    storage ? String(m.commitIndex) : '-',
+    storage ? String(m.appliedIndex) : '-',
+    m.healthy ? 'yes' : `no${m.error ? ` (${m.error})` : ''}`,
+  ];
+}
+
+function nonNegative(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer, got ${JSON.stringify(value)}`);
+  return n;
+}

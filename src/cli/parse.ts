@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './address-list.js';
+import { delCommand, getCommand, putCommand, statusCommand } from './client-commands.js';
+import type { Command, ParsedArgs } from './command.js';
+import { gatewayCommand, nodeCommand, storageCommand } from './server-commands.js';
+import { upCommand } from './up-command.js';
+
+export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, statusCommand];
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: quorumkv COMMAND [options]',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `quorumkv COMMAND --help` for its options. Client commands use --endpoint, QUORUMKV_ENDPOINT or 127.0.0.1:7000.',
+  ].join('\n');
+}
+
+/** Parses a full command line into a command and its checked arguments, without running anything. */
+export function parseCommandLine(argv: string[]): { command: Command; args: ParsedArgs; run: () => Promise<number | void> } {
+  const [name, ...rest] = argv;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new UsageError(name ? `unknown command ${JSON.stringify(name)}` : 'no command given');
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${command.name}: ${(error as Error).message}`);
+  }
+  const args: ParsedArgs = { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+  if (args.values.help) return { command, args, run: async () => (process.stdout.write(`usage: ${command.usage}\n`), 0) };
+  const { min, max } = command.positionals ?? { min: 0, max: 0 };
+  if (args.positionals.length < min || args.positionals.length > max) {
+    throw new UsageError(`${command.name}: expected ${min === max ? min : `${min} to ${max}`} argument(s), got ${args.positionals.length}`);
+  }
+  try {
+    return { command, args, run: command.prepare(args) };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${command.name}: ${(error as Error).message}`);
+  }
+}

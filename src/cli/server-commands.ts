@@ -1,0 +1,102 @@
+import { runGateway } from '../gateway/run-gateway.js';
+import { runNode } from '../node/run-node.js';
+import { runStorage } from '../storage/run-storage.js';
+import { parseAddressList, UsageError } from './address-list.js';
+import type { Command } from './command.js';
+
+const DEFAULT_CLUSTER = 'local';
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function integer(values: Record<string, unknown>, name: string): number | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export const storageCommand: Command = {
+  name: 'storage',
+  summary: 'run a storage member (one voter of the raft group that holds the shared log)',
+  usage: 'quorumkv storage --id ID --listen HOST:PORT --peers ID=HOST:PORT,... --data-dir DIR [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--tick-ms N] [--election-ticks N]',
+  options: {
+    id: { type: 'string' },
+    cluster: { type: 'string' },
+    listen: { type: 'string' },
+    peers: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'metrics-listen': { type: 'string' },
+    zone: { type: 'string' },
+    'tick-ms': { type: 'string' },
+    'election-ticks': { type: 'string' },
+  },
+  prepare: ({ values }) => {
+    const options = {
+      id: required(values, 'id'),
+      cluster: (values.cluster as string | undefined) ?? DEFAULT_CLUSTER,
+      listen: required(values, 'listen'),
+      peers: parseAddressList('--peers', required(values, 'peers')),
+      dataDir: required(values, 'data-dir'),
+      metricsListen: values['metrics-listen'] as string | undefined,
+      zone: values.zone as string | undefined,
+      tickMs: integer(values, 'tick-ms'),
+      electionTicks: integer(values, 'election-ticks'),
+    };
+    return () => runStorage(options);
+  },
+};
+
+export const nodeCommand: Command = {
+  name: 'node',
+  summary: 'run a compute node that serves the KV API (--mode writer)',
+  usage: 'quorumkv node --mode writer --id ID --listen HOST:PORT --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME]',
+  options: {
+    mode: { type: 'string' },
+    id: { type: 'string' },
+    cluster: { type: 'string' },
+    listen: { type: 'string' },
+    storage: { type: 'string' },
+    'metrics-listen': { type: 'string' },
+    zone: { type: 'string' },
+  },
+  prepare: ({ values }) => {
+    const mode = (values.mode as string | undefined) ?? 'writer';
+    if (mode !== 'writer') throw new UsageError(`--mode ${JSON.stringify(mode)} is not supported; use --mode writer`);
+    const options = {
+      mode,
+      id: required(values, 'id'),
+      cluster: (values.cluster as string | undefined) ?? DEFAULT_CLUSTER,
+      listen: required(values, 'listen'),
+      storage: parseAddressList('--storage', required(values, 'storage')),
+      metricsListen: values['metrics-listen'] as string | undefined,
+      zone: values.zone as string | undefined,
+    };
+    return () => runNode(options);
+  },
+};
+
+export const gatewayCommand: Command = {
+  name: 'gateway',
+  summary: 'run a gateway: the cluster endpoint, forwarding to writer nodes',
+  usage: 'quorumkv gateway --listen HOST:PORT --writers ID=HOST:PORT,... [--id ID] [--metrics-listen HOST:PORT]',
+  options: {
+    id: { type: 'string' },
+    listen: { type: 'string' },
+    writers: { type: 'string' },
+    'metrics-listen': { type: 'string' },
+  },
+  prepare: ({ values }) => {
+    const options = {
+      id: (values.id as string | undefined) ?? 'gateway',
+      listen: required(values, 'listen'),
+      writers: parseAddressList('--writers', required(values, 'writers')),
+      metricsListen: values['metrics-listen'] as string | undefined,
+    };
+    return () => runGateway(options);
+  },
+};

@@ -1,0 +1,32 @@
+import { splitHostPort } from '../observability/http-server.js';
+
+export type NodeMode = 'writer';
+
+export interface NodeOptions {
+  id: string;
+  mode: string;
+  cluster: string;
+  listen: string;
+  /** Storage members: id → HOST:PORT. */
+  storage: ReadonlyMap<string, string>;
+  metricsListen?: string;
+  zone?: string;
+}
+
+export interface NodeConfig extends Required<Omit<NodeOptions, 'metricsListen' | 'mode'>> {
+  mode: NodeMode;
+  metricsListen: string | undefined;
+}
+
+export function resolveNodeOptions(options: NodeOptions): NodeConfig {
+  if (options.mode !== 'writer') {
+    throw new Error(`--mode ${JSON.stringify(options.mode)} is not supported; use --mode writer`);
+  }
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.id)) {
+    throw new Error(`--id ${JSON.stringify(options.id)}: use 1-63 lowercase letters, digits and dashes`);
+  }
+  if (options.storage.size === 0) throw new Error('--storage must name at least one storage member (ID=HOST:PORT,...)');
+  splitHostPort(options.listen);
+  for (const address of options.storage.values()) splitHostPort(address);
+  return { ...options, mode: 'writer', zone: options.zone ?? '', metricsListen: options.metricsListen };
+}

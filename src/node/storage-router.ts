@@ -1,0 +1,142 @@
+import * as grpc from '@grpc/grpc-js';
+import { NotLeaderError, UnavailableError, fromServiceError } from '../errors.js';
+import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
+import { Storage, type StorageClient } from '../proto/services.js';
+import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { wasNeverSent } from '../rpc/never-sent.js';
+
+// How a compute node reaches the storage tier. Appends and linearizable reads go to the member
+// believed to lead (a follower would forward them, at the cost of a hop); serializable reads
+// rotate over members. A refusal that proves nothing was proposed (NotLeaderError) is retried
+// on another member until the deadline; any other failure is returned, since a write's outcome
+// is then unknown.
+
+const RETRY_BACKOFF_MS = [20, 50, 100, 200, 300];
+
+/** One call on a storage member's client, completing through `done`. */
+export type StorageCall<Res> = (client: StorageClient, options: grpc.CallOptions, done: (error: grpc.ServiceError | null, response?: Res) => void) => void;
+
+export interface StorageMemberHandle {
+  id: string;
+  address: string;
+  client: StorageClient;
+}
+
+export class StorageRouter {
+  readonly members: StorageMemberHandle[];
+  private leaderGuess = 0;
+  private rotation = 0;
+
+  constructor(addresses: ReadonlyMap<string, string>) {
+    this.members = [...addresses].map(([id, address]) => ({
+      id,
+      address,
+      client: new Storage(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS),
+    }));
+    if (this.members.length === 0) throw new Error('no storage members given');
+  }
+
+  get leaderId(): string {
+    return this.members[this.leaderGuess].id;
+  }
+
+  /** Calls `method` on the likely leader, following leader hints and refusals until `deadline`. */
+  async toLeader<Res>(deadline: number, call: StorageCall<Res>): Promise<Res> {
+    for (let attempt = 0; ; attempt++) {
+      const member = this.members[this.leaderGuess];
+      try {
+        return await invoke(member.client, deadline, call);
+      } catch (error) {
+        const retryable = error instanceof NotLeaderError || neverSent(error);
+        this.moveLeaderGuess(error instanceof NotLeaderError ? error.leaderHint : '', member);
+        if (!retryable || Date.now() + backoffMs(attempt) >= deadline) throw error;
+        await sleep(backoffMs(attempt));
+      }
+    }
+  }
+
+  /** Calls an idempotent `method` on any member, trying the next one when a member fails. */
+  async toAny<Res>(deadline: number, call: StorageCall<Res>): Promise<Res> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < this.members.length * 2 && Date.now() < deadline; attempt++) {
+      const member = this.members[this.rotation++ % this.members.length];
+      try {
+        return await invoke(member.client, deadline, call);
+      } catch (error) {
+        if (!(error instanceof UnavailableError || error instanceof NotLeaderError)) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError ?? new UnavailableError('no storage member answered before the deadline');
+  }
+
+  /** Each member's own report; unreachable members are reported unhealthy with the reason. */
+  async describeAll(timeoutMs: number): Promise<MemberStatus__Output[]> {
+    return Promise.all(
+      this.members.map((member) =>
+        invoke<MemberStatus__Output>(member.client, Date.now() + timeoutMs, (c, o, done) => c.describe({}, o, done)).catch(
+          (error: Error) => unreachable(member, error),
+        ),
+      ),
+    );
+  }
+
+  /** Asks every member for its report and aims at the leader they name. */
+  async refreshLeader(timeoutMs: number): Promise<MemberStatus__Output[]> {
+    const statuses = await this.describeAll(timeoutMs);
+    const leader = statuses.findIndex((s) => s.leader && s.healthy);
+    if (leader >= 0) this.leaderGuess = leader;
+    return statuses;
+  }
+
+  close(): void {
+    for (const member of this.members) member.client.close();
+  }
+
+  private moveLeaderGuess(hint: string, failed: StorageMemberHandle): void {
+    const hinted = this.members.findIndex((m) => m.id === hint);
+    if (hinted >= 0 && this.members[hinted] !== failed) this.leaderGuess = hinted;
+    else if (this.members[this.leaderGuess] === failed) this.leaderGuess = (this.leaderGuess + 1) % this.members.length;
+  }
+}
+
+function invoke<Res>(
+  client: StorageClient,
+  deadline: number,
+  call: StorageCall<Res>,
+): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    call(client, { deadline }, (error, response) => {
+      if (error) reject(fromServiceError(error));
+      else resolve(response as Res);
+    });
+  });
+}
+
+function unreachable(member: StorageMemberHandle, error: Error): MemberStatus__Output {
+  return {
+    role: 'storage',
+    id: member.id,
+    address: member.address,
+    pid: 0,
+    zone: '',
+    leader: false,
+    term: 0,
+    commitIndex: 0,
+    appliedIndex: 0,
+    healthy: false,
+    error: error.message,
+  };
+}
+
+function neverSent(error: unknown): boolean {
+  return error instanceof UnavailableError && wasNeverSent(error.code, error.message);
+}
+
+function backoffMs(attempt: number): number {
+  return RETRY_BACKOFF_MS[Math.min(attempt, RETRY_BACKOFF_MS.length - 1)];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

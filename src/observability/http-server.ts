@@ -1,0 +1,45 @@
+import { createServer, type Server } from 'node:http';
+import type { Metrics } from './metrics.js';
+
+export interface Probes {
+  /** The process is alive and its event loop turns (Kubernetes liveness). */
+  alive(): boolean;
+  /** The process has joined and caught up, and can serve (Kubernetes readiness). */
+  ready(): { ready: boolean; reason: string };
+}
+
+/** Serves /metrics, /healthz and /readyz. Resolves once listening. */
+export async function startHttpServer(address: string, metrics: Metrics, probes: Probes): Promise<Server> {
+  const { host, port } = splitHostPort(address);
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/metrics') {
+      metrics.registry.metrics().then(
+        (body) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
+        (error: Error) => response.writeHead(500).end(error.message),
+      );
+    } else if (path === '/healthz') {
+      const ok = probes.alive();
+      response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'not alive\n');
+    } else if (path === '/readyz') {
+      const { ready, reason } = probes.ready();
+      response.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(`${reason}\n`);
+    } else {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}
+
+export function splitHostPort(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(':');
+  const port = Number(address.slice(at + 1));
+  if (at < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`address ${JSON.stringify(address)} is not HOST:PORT`);
+  }
+  return { host: address.slice(0, at).replace(/^\[|\]$/g, '') || '0.0.0.0', port };
+}

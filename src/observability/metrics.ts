@@ -1,0 +1,66 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+// The metrics every process exports. One registry per process; a role only updates what applies.
+
+const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
+
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly grpcRequests = new Counter({
+    name: 'quorumkv_grpc_requests_total',
+    help: 'gRPC requests served, by method and status code.',
+    labelNames: ['method', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly grpcLatency = new Histogram({
+    name: 'quorumkv_grpc_request_duration_seconds',
+    help: 'Time to answer a gRPC request, by method.',
+    labelNames: ['method'] as const,
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+  readonly raftTerm = new Gauge({ name: 'quorumkv_raft_term', help: 'Current raft term.', registers: [this.registry] });
+  readonly raftIsLeader = new Gauge({ name: 'quorumkv_raft_is_leader', help: '1 if this member is the raft leader.', registers: [this.registry] });
+  readonly leaderChanges = new Counter({
+    name: 'quorumkv_raft_leader_changes_total',
+    help: 'Times this member saw the raft leader change.',
+    registers: [this.registry],
+  });
+  readonly proposalsCommitted = new Counter({
+    name: 'quorumkv_raft_proposals_committed_total',
+    help: 'Log entries committed and applied on this member.',
+    registers: [this.registry],
+  });
+  readonly proposalsFailed = new Counter({
+    name: 'quorumkv_raft_proposals_failed_total',
+    help: 'Proposals from this member that were refused or timed out.',
+    registers: [this.registry],
+  });
+  readonly commitIndex = new Gauge({ name: 'quorumkv_raft_commit_index', help: 'Highest committed log index known.', registers: [this.registry] });
+  readonly appliedIndex = new Gauge({ name: 'quorumkv_raft_applied_index', help: 'Highest log index applied to the state.', registers: [this.registry] });
+  readonly storeRevision = new Gauge({ name: 'quorumkv_store_revision', help: 'Current store revision.', registers: [this.registry] });
+  readonly fsyncDuration = new Histogram({
+    name: 'quorumkv_disk_fsync_duration_seconds',
+    help: 'Time to durably write (sync) raft entries and hard state.',
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+  readonly commitLatency = new Histogram({
+    name: 'quorumkv_commit_latency_seconds',
+    help: 'Time from proposing a batch to having applied it.',
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'quorumkv_write_batch_size',
+    help: 'Transactions per log append (group commit).',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [this.registry],
+  });
+
+  constructor(role: string, id: string) {
+    this.registry.setDefaultLabels({ role, member: id });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,45 @@
+import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
+import type { StatusRequest__Output } from '../gen/quorumkv/v1/StatusRequest.js';
+import type { StatusResponse } from '../gen/quorumkv/v1/StatusResponse.js';
+import { Cluster } from '../proto/services.js';
+import type { RpcServer } from './server.js';
+
+export interface SelfDescription {
+  role: string;
+  id: string;
+  address: string;
+  zone: string;
+}
+
+/**
+ * Cluster.Status: this process, then what it can see of the others (storage members for a node;
+ * nodes and, through them, storage members for a gateway). Each member is listed once.
+ */
+export function addClusterService(rpc: RpcServer, self: SelfDescription, others: () => Promise<MemberStatus__Output[]>): void {
+  rpc.server.addService(Cluster.service, {
+    status: rpc.unary<StatusRequest__Output, StatusResponse>('Cluster/Status', async () => {
+      const me: MemberStatus__Output = {
+        ...self,
+        pid: process.pid,
+        leader: false,
+        term: 0,
+        commitIndex: 0,
+        appliedIndex: 0,
+        healthy: true,
+        error: '',
+      };
+      return { header: null, members: dedupe([me, ...(await others())]) };
+    }),
+  });
+}
+
+function dedupe(members: MemberStatus__Output[]): MemberStatus__Output[] {
+  const byKey = new Map<string, MemberStatus__Output>();
+  for (const member of members) {
+    const key = `${member.role}/${member.id}`;
+    const seen = byKey.get(key);
+    // A healthy report from a process beats an "unreachable" one from a peer that cannot see it.
+    if (!seen || (!seen.healthy && member.healthy)) byKey.set(key, member);
+  }
+  return [...byKey.values()];
+}

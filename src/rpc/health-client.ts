@@ -1,0 +1,33 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { protoPath } from 'grpc-health-check';
+import { CLIENT_OPTIONS } from './client-options.js';
+
+// A client for the standard grpc.health.v1 service, which every quorumkv process serves.
+
+const definition = protoLoader.loadSync(protoPath, { keepCase: true, enums: String, defaults: true });
+const HealthClientConstructor = grpc.makeClientConstructor(
+  (definition['grpc.health.v1.Health'] as grpc.ServiceDefinition),
+  'grpc.health.v1.Health',
+);
+
+export class HealthClient {
+  private readonly client: grpc.Client;
+
+  constructor(address: string) {
+    this.client = new HealthClientConstructor(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
+  }
+
+  /** True when the process answers SERVING within `timeoutMs`. */
+  check(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      (this.client as any).check({ service: '' }, { deadline: Date.now() + timeoutMs }, (error: Error | null, response?: { status: string }) => {
+        resolve(!error && response?.status === 'SERVING');
+      });
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

@@ -1,0 +1,71 @@
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { MAX_REQUEST_BYTES } from '../api/limits.js';
+import { toServiceError } from '../errors.js';
+import type { Metrics } from '../observability/metrics.js';
+
+export const SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.max_receive_message_length': MAX_REQUEST_BYTES,
+  'grpc.max_send_message_length': 64 * 1024 * 1024,
+  // A paused or vanished client must not hold a connection forever.
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+};
+
+/** A gRPC server with the standard health service, started on `address`. */
+export class RpcServer {
+  readonly server = new grpc.Server(SERVER_OPTIONS);
+  readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
+
+  constructor(readonly metrics: Metrics) {
+    this.health.addToServer(this.server);
+  }
+
+  /** Wraps an async handler: records metrics and maps thrown errors to gRPC statuses once. */
+  unary<Req, Res>(method: string, handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+    return (call, callback) => {
+      const stopTimer = this.metrics.grpcLatency.startTimer({ method });
+      handle(call.request, call).then(
+        (response) => {
+          this.metrics.grpcRequests.inc({ method, code: 'OK' });
+          stopTimer();
+          callback(null, response);
+        },
+        (error: unknown) => {
+          const status = toServiceError(error);
+          this.metrics.grpcRequests.inc({ method, code: grpc.status[status.code ?? grpc.status.UNKNOWN] });
+          stopTimer();
+          callback(status);
+        },
+      );
+    };
+  }
+
+  async listen(address: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, port) => {
+        if (error) reject(new Error(`cannot listen on ${address}: ${error.message}`));
+        else resolve(port);
+      });
+    });
+  }
+
+  setServing(serving: boolean): void {
+    this.health.setStatus('', serving ? 'SERVING' : 'NOT_SERVING');
+  }
+
+  /** Stops taking new calls, lets in-flight ones finish for up to `graceMs`, then cuts the rest. */
+  async shutdown(graceMs: number): Promise<void> {
+    this.setServing(false);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { DEFAULT_ELECTION_TICKS, DEFAULT_HEARTBEAT_TICKS } from '../consensus/config.js';
+import { splitHostPort } from '../observability/http-server.js';
+
+// Storage member options: documented defaults, validated once, compiled into a resolved config.
+
+export const DEFAULT_TICK_MS = 50;
+export const DEFAULT_PROPOSAL_TIMEOUT_MS = 5_000;
+export const DEFAULT_READ_TIMEOUT_MS = 3_000;
+export const DEFAULT_MAX_PENDING_PROPOSALS = 8_192;
+export const DEFAULT_MAX_PENDING_READS = 16_384;
+
+export interface StorageOptions {
+  id: string;
+  cluster: string;
+  /** Address to listen on for peers and compute nodes (HOST:PORT). */
+  listen: string;
+  /** Every voter, including this one: id → HOST:PORT. */
+  peers: ReadonlyMap<string, string>;
+  dataDir: string;
+  metricsListen?: string;
+  zone?: string;
+  tickMs?: number;
+  electionTicks?: number;
+  heartbeatTicks?: number;
+  proposalTimeoutMs?: number;
+}
+
+export interface StorageConfig extends Required<Omit<StorageOptions, 'metricsListen'>> {
+  metricsListen: string | undefined;
+}
+
+export function resolveStorageOptions(options: StorageOptions): StorageConfig {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.id)) {
+    throw new Error(`--id ${JSON.stringify(options.id)}: use 1-63 lowercase letters, digits and dashes`);
+  }
+  if (!options.peers.has(options.id)) {
+    throw new Error(`--peers must include this member (${options.id}); got ${[...options.peers.keys()].join(', ') || 'none'}`);
+  }
+  splitHostPort(options.listen);
+  for (const address of options.peers.values()) splitHostPort(address);
+  const config: StorageConfig = {
+    id: options.id,
+    cluster: options.cluster,
+    listen: options.listen,
+    peers: options.peers,
+    dataDir: options.dataDir,
+    metricsListen: options.metricsListen,
+    zone: options.zone ?? '',
+    tickMs: options.tickMs ?? DEFAULT_TICK_MS,
+    electionTicks: options.electionTicks ?? DEFAULT_ELECTION_TICKS,
+    heartbeatTicks: options.heartbeatTicks ?? DEFAULT_HEARTBEAT_TICKS,
+    proposalTimeoutMs: options.proposalTimeoutMs ?? DEFAULT_PROPOSAL_TIMEOUT_MS,
+  };
+  if (!(config.tickMs >= 1 && config.tickMs <= 10_000)) throw new Error(`--tick-ms must be 1..10000, got ${config.tickMs}`);
+  return config;
+}

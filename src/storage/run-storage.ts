@@ -1,0 +1,34 @@
+import { Metrics } from '../observability/metrics.js';
+import { startHttpServer } from '../observability/http-server.js';
+import { RpcServer } from '../rpc/server.js';
+import { onShutdownSignal } from '../process/signals.js';
+import { resolveStorageOptions, type StorageOptions } from './options.js';
+import { GrpcRaftTransport } from './raft-transport.js';
+import { StorageMember } from './storage-member.js';
+import { addStorageServices } from './storage-service.js';
+
+const DRAIN_MS = 5_000;
+
+/** `quorumkv storage`: runs one storage member until SIGTERM or SIGINT. */
+export async function runStorage(options: StorageOptions): Promise<void> {
+  const config = resolveStorageOptions(options);
+  const metrics = new Metrics('storage', config.id);
+  const others = new Map([...config.peers].filter(([id]) => id !== config.id));
+  const transport = new GrpcRaftTransport(config.cluster, others);
+  const member = await StorageMember.open(config, transport, metrics);
+  const rpc = new RpcServer(metrics);
+  addStorageServices(rpc, member);
+  await rpc.listen(config.listen);
+  const http = config.metricsListen
+    ? await startHttpServer(config.metricsListen, metrics, { alive: () => true, ready: () => member.readiness() })
+    : undefined;
+  member.start();
+  rpc.setServing(true);
+  console.log(`storage ${config.id} listening on ${config.listen} (peers: ${[...config.peers].map(([id, a]) => `${id}=${a}`).join(',')}), data in ${config.dataDir}`);
+  onShutdownSignal(async () => {
+    await rpc.shutdown(DRAIN_MS);
+    await member.stop();
+    transport.close();
+    http?.close();
+  });
+}

@@ -1,0 +1,296 @@
+import { mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { Level } from 'level';
+import { validateRange, validateTxn } from '../api/validate.js';
+import { MemoryLogStorage } from '../consensus/memory-storage.js';
+import { RaftNode } from '../consensus/raft.js';
+import { EntryType, NONE, type Entry, type Message, type Ready, type Transport } from '../consensus/types.js';
+import { NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
+import type { LogBatch, LogBatch__Output } from '../gen/quorumkv/internal/v1/LogBatch.js';
+import type { MemberStatus } from '../gen/quorumkv/v1/MemberStatus.js';
+import type { RangeRequest__Output } from '../gen/quorumkv/v1/RangeRequest.js';
+import type { RangeResponse } from '../gen/quorumkv/v1/RangeResponse.js';
+import type { ResponseHeader } from '../gen/quorumkv/v1/ResponseHeader.js';
+import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
+import type { TxnResponse } from '../gen/quorumkv/v1/TxnResponse.js';
+import { numericId } from '../ids.js';
+import { MvccStore, type AppliedEntry, type TxnOutcome } from '../mvcc/mvcc-store.js';
+import type { Metrics } from '../observability/metrics.js';
+import { codecFor } from '../proto/codec.js';
+import { ProposalTracker } from './proposal-tracker.js';
+import { RaftLogStore } from './raft-log-store.js';
+import { ReadIndexBatcher } from './read-index-batcher.js';
+import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_TIMEOUT_MS, type StorageConfig } from './options.js';
+
+// A storage member: the consensus core glued to LevelDB (durable log + MVCC state) and to a
+// transport. It feeds the core ticks and messages and carries out each Ready in order:
+// persist (fsync) → send → apply → advance.
+
+const logBatchCodec = codecFor<LogBatch, LogBatch__Output>('quorumkv.internal.v1.LogBatch');
+
+interface AppliedWaiter {
+  index: number;
+  resolve(): void;
+}
+
+export class StorageMember {
+  private readonly proposals: ProposalTracker<TxnOutcome[]>;
+  private readonly reads: ReadIndexBatcher;
+  private appliedWaiters: AppliedWaiter[] = [];
+  private tickTimer: NodeJS.Timeout | undefined;
+  private readyLoop: Promise<void> | undefined;
+  private readyAgain = false;
+  private stopped = false;
+  private leader = NONE;
+  private readonly header: { clusterId: number; memberId: number };
+
+  private constructor(
+    readonly config: StorageConfig,
+    private readonly db: Level<Buffer, Buffer>,
+    private readonly raft: RaftNode,
+    private readonly memory: MemoryLogStorage,
+    private readonly log: RaftLogStore,
+    private readonly state: MvccStore,
+    private readonly transport: Transport,
+    private readonly metrics: Metrics,
+  ) {
+    this.proposals = new ProposalTracker(config.id, config.proposalTimeoutMs, DEFAULT_MAX_PENDING_PROPOSALS);
+    this.reads = new ReadIndexBatcher(
+      { requestReadIndex: (context) => this.requestReadIndex(context) },
+      DEFAULT_READ_TIMEOUT_MS,
+      DEFAULT_MAX_PENDING_READS,
+    );
+    this.header = { clusterId: numericId(config.cluster), memberId: numericId(config.id) };
+  }
+
+  static async open(config: StorageConfig, transport: Transport, metrics: Metrics): Promise<StorageMember> {
+    mkdirSync(config.dataDir, { recursive: true });
+    const db = new Level<Buffer, Buffer>(config.dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    await db.open();
+    const sublevelOptions = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
+    const log = await RaftLogStore.open(db.sublevel<Buffer, Buffer>('raft', sublevelOptions));
+    const state = await MvccStore.open(db.sublevel<Buffer, Buffer>('state', sublevelOptions));
+    const { hardState, entries } = await log.load();
+    const memory = new MemoryLogStorage(hardState, entries);
+    const raft = new RaftNode(
+      {
+        id: config.id,
+        voters: [...config.peers.keys()],
+        electionTicks: config.electionTicks,
+        heartbeatTicks: config.heartbeatTicks,
+        // Members must not share election timeouts; apply never sees this randomness.
+        seed: (numericId(config.id) ^ process.pid ^ Date.now()) >>> 0,
+        applied: state.appliedIndex,
+      },
+      memory,
+    );
+    metrics.appliedIndex.set(state.appliedIndex);
+    metrics.storeRevision.set(state.revision);
+    return new StorageMember(config, db, raft, memory, log, state, transport, metrics);
+  }
+
+  start(): void {
+    this.tickTimer = setInterval(() => {
+      this.raft.tick();
+      this.scheduleReady();
+    }, this.config.tickMs);
+    this.scheduleReady();
+  }
+
+  /** Delivers messages from peers. Messages for another member are dropped. */
+  step(messages: Message[]): void {
+    if (this.stopped) return;
+    for (const message of messages) {
+      if (message.to === this.config.id) this.raft.step(message);
+    }
+    this.scheduleReady();
+  }
+
+  /** Commits the transactions as one log entry and returns their outcomes once applied here. */
+  async append(txns: TxnRequest__Output[]): Promise<TxnResponse[]> {
+    if (this.stopped) throw new UnavailableError('this storage member is shutting down');
+    if (txns.length === 0) return [];
+    txns.forEach(validateTxn);
+    const id = this.proposals.nextId();
+    const outcome = this.proposals.wait(id);
+    const proposed = this.raft.propose([logBatchCodec.encode({ proposalId: id, txns })]);
+    if (!proposed.ok) {
+      const error =
+        proposed.reason === 'overloaded'
+          ? new OverloadedError('the storage leader has too many uncommitted entries; retry later')
+          : new NotLeaderError('no storage leader is known yet (election in progress); retry shortly', this.leader);
+      this.proposals.reject(id, error);
+    }
+    this.scheduleReady();
+    const started = performance.now();
+    const outcomes = await outcome;
+    this.metrics.commitLatency.observe((performance.now() - started) / 1000);
+    return outcomes.map((o) => ({ ...o.response, header: this.responseHeader(o.revision) }));
+  }
+
+  /** Answers a range from the applied state; linearizable reads confirm leadership first. */
+  async read(request: RangeRequest__Output): Promise<RangeResponse> {
+    validateRange(request);
+    if (!request.serializable) {
+      const readIndex = await this.reads.readIndex();
+      await this.waitApplied(readIndex);
+    }
+    const result = await this.state.range(request);
+    return { header: this.responseHeader(this.state.revision), ...result };
+  }
+
+  describe(): MemberStatus {
+    const status = this.raft.status();
+    return {
+      role: 'storage',
+      id: this.config.id,
+      address: this.config.listen,
+      pid: process.pid,
+      zone: this.config.zone,
+      leader: status.role === 'leader',
+      term: status.term,
+      commitIndex: status.commit,
+      appliedIndex: this.state.appliedIndex,
+      healthy: !this.stopped && status.leader !== NONE,
+      error: status.leader === NONE ? 'no leader known' : '',
+    };
+  }
+
+  /** Ready for traffic: a leader is known and this member has applied what it knows is committed. */
+  readiness(): { ready: boolean; reason: string } {
+    const status = this.raft.status();
+    if (this.stopped) return { ready: false, reason: 'shutting down' };
+    if (status.leader === NONE) return { ready: false, reason: 'no leader known' };
+    if (this.state.appliedIndex < status.commit) {
+      return { ready: false, reason: `catching up: applied ${this.state.appliedIndex} of ${status.commit}` };
+    }
+    return { ready: true, reason: `ok: leader ${status.leader}, term ${status.term}, applied ${this.state.appliedIndex}` };
+  }
+
+  stateHash(): Promise<string> {
+    return this.state.stateHash();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.tickTimer);
+    const error = new UnavailableError('this storage member is shutting down');
+    this.proposals.rejectAll(error);
+    this.reads.failAll(error);
+    await this.readyLoop;
+    await this.db.close();
+  }
+
+  private responseHeader(revision: number): ResponseHeader {
+    return { ...this.header, revision, raftTerm: this.raft.status().term };
+  }
+
+  private requestReadIndex(context: Buffer): boolean {
+    const accepted = this.raft.readIndex(context);
+    this.scheduleReady();
+    return accepted;
+  }
+
+  private waitApplied(index: number): Promise<void> {
+    if (this.state.appliedIndex >= index) return Promise.resolve();
+    if (this.appliedWaiters.length >= DEFAULT_MAX_PENDING_READS) {
+      return Promise.reject(new OverloadedError('too many reads are waiting for this member to catch up; retry later'));
+    }
+    return new Promise((resolve) => this.appliedWaiters.push({ index, resolve }));
+  }
+
+  /** Runs the Ready loop; inputs that arrive while it runs are picked up before it ends. */
+  private scheduleReady(): void {
+    if (this.readyLoop) {
+      this.readyAgain = true;
+      return;
+    }
+    this.readyLoop = this.runReadyLoop().finally(() => {
+      this.readyLoop = undefined;
+    });
+  }
+
+  private async runReadyLoop(): Promise<void> {
+    try {
+      do {
+        this.readyAgain = false;
+        while (!this.stopped && this.raft.hasReady()) await this.handleReady(this.raft.ready());
+      } while (this.readyAgain && !this.stopped);
+    } catch (error) {
+      // The durable log or state could not be written: continuing could acknowledge lost data.
+      console.error(`storage ${this.config.id}: fatal: ${(error as Error).stack ?? error}`);
+      process.exit(70);
+    }
+  }
+
+  private async handleReady(ready: Ready): Promise<void> {
+    if (ready.softState) this.onSoftState(ready.softState.leader, ready.softState.role === 'leader');
+    if (ready.hardState || ready.entries.length > 0) {
+      const started = performance.now();
+      await this.log.save(ready.hardState, ready.entries);
+      this.metrics.fsyncDuration.observe((performance.now() - started) / 1000);
+      if (ready.entries.length > 0) this.memory.append(ready.entries);
+      if (ready.hardState) {
+        this.memory.setHardState(ready.hardState);
+        this.metrics.raftTerm.set(ready.hardState.term);
+        this.metrics.commitIndex.set(ready.hardState.commit);
+      }
+    }
+    if (ready.messages.length > 0) this.transport.send(ready.messages);
+    if (ready.committedEntries.length > 0) await this.applyCommitted(ready.committedEntries);
+    for (const readState of ready.readStates) this.reads.onReadState(readState.context, readState.index);
+    this.raft.advance();
+  }
+
+  private onSoftState(leader: string, isLeader: boolean): void {
+    if (leader !== this.leader) {
+      this.leader = leader;
+      this.metrics.leaderChanges.inc();
+      this.reads.abortRound('the storage leader changed while confirming a read; retry');
+    }
+    this.metrics.raftIsLeader.set(isLeader ? 1 : 0);
+  }
+
+  private async applyCommitted(entries: Entry[]): Promise<void> {
+    const batches = entries.map(decodeBatch);
+    const applied: AppliedEntry[] = entries.map((entry, i) => ({
+      index: entry.index,
+      term: entry.term,
+      txns: batches[i]?.txns ?? [],
+    }));
+    const outcomes = await this.state.apply(applied);
+    batches.forEach((batch, i) => {
+      if (batch) this.proposals.resolve(batch.proposalId, outcomes[i]);
+    });
+    this.metrics.proposalsCommitted.inc(entries.length);
+    this.metrics.appliedIndex.set(this.state.appliedIndex);
+    this.metrics.storeRevision.set(this.state.revision);
+    this.releaseAppliedWaiters();
+  }
+
+  private releaseAppliedWaiters(): void {
+    const applied = this.state.appliedIndex;
+    if (!this.appliedWaiters.some((w) => w.index <= applied)) return;
+    const still: AppliedWaiter[] = [];
+    for (const waiter of this.appliedWaiters) {
+      if (waiter.index <= applied) waiter.resolve();
+      else still.push(waiter);
+    }
+    this.appliedWaiters = still;
+  }
+}
+
+/**
+ * A committed entry's batch, or undefined for the leader's empty entry. An entry that does not
+ * decode is applied as empty on every member alike, so the members stay identical.
+ */
+function decodeBatch(entry: Entry): LogBatch__Output | undefined {
+  if (entry.type !== EntryType.Normal || entry.data.length === 0) return undefined;
+  try {
+    return logBatchCodec.decode(entry.data);
+  } catch (error) {
+    console.error(`entry ${entry.index}: undecodable log batch applied as empty: ${(error as Error).message}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,34 @@
+import { InvalidArgumentError } from '../errors.js';
+import type { AppendRequest__Output } from '../gen/quorumkv/internal/v1/AppendRequest.js';
+import type { AppendResponse } from '../gen/quorumkv/internal/v1/AppendResponse.js';
+import type { MessageBatch__Output } from '../gen/quorumkv/internal/v1/MessageBatch.js';
+import type { StepResponse } from '../gen/quorumkv/internal/v1/StepResponse.js';
+import type { MemberStatus } from '../gen/quorumkv/v1/MemberStatus.js';
+import type { RangeRequest__Output } from '../gen/quorumkv/v1/RangeRequest.js';
+import type { RangeResponse } from '../gen/quorumkv/v1/RangeResponse.js';
+import type { StatusRequest__Output } from '../gen/quorumkv/v1/StatusRequest.js';
+import { Raft, Storage } from '../proto/services.js';
+import type { RpcServer } from '../rpc/server.js';
+import { fromWire } from './raft-transport.js';
+import type { StorageMember } from './storage-member.js';
+
+/** Registers the Raft (peer) and Storage (compute tier) services of one storage member. */
+export function addStorageServices(rpc: RpcServer, member: StorageMember): void {
+  const cluster = member.config.cluster;
+  rpc.server.addService(Raft.service, {
+    step: rpc.unary<MessageBatch__Output, StepResponse>('Raft/Step', async (batch) => {
+      if (batch.cluster !== cluster) {
+        throw new InvalidArgumentError(`message batch for cluster ${JSON.stringify(batch.cluster)} reached a member of ${JSON.stringify(cluster)}`);
+      }
+      member.step(batch.messages.map(fromWire));
+      return {};
+    }),
+  });
+  rpc.server.addService(Storage.service, {
+    append: rpc.unary<AppendRequest__Output, AppendResponse>('Storage/Append', async (request) => ({
+      results: await member.append(request.txns),
+    })),
+    read: rpc.unary<RangeRequest__Output, RangeResponse>('Storage/Read', (request) => member.read(request)),
+    describe: rpc.unary<StatusRequest__Output, MemberStatus>('Storage/Describe', async () => member.describe()),
+  });
+}

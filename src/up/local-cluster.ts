@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { CLI_ENTRY } from '../proto/root.js';
+import { childSpecs, type ChildSpec, type Topology } from './topology.js';
+
+// Runs a whole cluster as child processes on this machine: `quorumkv up` and the real-process
+// tests both use it. Readiness is each process's own /readyz, never a fixed sleep.
+
+export const DEFAULT_READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 10_000;
+const READY_POLL_MS = 100;
+
+export interface LocalClusterOptions {
+  /** Where each process's output goes: prefixed lines on this process's stdout, or log files. */
+  output: 'console' | 'files';
+  /** Called when a child exits without being asked to. */
+  onUnexpectedExit?: (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+interface Running {
+  spec: ChildSpec;
+  child: ChildProcess;
+  exited: Promise<void>;
+  expectExit: boolean;
+  log?: WriteStream;
+}
+
+export class LocalCluster {
+  readonly specs: ChildSpec[];
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    readonly topology: Topology,
+    readonly dataDir: string,
+    private readonly options: LocalClusterOptions,
+  ) {
+    this.specs = childSpecs(topology, dataDir);
+  }
+
+  get names(): string[] {
+    return this.specs.map((s) => s.name);
+  }
+
+  pidOf(name: string): number | undefined {
+    return this.running.get(name)?.child.pid;
+  }
+
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  /** Starts every process (or the named ones) that is not running. */
+  startAll(names: string[] = this.names): void {
+    mkdirSync(this.dataDir, { recursive: true });
+    for (const name of names) if (!this.running.has(name)) this.startOne(this.spec(name));
+  }
+
+  /** Resolves when every named process answers /readyz with 200; rejects after `timeoutMs`. */
+  async waitReady(names: string[] = this.names, timeoutMs = DEFAULT_READY_TIMEOUT_MS): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const pending = new Set(names);
+    let lastReason = new Map<string, string>();
+    while (pending.size > 0) {
+      for (const name of [...pending]) {
+        if (!this.running.has(name)) throw new Error(`${name} is not running (it exited; see its output)`);
+        const { ready, reason } = await probeReady(this.spec(name).metrics);
+        if (ready) pending.delete(name);
+        else lastReason.set(name, reason);
+      }
+      if (pending.size === 0) return;
+      if (Date.now() > deadline) {
+        const waiting = [...pending].map((n) => `${n} (${lastReason.get(n) ?? 'no answer'})`).join(', ');
+        throw new Error(`not ready within ${timeoutMs} ms: ${waiting}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+    }
+  }
+
+  /** Sends `signal` to a process and, unless it is SIGSTOP/SIGCONT, waits for it to exit. */
+  async signal(name: string, signal: NodeJS.Signals): Promise<void> {
+    const running = this.running.get(name);
+    if (!running) throw new Error(`${name} is not running`);
+    if (signal === 'SIGSTOP' || signal === 'SIGCONT') {
+      running.child.kill(signal);
+      return;
+    }
+    running.expectExit = true;
+    running.child.kill(signal);
+    await running.exited;
+  }
+
+  /** Stops every process: SIGTERM (a drain), then SIGKILL for any still running after the grace. */
+  async stopAll(graceMs = STOP_GRACE_MS): Promise<void> {
+    const all = [...this.running.values()];
+    for (const running of all) {
+      running.expectExit = true;
+      running.child.kill('SIGCONT');
+      running.child.kill('SIGTERM');
+    }
+    const timer = setTimeout(() => all.forEach((r) => r.child.kill('SIGKILL')), graceMs);
+    await Promise.all(all.map((r) => r.exited));
+    clearTimeout(timer);
+  }
+
+  private spec(name: string): ChildSpec {
+    const spec = this.specs.find((s) => s.name === name);
+    if (!spec) throw new Error(`no process named ${name} in this topology (have: ${this.names.join(', ')})`);
+    return spec;
+  }
+
+  private startOne(spec: ChildSpec): void {
+    const child = spawn(process.execPath, [CLI_ENTRY, ...spec.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const running: Running = { spec, child, expectExit: false, exited: Promise.resolve() };
+    if (this.options.output === 'files') {
+      const logDir = join(this.dataDir, 'logs');
+      mkdirSync(logDir, { recursive: true });
+      running.log = createWriteStream(join(logDir, `${spec.name}.log`), { flags: 'a' });
+      child.stdout!.pipe(running.log, { end: false });
+      child.stderr!.pipe(running.log, { end: false });
+    } else {
+      for (const stream of [child.stdout!, child.stderr!]) {
+        createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
+      }
+    }
+    running.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.running.delete(spec.name);
+        running.log?.end();
+        if (!running.expectExit) this.options.onUnexpectedExit?.(spec.name, code, signal);
+        resolve();
+      });
+    });
+    this.running.set(spec.name, running);
+  }
+}
+
+async function probeReady(address: string): Promise<{ ready: boolean; reason: string }> {
+  try {
+    const response = await fetch(`http://${address}/readyz`, { signal: AbortSignal.timeout(1_000) });
+    return { ready: response.status === 200, reason: (await response.text()).trim() };
+  } catch (error) {
+    return { ready: false, reason: (error as Error).message };
+  }
+}
