@@ -151,7 +151,8 @@ export class MvccStore {
     const view = new ApplyView(this.current, this.history, meta.revision);
     const ops: BatchOp[] = [];
     const outcomes: TxnOutcome[][] = [];
-    for (const entry of entries) {
+    for (const [i, entry] of entries.entries()) {
+      assert(i === 0 || entry.index > entries[i - 1].index, `entries out of log order at ${entry.index}`);
       if (entry.index <= meta.appliedIndex) {
         outcomes.push([]);
         continue;

@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CompactedRevisionError, FutureRevisionError } from '../../src/mvcc/errors.js';
+import { MAX_RANGE_KEYS } from '../../src/mvcc/limits.js';
+import { applyTxns, b, delOp, keysOf, openHarness, putOp, rangeOp, rangeReq, txn, type Harness } from './helpers.js';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await openHarness();
+});
+afterEach(async () => {
+  await h.cleanup();
+});
+
+const Z = Buffer.of(0);
+
+describe('range selection', () => {
+  beforeEach(async () => {
+    await applyTxns(h, txn(['a', 'ab', 'abc', 'b', 'ba', 'c'].map((k) => putOp(k, `v-${k}`))));
+  });
+
+  it('empty rangeEnd selects one key', async () => {
+    const r = await h.store.range(rangeReq('ab'));
+    expect(r).toEqual({ kvs: [{ key: b('ab'), value: b('v-ab'), createRevision: 1, modRevision: 1, version: 1 }], more: false, count: 1 });
+    expect((await h.store.range(rangeReq('aa'))).count).toBe(0);
+  });
+
+  it('[key, rangeEnd) is half-open; a prefix range is [p, p+1)', async () => {
+    expect(keysOf((await h.store.range(rangeReq('ab', { rangeEnd: b('b') }))).kvs)).toEqual(['ab', 'abc']);
+    expect(keysOf((await h.store.range(rangeReq('a', { rangeEnd: b('ba') }))).kvs)).toEqual(['a', 'ab', 'abc', 'b']);
+    expect((await h.store.range(rangeReq('c', { rangeEnd: b('a') }))).count).toBe(0);
+  });
+
+  it('"\\0" as rangeEnd means every key >= key; with key "\\0" every key', async () => {
+    expect(keysOf((await h.store.range(rangeReq('b', { rangeEnd: Z }))).kvs)).toEqual(['b', 'ba', 'c']);
+    expect(keysOf((await h.store.range(rangeReq(Z, { rangeEnd: Z }))).kvs)).toEqual(['a', 'ab', 'abc', 'b', 'ba', 'c']);
+  });
+
+  it('limit truncates and reports more and the full count', async () => {
+    const all = { rangeEnd: Z };
+    expect(await h.store.range(rangeReq(Z, { ...all, limit: 2 }))).toMatchObject({ more: true, count: 6 });
+    expect(keysOf((await h.store.range(rangeReq(Z, { ...all, limit: 2 }))).kvs)).toEqual(['a', 'ab']);
+    expect(await h.store.range(rangeReq(Z, { ...all, limit: 6 }))).toMatchObject({ more: false, count: 6 });
+    expect(await h.store.range(rangeReq(Z, { ...all, limit: 7 }))).toMatchObject({ more: false, count: 6 });
+    expect((await h.store.range(rangeReq(Z, { ...all, limit: 0 }))).kvs).toHaveLength(6);
+  });
+
+  it('keysOnly drops values but keeps revisions; countOnly returns only the count', async () => {
+    const keysOnly = await h.store.range(rangeReq('b', { rangeEnd: Z, keysOnly: true }));
+    expect(keysOnly.kvs[0]).toEqual({ key: b('b'), value: Buffer.alloc(0), createRevision: 1, modRevision: 1, version: 1 });
+    expect(keysOnly.count).toBe(3);
+    expect(await h.store.range(rangeReq('a', { rangeEnd: b('b'), countOnly: true }))).toEqual({ kvs: [], more: false, count: 3 });
+  });
+});
+
+describe('the hard maximum per range', () => {
+  it(`returns at most MAX_RANGE_KEYS (${MAX_RANGE_KEYS}) kvs with more = true, and counts them all`, async () => {
+    const total = MAX_RANGE_KEYS + 5;
+    const puts = Array.from({ length: total }, (_, i) => putOp(`key-${String(i).padStart(6, '0')}`, 'v'));
+    await applyTxns(h, txn(puts));
+    const unlimited = await h.store.range(rangeReq(Z, { rangeEnd: Z }));
+    expect(unlimited.kvs).toHaveLength(MAX_RANGE_KEYS);
+    expect(unlimited).toMatchObject({ more: true, count: total });
+    const tooHigh = await h.store.range(rangeReq(Z, { rangeEnd: Z, limit: MAX_RANGE_KEYS * 2 }));
+    expect(tooHigh.kvs).toHaveLength(MAX_RANGE_KEYS);
+    expect(await h.store.range(rangeReq(Z, { rangeEnd: Z, countOnly: true }))).toMatchObject({ count: total });
+  });
+});
+
+describe('binary keys', () => {
+  it('orders keys containing 0x00 and 0xFF bytewise, live and in history', async () => {
+    const keys = [[0x00], [0x00, 0x00], [0x00, 0xff], [0x01], [0x61, 0x00], [0x61], [0x61, 0xff], [0xff], [0xff, 0x00], [0xff, 0xff]]
+      .map((bytes) => Buffer.from(bytes));
+    await applyTxns(h, txn(keys.map((k) => putOp(k, k))));
+    await applyTxns(h, txn(keys.map((k) => putOp(k, 'second'))));
+    const sorted = [...keys].sort(Buffer.compare).map((k) => k.toString('hex'));
+    const hex = (kvs: { key: Buffer }[]) => kvs.map((kv) => kv.key.toString('hex'));
+    expect(hex((await h.store.range(rangeReq(Z, { rangeEnd: Z }))).kvs)).toEqual(sorted);
+    const old = await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 1 }));
+    expect(hex(old.kvs)).toEqual(sorted);
+    expect(old.kvs.every((kv) => kv.value.equals(kv.key))).toBe(true);
+    // [0x61, 0x61 0xff) holds 0x61 and 0x61 0x00 only.
+    const middle = await h.store.range(rangeReq(Buffer.of(0x61), { rangeEnd: Buffer.of(0x61, 0xff), revision: 1 }));
+    expect(hex(middle.kvs)).toEqual(['61', '6100']);
+  });
+});
+
+describe('reads at older revisions', () => {
+  beforeEach(async () => {
+    await applyTxns(
+      h,
+      txn([putOp('a', 'a1'), putOp('b', 'b1')]), // 1
+      txn([putOp('a', 'a2')]), // 2
+      txn([delOp('b')]), // 3
+      txn([putOp('b', 'b4'), putOp('c', 'c4')]), // 4
+      txn([delOp('a')]), // 5
+    );
+  });
+
+  it('sees each revision as it was, including deletes and re-creates', async () => {
+    const at = async (revision: number) =>
+      (await h.store.range(rangeReq(Z, { rangeEnd: Z, revision }))).kvs.map((kv) => `${kv.key}=${kv.value}@${kv.createRevision}/${kv.modRevision}/${kv.version}`);
+    expect(await at(1)).toEqual(['a=a1@1/1/1', 'b=b1@1/1/1']);
+    expect(await at(2)).toEqual(['a=a2@1/2/2', 'b=b1@1/1/1']);
+    expect(await at(3)).toEqual(['a=a2@1/2/2']);
+    expect(await at(4)).toEqual(['a=a2@1/2/2', 'b=b4@4/4/1', 'c=c4@4/4/1']);
+    expect(await at(5)).toEqual(['b=b4@4/4/1', 'c=c4@4/4/1']);
+    expect(await at(0)).toEqual(await at(5));
+  });
+
+  it('applies limit, count, keysOnly and countOnly at old revisions too', async () => {
+    const r = await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 4, limit: 1, keysOnly: true }));
+    expect(r).toEqual({ kvs: [{ key: b('a'), value: Buffer.alloc(0), createRevision: 1, modRevision: 2, version: 2 }], more: true, count: 3 });
+    expect((await h.store.range(rangeReq('b', { rangeEnd: Z, revision: 4, countOnly: true }))).count).toBe(2);
+  });
+
+  it('throws FutureRevisionError beyond the store revision', async () => {
+    await expect(h.store.range(rangeReq('a', { revision: 6 }))).rejects.toBeInstanceOf(FutureRevisionError);
+    await expect(h.store.range(rangeReq('a', { revision: 6 }))).rejects.toThrow(/revision 6 is in the future.*at revision 5/);
+  });
+
+  it('after compaction, older reads throw CompactedRevisionError and newer ones still work', async () => {
+    await h.store.compact(3);
+    expect(h.store.compactRevision).toBe(3);
+    await expect(h.store.range(rangeReq('a', { revision: 2 }))).rejects.toBeInstanceOf(CompactedRevisionError);
+    await expect(h.store.range(rangeReq('a', { revision: 1 }))).rejects.toThrow(/compacted.*oldest readable revision is 3/);
+    expect(keysOf((await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 3 }))).kvs)).toEqual(['a']);
+    expect((await h.store.range(rangeReq('a', { revision: 3 }))).kvs[0].value).toEqual(b('a2'));
+    expect(keysOf((await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 4 }))).kvs)).toEqual(['a', 'b', 'c']);
+    expect(await h.store.changesAt(2)).toEqual([]);
+    expect(await h.store.changesAt(3)).toHaveLength(1);
+    // Only what a read at >= 3 can reach is left: a@2, b@4, c@4, a@5 (tombstone b@3 and a@1, b@1 are gone).
+    let historyRecords = 0;
+    for await (const _ of h.db.sublevel('hist', { keyEncoding: 'buffer', valueEncoding: 'buffer' }).keys()) historyRecords += 1;
+    expect(historyRecords).toBe(4);
+    const [rejected] = await applyTxns(h, txn([rangeOp('a', { revision: 2 })]));
+    expect(rejected.rejected).toMatch(/compacted/);
+  });
+});
