@@ -4,6 +4,7 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import type { AppendRequest as _quorumkv_internal_v1_AppendRequest, AppendRequest__Output as _quorumkv_internal_v1_AppendRequest__Output } from './quorumkv/internal/v1/AppendRequest.js';
 import type { AppendResponse as _quorumkv_internal_v1_AppendResponse, AppendResponse__Output as _quorumkv_internal_v1_AppendResponse__Output } from './quorumkv/internal/v1/AppendResponse.js';
 import type { StorageClient as _quorumkv_internal_v1_StorageClient, StorageDefinition as _quorumkv_internal_v1_StorageDefinition } from './quorumkv/internal/v1/Storage.js';
+import type { TxnOutcome as _quorumkv_internal_v1_TxnOutcome, TxnOutcome__Output as _quorumkv_internal_v1_TxnOutcome__Output } from './quorumkv/internal/v1/TxnOutcome.js';
 import type { ClusterClient as _quorumkv_v1_ClusterClient, ClusterDefinition as _quorumkv_v1_ClusterDefinition } from './quorumkv/v1/Cluster.js';
 import type { Compare as _quorumkv_v1_Compare, Compare__Output as _quorumkv_v1_Compare__Output } from './quorumkv/v1/Compare.js';
 import type { DeleteRangeRequest as _quorumkv_v1_DeleteRangeRequest, DeleteRangeRequest__Output as _quorumkv_v1_DeleteRangeRequest__Output } from './quorumkv/v1/DeleteRangeRequest.js';
@@ -34,6 +35,7 @@ export interface ProtoGrpcType {
         AppendRequest: MessageTypeDefinition<_quorumkv_internal_v1_AppendRequest, _quorumkv_internal_v1_AppendRequest__Output>
         AppendResponse: MessageTypeDefinition<_quorumkv_internal_v1_AppendResponse, _quorumkv_internal_v1_AppendResponse__Output>
         Storage: SubtypeConstructor<typeof grpc.Client, _quorumkv_internal_v1_StorageClient> & { service: _quorumkv_internal_v1_StorageDefinition }
+        TxnOutcome: MessageTypeDefinition<_quorumkv_internal_v1_TxnOutcome, _quorumkv_internal_v1_TxnOutcome__Output>
       }
     }
     v1: {

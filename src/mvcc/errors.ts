@@ -1,6 +1,7 @@
+import { CompactedRevisionError as CompactedRevision, FutureRevisionError as FutureRevision } from '../errors.js';
+
 /** A read asked for a revision the store has not reached yet. */
-export class FutureRevisionError extends Error {
-  override name = 'FutureRevisionError';
+export class FutureRevisionError extends FutureRevision {
   constructor(
     readonly requestedRevision: number,
     readonly currentRevision: number,
@@ -13,8 +14,7 @@ export class FutureRevisionError extends Error {
 }
 
 /** A read asked for a revision whose history was discarded by compaction. */
-export class CompactedRevisionError extends Error {
-  override name = 'CompactedRevisionError';
+export class CompactedRevisionError extends CompactedRevision {
   constructor(
     readonly requestedRevision: number,
     readonly compactRevision: number,

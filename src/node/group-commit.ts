@@ -1,4 +1,5 @@
-import { OverloadedError } from '../errors.js';
+import { InvalidArgumentError, OverloadedError, UnavailableError } from '../errors.js';
+import type { TxnOutcome__Output } from '../gen/quorumkv/internal/v1/TxnOutcome.js';
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 
@@ -24,7 +25,15 @@ export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = {
   maxQueuedTxns: 10_000,
 };
 
-export type AppendFn = (txns: TxnRequest__Output[]) => Promise<TxnResponse__Output[]>;
+/** Each transaction's response, or the error that refused it alone (the rest of the batch stands). */
+export type AppendFn = (txns: TxnRequest__Output[]) => Promise<Array<TxnResponse__Output | Error>>;
+
+/** A storage outcome as a response, or as the error for a transaction that was rejected whole. */
+export function outcomeOrError(outcome: TxnOutcome__Output): TxnResponse__Output | Error {
+  if (outcome.rejected) return new InvalidArgumentError(`transaction refused, nothing applied: ${outcome.rejected}`);
+  if (!outcome.response) return new UnavailableError('the storage tier returned no outcome for this write; retry');
+  return outcome.response;
+}
 
 interface Queued {
   txn: TxnRequest__Output;
@@ -63,7 +72,12 @@ export class GroupCommitter {
       this.inFlight++;
       this.onBatch(batch.length);
       this.append(batch.map((q) => q.txn)).then(
-        (responses) => batch.forEach((q, i) => q.resolve(responses[i])),
+        (responses) =>
+          batch.forEach((q, i) => {
+            const response = responses[i] ?? new UnavailableError('the storage tier returned fewer outcomes than writes; retry');
+            if (response instanceof Error) q.reject(response);
+            else q.resolve(response);
+          }),
         (error: unknown) => batch.forEach((q) => q.reject(error)),
       ).finally(() => {
         this.inFlight--;

@@ -1,11 +1,10 @@
-import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 import type { AppendResponse__Output } from '../gen/quorumkv/internal/v1/AppendResponse.js';
 import { startHttpServer } from '../observability/http-server.js';
 import { Metrics } from '../observability/metrics.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { RpcServer } from '../rpc/server.js';
 import { addClusterService } from '../rpc/cluster-service.js';
-import { GroupCommitter } from './group-commit.js';
+import { GroupCommitter, outcomeOrError } from './group-commit.js';
 import { resolveNodeOptions, type NodeOptions } from './options.js';
 import { StorageRouter } from './storage-router.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, addWriterKvService } from './writer-kv-service.js';
@@ -20,11 +19,11 @@ export async function runNode(options: NodeOptions): Promise<void> {
   const metrics = new Metrics(config.mode, config.id);
   const storage = new StorageRouter(config.storage);
   const writes = new GroupCommitter(
-    async (txns): Promise<TxnResponse__Output[]> => {
+    async (txns) => {
       const response = await storage.toLeader<AppendResponse__Output>(Date.now() + DEFAULT_REQUEST_TIMEOUT_MS, (client, callOptions, done) =>
         client.append({ txns }, callOptions, done),
       );
-      return response.results;
+      return response.results.map(outcomeOrError);
     },
     undefined,
     (size) => metrics.batchSize.observe(size),

@@ -1,6 +1,5 @@
 import { deleteRangeAsTxn, putAsTxn } from '../api/as-txn.js';
 import { validateDeleteRange, validatePut, validateRange, validateTxn } from '../api/validate.js';
-import { UnavailableError } from '../errors.js';
 import type { DeleteRangeRequest__Output } from '../gen/quorumkv/v1/DeleteRangeRequest.js';
 import type { DeleteRangeResponse } from '../gen/quorumkv/v1/DeleteRangeResponse.js';
 import type { PutRequest__Output } from '../gen/quorumkv/v1/PutRequest.js';
@@ -25,11 +24,7 @@ function deadlineOf(call: { getDeadline(): number | Date }): number {
 
 /** The public KV API on a writer node: writes through group commit, reads from storage. */
 export function addWriterKvService(rpc: RpcServer, storage: StorageRouter, writes: GroupCommitter): void {
-  const commit = async (txn: TxnRequest__Output): Promise<TxnResponse__Output> => {
-    const response = await writes.commit(txn);
-    if (!response) throw new UnavailableError('the storage tier returned no outcome for this write; retry');
-    return response;
-  };
+  const commit = (txn: TxnRequest__Output): Promise<TxnResponse__Output> => writes.commit(txn);
   rpc.server.addService(KV.service, {
     range: rpc.unary<RangeRequest__Output, RangeResponse__Output>('KV/Range', (request, call) => {
       validateRange(request);

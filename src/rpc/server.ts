@@ -25,7 +25,8 @@ export class RpcServer {
   unary<Req, Res>(method: string, handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
       const stopTimer = this.metrics.grpcLatency.startTimer({ method });
-      handle(call.request, call).then(
+      // A handler that throws before its first await must still answer with a mapped status.
+      Promise.resolve().then(() => handle(call.request, call)).then(
         (response) => {
           this.metrics.grpcRequests.inc({ method, code: 'OK' });
           stopTimer();

@@ -12,7 +12,7 @@ import type { RangeRequest__Output } from '../gen/quorumkv/v1/RangeRequest.js';
 import type { RangeResponse } from '../gen/quorumkv/v1/RangeResponse.js';
 import type { ResponseHeader } from '../gen/quorumkv/v1/ResponseHeader.js';
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
-import type { TxnResponse } from '../gen/quorumkv/v1/TxnResponse.js';
+import type { TxnOutcome as WireTxnOutcome } from '../gen/quorumkv/internal/v1/TxnOutcome.js';
 import { numericId } from '../ids.js';
 import { MvccStore, type AppliedEntry, type TxnOutcome } from '../mvcc/mvcc-store.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -107,7 +107,7 @@ export class StorageMember {
   }
 
   /** Commits the transactions as one log entry and returns their outcomes once applied here. */
-  async append(txns: TxnRequest__Output[]): Promise<TxnResponse[]> {
+  async append(txns: TxnRequest__Output[]): Promise<WireTxnOutcome[]> {
     if (this.stopped) throw new UnavailableError('this storage member is shutting down');
     if (txns.length === 0) return [];
     txns.forEach(validateTxn);
@@ -125,7 +125,7 @@ export class StorageMember {
     const started = performance.now();
     const outcomes = await outcome;
     this.metrics.commitLatency.observe((performance.now() - started) / 1000);
-    return outcomes.map((o) => ({ ...o.response, header: this.responseHeader(o.revision) }));
+    return outcomes.map((o) => ({ response: { ...o.response, header: this.responseHeader(o.revision) }, rejected: o.rejected ?? '' }));
   }
 
   /** Answers a range from the applied state; linearizable reads confirm leadership first. */
@@ -245,9 +245,15 @@ export class StorageMember {
 
   private onSoftState(leader: string, isLeader: boolean): void {
     if (leader !== this.leader) {
+      const previous = this.leader;
       this.leader = leader;
       this.metrics.leaderChanges.inc();
       this.reads.abortRound('the storage leader changed while confirming a read; retry');
+      // A proposal forwarded to (or appended by) the old leader may be lost with it, and nothing
+      // would ever answer its waiter: fail them now rather than at their timeout.
+      if (previous !== NONE) {
+        this.proposals.rejectAll(new UnavailableError(`the storage leader changed (was ${previous}) before this write committed; its outcome is unknown`));
+      }
     }
     this.metrics.raftIsLeader.set(isLeader ? 1 : 0);
   }
