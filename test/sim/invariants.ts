@@ -86,8 +86,12 @@ export class InvariantChecker {
     }
   }
 
-  /** Records a node's commit index; committed entries must agree across nodes and be in later leaders' logs. */
-  commitSeen(node: NodeId, commit: number, termAt: TermLookup, leaders: LeaderView[]): void {
+  /**
+   * Records a node's commit index. A newly committed entry must already be durable on a quorum
+   * (nothing counts before its fsync); committed entries must agree across nodes and be in the
+   * logs of leaders of later terms.
+   */
+  commitSeen(node: NodeId, commit: number, termAt: TermLookup, leaders: LeaderView[], durableLogs: TermLookup[]): void {
     const from = (this.checkedCommit.get(node) ?? 0) + 1;
     for (let i = from; i <= commit; i++) {
       const term = termAt(i);
@@ -99,9 +103,18 @@ export class InvariantChecker {
         continue;
       }
       this.committedTerms.push(term);
+      this.durableOnQuorum(node, i, term, durableLogs);
       for (const leader of leaders) this.leaderHasCommitted(leader, i);
     }
     if (commit >= from) this.checkedCommit.set(node, commit);
+  }
+
+  private durableOnQuorum(node: NodeId, index: number, term: number, durableLogs: TermLookup[]): void {
+    const holders = durableLogs.filter((log) => log(index) === term).length;
+    const quorum = Math.floor(durableLogs.length / 2) + 1;
+    if (holders < quorum) {
+      fail('durable-quorum', `${node} committed (${index}, term ${term}) while only ${holders} of ${durableLogs.length} voters had it durably`);
+    }
   }
 
   /** A node restarted: its commit will be re-learned from durable state. */

@@ -87,6 +87,8 @@ export class Simulation {
   private readonly random: SeededRandom;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly nodes: SimNode[];
+  /** Each node's durable log, as its disk holds it. */
+  private readonly durableLogs: ((index: number) => number | undefined)[];
   private readonly ids: NodeId[];
   private readonly network: Network;
   private readonly checker = new InvariantChecker();
@@ -119,7 +121,7 @@ export class Simulation {
     this.random = new SeededRandom(options.seed);
     this.ids = Array.from({ length: options.voters }, (_, i) => `n${i + 1}`);
     this.createNode = options.createNode ?? defaultNodeFactory;
-    this.faultTicks = options.faultTicks ?? 300;
+    this.faultTicks = options.faultTicks ?? 600;
     this.quietTicks = options.quietTicks ?? 300;
     this.recentLimit = options.recentEvents ?? 40;
     this.finalValue = `final-${options.seed}`;
@@ -145,6 +147,7 @@ export class Simulation {
       appliedIndex: 0,
       hasFinal: false,
     }));
+    this.durableLogs = this.nodes.map((n) => (i: number) => (i <= n.storage.lastIndex() ? n.storage.term(i) : undefined));
   }
 
   run(): SimResult {
@@ -276,7 +279,7 @@ export class Simulation {
     } else {
       this.crash(this.random.pick(this.nodes));
     }
-    this.queue.push(this.now + this.random.between(10, 80) * UNITS_PER_TICK, { kind: 'fault' });
+    this.queue.push(this.now + this.random.between(10, 50) * UNITS_PER_TICK, { kind: 'fault' });
   }
 
   private crash(node: SimNode): void {
@@ -358,7 +361,7 @@ export class Simulation {
       this.checker.leaderSeen({ id: node.id, term: status.term, termAt });
       this.stats.leaderTerms = this.checker.termsWithLeader;
     }
-    if (status.commit > 0) this.checker.commitSeen(node.id, status.commit, termAt, this.leaders());
+    if (status.commit > 0) this.checker.commitSeen(node.id, status.commit, termAt, this.leaders(), this.durableLogs);
     this.stats.commitIndex = this.checker.maxCommitIndex;
   }
 
