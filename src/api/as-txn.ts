@@ -7,13 +7,13 @@ import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 // transaction with no compares and one op, so apply has one code path.
 
 export function putAsTxn(request: PutRequest__Output): TxnRequest__Output {
-  return singleOp({ request: 'requestPut', requestPut: request });
+  return singleOp({ request: 'requestPut', requestPut: request }, request.requestId);
 }
 
 export function deleteRangeAsTxn(request: DeleteRangeRequest__Output): TxnRequest__Output {
-  return singleOp({ request: 'requestDeleteRange', requestDeleteRange: request });
+  return singleOp({ request: 'requestDeleteRange', requestDeleteRange: request }, request.requestId);
 }
 
-function singleOp(op: RequestOp__Output): TxnRequest__Output {
-  return { compare: [], success: [op], failure: [] };
+function singleOp(op: RequestOp__Output, requestId: string): TxnRequest__Output {
+  return { compare: [], success: [op], failure: [], requestId, readRevision: 0, readSet: [] };
 }

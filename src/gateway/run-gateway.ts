@@ -6,7 +6,7 @@ import { Metrics } from '../observability/metrics.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { Cluster } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
-import { addClusterService } from '../rpc/cluster-service.js';
+import { addClusterService, memberStatus } from '../rpc/cluster-service.js';
 import { RpcServer } from '../rpc/server.js';
 import { BackendPool } from './backend-pool.js';
 import { addForwardingKvService } from './forwarder.js';
@@ -70,5 +70,5 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
 }
 
 function unreachableNode(id: string, address: string, error: string): MemberStatus__Output {
-  return { role: 'writer', id, address, pid: 0, zone: '', leader: false, term: 0, commitIndex: 0, appliedIndex: 0, healthy: false, error };
+  return memberStatus({ role: 'writer', id, address, error });
 }

@@ -2,11 +2,14 @@ import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { LogBatch as _quorumkv_internal_v1_LogBatch, LogBatch__Output as _quorumkv_internal_v1_LogBatch__Output } from './quorumkv/internal/v1/LogBatch.js';
+import type { AddRequest as _quorumkv_v1_AddRequest, AddRequest__Output as _quorumkv_v1_AddRequest__Output } from './quorumkv/v1/AddRequest.js';
+import type { AddResponse as _quorumkv_v1_AddResponse, AddResponse__Output as _quorumkv_v1_AddResponse__Output } from './quorumkv/v1/AddResponse.js';
 import type { ClusterClient as _quorumkv_v1_ClusterClient, ClusterDefinition as _quorumkv_v1_ClusterDefinition } from './quorumkv/v1/Cluster.js';
 import type { Compare as _quorumkv_v1_Compare, Compare__Output as _quorumkv_v1_Compare__Output } from './quorumkv/v1/Compare.js';
 import type { DeleteRangeRequest as _quorumkv_v1_DeleteRangeRequest, DeleteRangeRequest__Output as _quorumkv_v1_DeleteRangeRequest__Output } from './quorumkv/v1/DeleteRangeRequest.js';
 import type { DeleteRangeResponse as _quorumkv_v1_DeleteRangeResponse, DeleteRangeResponse__Output as _quorumkv_v1_DeleteRangeResponse__Output } from './quorumkv/v1/DeleteRangeResponse.js';
 import type { KVClient as _quorumkv_v1_KVClient, KVDefinition as _quorumkv_v1_KVDefinition } from './quorumkv/v1/KV.js';
+import type { KeyRange as _quorumkv_v1_KeyRange, KeyRange__Output as _quorumkv_v1_KeyRange__Output } from './quorumkv/v1/KeyRange.js';
 import type { KeyValue as _quorumkv_v1_KeyValue, KeyValue__Output as _quorumkv_v1_KeyValue__Output } from './quorumkv/v1/KeyValue.js';
 import type { MemberStatus as _quorumkv_v1_MemberStatus, MemberStatus__Output as _quorumkv_v1_MemberStatus__Output } from './quorumkv/v1/MemberStatus.js';
 import type { PutRequest as _quorumkv_v1_PutRequest, PutRequest__Output as _quorumkv_v1_PutRequest__Output } from './quorumkv/v1/PutRequest.js';
@@ -33,6 +36,8 @@ export interface ProtoGrpcType {
       }
     }
     v1: {
+      AddRequest: MessageTypeDefinition<_quorumkv_v1_AddRequest, _quorumkv_v1_AddRequest__Output>
+      AddResponse: MessageTypeDefinition<_quorumkv_v1_AddResponse, _quorumkv_v1_AddResponse__Output>
       /**
        * Cluster describes the processes that make up the cluster.
        */
@@ -44,6 +49,7 @@ export interface ProtoGrpcType {
        * KV is served on the cluster endpoint (all calls) by writer nodes, and through the gateway.
        */
       KV: SubtypeConstructor<typeof grpc.Client, _quorumkv_v1_KVClient> & { service: _quorumkv_v1_KVDefinition }
+      KeyRange: MessageTypeDefinition<_quorumkv_v1_KeyRange, _quorumkv_v1_KeyRange__Output>
       KeyValue: MessageTypeDefinition<_quorumkv_v1_KeyValue, _quorumkv_v1_KeyValue__Output>
       MemberStatus: MessageTypeDefinition<_quorumkv_v1_MemberStatus, _quorumkv_v1_MemberStatus__Output>
       PutRequest: MessageTypeDefinition<_quorumkv_v1_PutRequest, _quorumkv_v1_PutRequest__Output>

@@ -3,13 +3,20 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AppendRequest as _quorumkv_internal_v1_AppendRequest, AppendRequest__Output as _quorumkv_internal_v1_AppendRequest__Output } from './quorumkv/internal/v1/AppendRequest.js';
 import type { AppendResponse as _quorumkv_internal_v1_AppendResponse, AppendResponse__Output as _quorumkv_internal_v1_AppendResponse__Output } from './quorumkv/internal/v1/AppendResponse.js';
+import type { Conflict as _quorumkv_internal_v1_Conflict, Conflict__Output as _quorumkv_internal_v1_Conflict__Output } from './quorumkv/internal/v1/Conflict.js';
+import type { HashKVRequest as _quorumkv_internal_v1_HashKVRequest, HashKVRequest__Output as _quorumkv_internal_v1_HashKVRequest__Output } from './quorumkv/internal/v1/HashKVRequest.js';
+import type { HashKVResponse as _quorumkv_internal_v1_HashKVResponse, HashKVResponse__Output as _quorumkv_internal_v1_HashKVResponse__Output } from './quorumkv/internal/v1/HashKVResponse.js';
 import type { StorageClient as _quorumkv_internal_v1_StorageClient, StorageDefinition as _quorumkv_internal_v1_StorageDefinition } from './quorumkv/internal/v1/Storage.js';
+import type { TooOld as _quorumkv_internal_v1_TooOld, TooOld__Output as _quorumkv_internal_v1_TooOld__Output } from './quorumkv/internal/v1/TooOld.js';
 import type { TxnOutcome as _quorumkv_internal_v1_TxnOutcome, TxnOutcome__Output as _quorumkv_internal_v1_TxnOutcome__Output } from './quorumkv/internal/v1/TxnOutcome.js';
+import type { AddRequest as _quorumkv_v1_AddRequest, AddRequest__Output as _quorumkv_v1_AddRequest__Output } from './quorumkv/v1/AddRequest.js';
+import type { AddResponse as _quorumkv_v1_AddResponse, AddResponse__Output as _quorumkv_v1_AddResponse__Output } from './quorumkv/v1/AddResponse.js';
 import type { ClusterClient as _quorumkv_v1_ClusterClient, ClusterDefinition as _quorumkv_v1_ClusterDefinition } from './quorumkv/v1/Cluster.js';
 import type { Compare as _quorumkv_v1_Compare, Compare__Output as _quorumkv_v1_Compare__Output } from './quorumkv/v1/Compare.js';
 import type { DeleteRangeRequest as _quorumkv_v1_DeleteRangeRequest, DeleteRangeRequest__Output as _quorumkv_v1_DeleteRangeRequest__Output } from './quorumkv/v1/DeleteRangeRequest.js';
 import type { DeleteRangeResponse as _quorumkv_v1_DeleteRangeResponse, DeleteRangeResponse__Output as _quorumkv_v1_DeleteRangeResponse__Output } from './quorumkv/v1/DeleteRangeResponse.js';
 import type { KVClient as _quorumkv_v1_KVClient, KVDefinition as _quorumkv_v1_KVDefinition } from './quorumkv/v1/KV.js';
+import type { KeyRange as _quorumkv_v1_KeyRange, KeyRange__Output as _quorumkv_v1_KeyRange__Output } from './quorumkv/v1/KeyRange.js';
 import type { KeyValue as _quorumkv_v1_KeyValue, KeyValue__Output as _quorumkv_v1_KeyValue__Output } from './quorumkv/v1/KeyValue.js';
 import type { MemberStatus as _quorumkv_v1_MemberStatus, MemberStatus__Output as _quorumkv_v1_MemberStatus__Output } from './quorumkv/v1/MemberStatus.js';
 import type { PutRequest as _quorumkv_v1_PutRequest, PutRequest__Output as _quorumkv_v1_PutRequest__Output } from './quorumkv/v1/PutRequest.js';
@@ -34,11 +41,17 @@ export interface ProtoGrpcType {
       v1: {
         AppendRequest: MessageTypeDefinition<_quorumkv_internal_v1_AppendRequest, _quorumkv_internal_v1_AppendRequest__Output>
         AppendResponse: MessageTypeDefinition<_quorumkv_internal_v1_AppendResponse, _quorumkv_internal_v1_AppendResponse__Output>
+        Conflict: MessageTypeDefinition<_quorumkv_internal_v1_Conflict, _quorumkv_internal_v1_Conflict__Output>
+        HashKVRequest: MessageTypeDefinition<_quorumkv_internal_v1_HashKVRequest, _quorumkv_internal_v1_HashKVRequest__Output>
+        HashKVResponse: MessageTypeDefinition<_quorumkv_internal_v1_HashKVResponse, _quorumkv_internal_v1_HashKVResponse__Output>
         Storage: SubtypeConstructor<typeof grpc.Client, _quorumkv_internal_v1_StorageClient> & { service: _quorumkv_internal_v1_StorageDefinition }
+        TooOld: MessageTypeDefinition<_quorumkv_internal_v1_TooOld, _quorumkv_internal_v1_TooOld__Output>
         TxnOutcome: MessageTypeDefinition<_quorumkv_internal_v1_TxnOutcome, _quorumkv_internal_v1_TxnOutcome__Output>
       }
     }
     v1: {
+      AddRequest: MessageTypeDefinition<_quorumkv_v1_AddRequest, _quorumkv_v1_AddRequest__Output>
+      AddResponse: MessageTypeDefinition<_quorumkv_v1_AddResponse, _quorumkv_v1_AddResponse__Output>
       /**
        * Cluster describes the processes that make up the cluster.
        */
@@ -50,6 +63,7 @@ export interface ProtoGrpcType {
        * KV is served on the cluster endpoint (all calls) by writer nodes, and through the gateway.
        */
       KV: SubtypeConstructor<typeof grpc.Client, _quorumkv_v1_KVClient> & { service: _quorumkv_v1_KVDefinition }
+      KeyRange: MessageTypeDefinition<_quorumkv_v1_KeyRange, _quorumkv_v1_KeyRange__Output>
       KeyValue: MessageTypeDefinition<_quorumkv_v1_KeyValue, _quorumkv_v1_KeyValue__Output>
       MemberStatus: MessageTypeDefinition<_quorumkv_v1_MemberStatus, _quorumkv_v1_MemberStatus__Output>
       PutRequest: MessageTypeDefinition<_quorumkv_v1_PutRequest, _quorumkv_v1_PutRequest__Output>

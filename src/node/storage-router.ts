@@ -3,6 +3,7 @@ import { NotLeaderError, UnavailableError, fromServiceError } from '../errors.js
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import { Storage, type StorageClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { memberStatus } from '../rpc/cluster-service.js';
 import { wasNeverSent } from '../rpc/never-sent.js';
 
 // How a compute node reaches the storage tier. Appends and linearizable reads go to the member
@@ -114,19 +115,7 @@ function invoke<Res>(
 }
 
 function unreachable(member: StorageMemberHandle, error: Error): MemberStatus__Output {
-  return {
-    role: 'storage',
-    id: member.id,
-    address: member.address,
-    pid: 0,
-    zone: '',
-    leader: false,
-    term: 0,
-    commitIndex: 0,
-    appliedIndex: 0,
-    healthy: false,
-    error: error.message,
-  };
+  return memberStatus({ role: 'storage', id: member.id, address: member.address, error: error.message });
 }
 
 function neverSent(error: unknown): boolean {

@@ -4,6 +4,23 @@ import type { StatusResponse } from '../gen/quorumkv/v1/StatusResponse.js';
 import { Cluster } from '../proto/services.js';
 import type { RpcServer } from './server.js';
 
+/** A member report with every field present: what is not given is zero, false or empty. */
+export function memberStatus(fields: Partial<MemberStatus__Output> & Pick<MemberStatus__Output, 'role' | 'id' | 'address'>): MemberStatus__Output {
+  return {
+    pid: 0,
+    zone: '',
+    leader: false,
+    term: 0,
+    commitIndex: 0,
+    appliedIndex: 0,
+    healthy: false,
+    error: '',
+    hash: '',
+    hashRevision: 0,
+    ...fields,
+  };
+}
+
 export interface SelfDescription {
   role: string;
   id: string;
@@ -18,16 +35,7 @@ export interface SelfDescription {
 export function addClusterService(rpc: RpcServer, self: SelfDescription, others: () => Promise<MemberStatus__Output[]>): void {
   rpc.server.addService(Cluster.service, {
     status: rpc.unary<StatusRequest__Output, StatusResponse>('Cluster/Status', async () => {
-      const me: MemberStatus__Output = {
-        ...self,
-        pid: process.pid,
-        leader: false,
-        term: 0,
-        commitIndex: 0,
-        appliedIndex: 0,
-        healthy: true,
-        error: '',
-      };
+      const me = memberStatus({ ...self, pid: process.pid, healthy: true });
       return { header: null, members: dedupe([me, ...(await others())]) };
     }),
   });

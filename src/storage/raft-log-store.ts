@@ -37,6 +37,7 @@ export function decodeEntry(index: number, bytes: Buffer): Entry {
 
 export class RaftLogStore {
   private lastIndex = 0;
+  private saved: HardState = { term: 0, vote: NONE, commit: 0 };
 
   private constructor(private readonly db: Db) {}
 
@@ -51,6 +52,7 @@ export class RaftLogStore {
   async load(): Promise<{ hardState: HardState; entries: Entry[] }> {
     const raw = await this.db.get(HARD_STATE_KEY);
     const hardState: HardState = raw ? JSON.parse(raw.toString('utf8')) : { term: 0, vote: NONE, commit: 0 };
+    this.saved = hardState;
     const entries: Entry[] = [];
     for await (const [key, value] of this.db.iterator({ gt: entryKey(0), lte: entryKey(this.lastIndex) })) {
       const entry = decodeEntry(key.readUIntBE(1, 6), value);
@@ -63,8 +65,10 @@ export class RaftLogStore {
   }
 
   /**
-   * Durably writes the hard state and entries. Entries may overwrite a conflicting suffix: any
-   * stored entry after the last one written is deleted in the same batch.
+   * Writes the hard state and entries; the promise resolves once they are durable. Entries may
+   * overwrite a conflicting suffix: any stored entry after the last one written is deleted in the
+   * same batch. A change of the commit index alone is written without fsync: safety never depends
+   * on it (a restarted member relearns it from the leader), and it changes on every commit.
    */
   async save(hardState: HardState | undefined, entries: Entry[]): Promise<void> {
     if (!hardState && entries.length === 0) return;
@@ -73,7 +77,9 @@ export class RaftLogStore {
     for (const entry of entries) batch.put(entryKey(entry.index), encodeEntry(entry));
     const newLast = entries.length > 0 ? entries[entries.length - 1].index : this.lastIndex;
     for (let index = newLast + 1; index <= this.lastIndex; index++) batch.del(entryKey(index));
-    await batch.write({ sync: true });
+    const sync = entries.length > 0 || (hardState !== undefined && (hardState.term !== this.saved.term || hardState.vote !== this.saved.vote));
+    await batch.write({ sync });
     if (entries.length > 0) this.lastIndex = newLast;
+    if (hardState) this.saved = hardState;
   }
 }

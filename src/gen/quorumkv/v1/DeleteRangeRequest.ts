@@ -5,10 +5,18 @@ export interface DeleteRangeRequest {
   'key'?: (Buffer | Uint8Array | string);
   'rangeEnd'?: (Buffer | Uint8Array | string);
   'prevKv'?: (boolean);
+  /**
+   * As in PutRequest.
+   */
+  'requestId'?: (string);
 }
 
 export interface DeleteRangeRequest__Output {
   'key': (Buffer);
   'rangeEnd': (Buffer);
   'prevKv': (boolean);
+  /**
+   * As in PutRequest.
+   */
+  'requestId': (string);
 }

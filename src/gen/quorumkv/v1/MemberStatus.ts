@@ -23,6 +23,11 @@ export interface MemberStatus {
    * Why a member is not healthy, when it is not.
    */
   'error'?: (string);
+  /**
+   * Storage members: a hash of the applied state at hash_revision (equal data, equal hash).
+   */
+  'hash'?: (string);
+  'hashRevision'?: (number | string | Long);
 }
 
 export interface MemberStatus__Output {
@@ -46,4 +51,9 @@ export interface MemberStatus__Output {
    * Why a member is not healthy, when it is not.
    */
   'error': (string);
+  /**
+   * Storage members: a hash of the applied state at hash_revision (equal data, equal hash).
+   */
+  'hash': (string);
+  'hashRevision': (number);
 }

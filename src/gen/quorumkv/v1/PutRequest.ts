@@ -8,6 +8,10 @@ export interface PutRequest {
    * Return the previous key-value pair, if any.
    */
   'prevKv'?: (boolean);
+  /**
+   * Identifies this write across retries: it is applied at most once. Empty: a fresh id per call.
+   */
+  'requestId'?: (string);
 }
 
 export interface PutRequest__Output {
@@ -17,4 +21,8 @@ export interface PutRequest__Output {
    * Return the previous key-value pair, if any.
    */
   'prevKv': (boolean);
+  /**
+   * Identifies this write across retries: it is applied at most once. Empty: a fresh id per call.
+   */
+  'requestId': (string);
 }

@@ -3,17 +3,20 @@
 import type { RangeRequest as _quorumkv_v1_RangeRequest, RangeRequest__Output as _quorumkv_v1_RangeRequest__Output } from '../../quorumkv/v1/RangeRequest.js';
 import type { PutRequest as _quorumkv_v1_PutRequest, PutRequest__Output as _quorumkv_v1_PutRequest__Output } from '../../quorumkv/v1/PutRequest.js';
 import type { DeleteRangeRequest as _quorumkv_v1_DeleteRangeRequest, DeleteRangeRequest__Output as _quorumkv_v1_DeleteRangeRequest__Output } from '../../quorumkv/v1/DeleteRangeRequest.js';
+import type { AddRequest as _quorumkv_v1_AddRequest, AddRequest__Output as _quorumkv_v1_AddRequest__Output } from '../../quorumkv/v1/AddRequest.js';
 
 export interface RequestOp {
   'requestRange'?: (_quorumkv_v1_RangeRequest | null);
   'requestPut'?: (_quorumkv_v1_PutRequest | null);
   'requestDeleteRange'?: (_quorumkv_v1_DeleteRangeRequest | null);
-  'request'?: "requestRange"|"requestPut"|"requestDeleteRange";
+  'requestAdd'?: (_quorumkv_v1_AddRequest | null);
+  'request'?: "requestRange"|"requestPut"|"requestDeleteRange"|"requestAdd";
 }
 
 export interface RequestOp__Output {
   'requestRange'?: (_quorumkv_v1_RangeRequest__Output | null);
   'requestPut'?: (_quorumkv_v1_PutRequest__Output | null);
   'requestDeleteRange'?: (_quorumkv_v1_DeleteRangeRequest__Output | null);
-  'request'?: "requestRange"|"requestPut"|"requestDeleteRange";
+  'requestAdd'?: (_quorumkv_v1_AddRequest__Output | null);
+  'request'?: "requestRange"|"requestPut"|"requestDeleteRange"|"requestAdd";
 }

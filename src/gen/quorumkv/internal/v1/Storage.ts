@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AppendRequest as _quorumkv_internal_v1_AppendRequest, AppendRequest__Output as _quorumkv_internal_v1_AppendRequest__Output } from '../../../quorumkv/internal/v1/AppendRequest.js';
 import type { AppendResponse as _quorumkv_internal_v1_AppendResponse, AppendResponse__Output as _quorumkv_internal_v1_AppendResponse__Output } from '../../../quorumkv/internal/v1/AppendResponse.js';
+import type { HashKVRequest as _quorumkv_internal_v1_HashKVRequest, HashKVRequest__Output as _quorumkv_internal_v1_HashKVRequest__Output } from '../../../quorumkv/internal/v1/HashKVRequest.js';
+import type { HashKVResponse as _quorumkv_internal_v1_HashKVResponse, HashKVResponse__Output as _quorumkv_internal_v1_HashKVResponse__Output } from '../../../quorumkv/internal/v1/HashKVResponse.js';
 import type { MemberStatus as _quorumkv_v1_MemberStatus, MemberStatus__Output as _quorumkv_v1_MemberStatus__Output } from '../../../quorumkv/v1/MemberStatus.js';
 import type { RangeRequest as _quorumkv_v1_RangeRequest, RangeRequest__Output as _quorumkv_v1_RangeRequest__Output } from '../../../quorumkv/v1/RangeRequest.js';
 import type { RangeResponse as _quorumkv_v1_RangeResponse, RangeResponse__Output as _quorumkv_v1_RangeResponse__Output } from '../../../quorumkv/v1/RangeResponse.js';
@@ -43,6 +45,21 @@ export interface StorageClient extends grpc.Client {
   describe(argument: _quorumkv_v1_StatusRequest, callback: grpc.requestCallback<_quorumkv_v1_MemberStatus__Output>): grpc.ClientUnaryCall;
   
   /**
+   * HashKV hashes this member's applied state as of a revision, to compare replicas (etcd's HashKV).
+   */
+  HashKV(argument: _quorumkv_internal_v1_HashKVRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
+  HashKV(argument: _quorumkv_internal_v1_HashKVRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
+  HashKV(argument: _quorumkv_internal_v1_HashKVRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
+  HashKV(argument: _quorumkv_internal_v1_HashKVRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * HashKV hashes this member's applied state as of a revision, to compare replicas (etcd's HashKV).
+   */
+  hashKv(argument: _quorumkv_internal_v1_HashKVRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
+  hashKv(argument: _quorumkv_internal_v1_HashKVRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
+  hashKv(argument: _quorumkv_internal_v1_HashKVRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
+  hashKv(argument: _quorumkv_internal_v1_HashKVRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Read answers a range from this member's applied state; linearizable unless `serializable`.
    */
   Read(argument: _quorumkv_v1_RangeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
@@ -72,6 +89,11 @@ export interface StorageHandlers extends grpc.UntypedServiceImplementation {
   Describe: grpc.handleUnaryCall<_quorumkv_v1_StatusRequest__Output, _quorumkv_v1_MemberStatus>;
   
   /**
+   * HashKV hashes this member's applied state as of a revision, to compare replicas (etcd's HashKV).
+   */
+  HashKV: grpc.handleUnaryCall<_quorumkv_internal_v1_HashKVRequest__Output, _quorumkv_internal_v1_HashKVResponse>;
+  
+  /**
    * Read answers a range from this member's applied state; linearizable unless `serializable`.
    */
   Read: grpc.handleUnaryCall<_quorumkv_v1_RangeRequest__Output, _quorumkv_v1_RangeResponse>;
@@ -81,5 +103,6 @@ export interface StorageHandlers extends grpc.UntypedServiceImplementation {
 export interface StorageDefinition extends grpc.ServiceDefinition {
   Append: MethodDefinition<_quorumkv_internal_v1_AppendRequest, _quorumkv_internal_v1_AppendResponse, _quorumkv_internal_v1_AppendRequest__Output, _quorumkv_internal_v1_AppendResponse__Output>
   Describe: MethodDefinition<_quorumkv_v1_StatusRequest, _quorumkv_v1_MemberStatus, _quorumkv_v1_StatusRequest__Output, _quorumkv_v1_MemberStatus__Output>
+  HashKV: MethodDefinition<_quorumkv_internal_v1_HashKVRequest, _quorumkv_internal_v1_HashKVResponse, _quorumkv_internal_v1_HashKVRequest__Output, _quorumkv_internal_v1_HashKVResponse__Output>
   Read: MethodDefinition<_quorumkv_v1_RangeRequest, _quorumkv_v1_RangeResponse, _quorumkv_v1_RangeRequest__Output, _quorumkv_v1_RangeResponse__Output>
 }

@@ -1,6 +1,9 @@
 // Original file: proto/quorumkv/internal/v1/storage.proto
 
 import type { TxnResponse as _quorumkv_v1_TxnResponse, TxnResponse__Output as _quorumkv_v1_TxnResponse__Output } from '../../../quorumkv/v1/TxnResponse.js';
+import type { Conflict as _quorumkv_internal_v1_Conflict, Conflict__Output as _quorumkv_internal_v1_Conflict__Output } from '../../../quorumkv/internal/v1/Conflict.js';
+import type { TooOld as _quorumkv_internal_v1_TooOld, TooOld__Output as _quorumkv_internal_v1_TooOld__Output } from '../../../quorumkv/internal/v1/TooOld.js';
+import type { Long } from '@grpc/proto-loader';
 
 /**
  * One transaction's outcome. A transaction that could not run at all (for example a range at a
@@ -8,7 +11,26 @@ import type { TxnResponse as _quorumkv_v1_TxnResponse, TxnResponse__Output as _q
  */
 export interface TxnOutcome {
   'response'?: (_quorumkv_v1_TxnResponse | null);
+  /**
+   * Set when the transaction could not run at all; nothing of it was applied.
+   */
   'rejected'?: (string);
+  /**
+   * Set when a key in the read set was written after the read revision (first committer wins).
+   */
+  'conflict'?: (_quorumkv_internal_v1_Conflict | null);
+  /**
+   * Set when the read revision is older than the window of writes kept for conflict checks.
+   */
+  'tooOld'?: (_quorumkv_internal_v1_TooOld | null);
+  /**
+   * The request id was seen before: this is the outcome recorded then; nothing was applied now.
+   */
+  'deduplicated'?: (boolean);
+  /**
+   * The store revision after this transaction.
+   */
+  'revision'?: (number | string | Long);
 }
 
 /**
@@ -17,5 +39,24 @@ export interface TxnOutcome {
  */
 export interface TxnOutcome__Output {
   'response': (_quorumkv_v1_TxnResponse__Output | null);
+  /**
+   * Set when the transaction could not run at all; nothing of it was applied.
+   */
   'rejected': (string);
+  /**
+   * Set when a key in the read set was written after the read revision (first committer wins).
+   */
+  'conflict': (_quorumkv_internal_v1_Conflict__Output | null);
+  /**
+   * Set when the read revision is older than the window of writes kept for conflict checks.
+   */
+  'tooOld': (_quorumkv_internal_v1_TooOld__Output | null);
+  /**
+   * The request id was seen before: this is the outcome recorded then; nothing was applied now.
+   */
+  'deduplicated': (boolean);
+  /**
+   * The store revision after this transaction.
+   */
+  'revision': (number);
 }
