@@ -1,7 +1,10 @@
 import { connect, DEFAULT_ENDPOINT, type QuorumkvClient } from '../client/client.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
+import { readFileSync } from 'node:fs';
+import { ConflictError, TooOldError } from '../errors.js';
 import { UsageError } from './address-list.js';
+import { parseTxnJson, txnOutcomeJson } from './txn-json.js';
 import type { Command, ParsedArgs } from './command.js';
 import { renderTable } from './table.js';
 
@@ -10,20 +13,28 @@ import { renderTable } from './table.js';
 
 const endpointOption = { endpoint: { type: 'string' }, json: { type: 'boolean' }, 'timeout-ms': { type: 'string' } } as const;
 
-function clientFor(values: ParsedArgs['values']): QuorumkvClient {
+/** Checks the connection flags when the command line is parsed, and connects when it runs. */
+function clientFlags(values: ParsedArgs['values']): () => QuorumkvClient {
   const endpoint = (values.endpoint as string | undefined) || process.env.QUORUMKV_ENDPOINT || DEFAULT_ENDPOINT;
-  const timeout = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
-  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) throw new UsageError('--timeout-ms must be a positive integer');
-  return connect({ endpoints: endpoint.split(',').map((e) => e.trim()).filter(Boolean), timeoutMs: timeout });
+  const timeoutText = values['timeout-ms'] as string | undefined;
+  const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
+  if (timeoutMs !== undefined && !(/^[0-9]+$/.test(timeoutText!) && timeoutMs > 0)) {
+    throw new UsageError(`--timeout-ms must be a positive integer, got ${JSON.stringify(timeoutText)}`);
+  }
+  const endpoints = endpoint.split(',').map((e) => e.trim()).filter(Boolean);
+  return () => connect({ endpoints, timeoutMs });
 }
 
-async function withClient(values: ParsedArgs['values'], use: (client: QuorumkvClient) => Promise<number>): Promise<number> {
-  const client = clientFor(values);
-  try {
-    return await use(client);
-  } finally {
-    client.close();
-  }
+function withClient(values: ParsedArgs['values'], use: (client: QuorumkvClient) => Promise<number>): () => Promise<number> {
+  const open = clientFlags(values);
+  return async () => {
+    const client = open();
+    try {
+      return await use(client);
+    } finally {
+      client.close();
+    }
+  };
 }
 
 function kvJson(kv: KeyValue__Output) {
@@ -46,7 +57,7 @@ export const putCommand: Command = {
   usage: 'quorumkv put KEY VALUE [--prev-kv] [--json] [--endpoint HOST:PORT]',
   options: { ...endpointOption, 'prev-kv': { type: 'boolean' } },
   positionals: { min: 2, max: 2 },
-  prepare: ({ values, positionals: [key, value] }) => () =>
+  prepare: ({ values, positionals: [key, value] }) =>
     withClient(values, async (client) => {
       const response = await client.put(key, value, { prevKv: Boolean(values['prev-kv']) });
       const revision = response.header?.revision ?? 0;
@@ -71,8 +82,7 @@ export const getCommand: Command = {
   prepare: ({ values, positionals: [key] }) => {
     const revision = nonNegative(values.revision, '--revision');
     const limit = nonNegative(values.limit, '--limit');
-    return () =>
-      withClient(values, async (client) => {
+    return withClient(values, async (client) => {
         const response = await client.range(key, {
           prefix: Boolean(values.prefix),
           serializable: Boolean(values.serializable),
@@ -100,7 +110,7 @@ export const delCommand: Command = {
   usage: 'quorumkv del KEY [--prefix] [--json] [--endpoint HOST:PORT]',
   options: { ...endpointOption, prefix: { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
-  prepare: ({ values, positionals: [key] }) => () =>
+  prepare: ({ values, positionals: [key] }) =>
     withClient(values, async (client) => {
       const response = await client.delete(key, { prefix: Boolean(values.prefix) });
       if (values.json) print({ revision: response.header?.revision ?? 0, deleted: response.deleted, header: response.header });
@@ -109,17 +119,69 @@ export const delCommand: Command = {
     }),
 };
 
+export const addCommand: Command = {
+  name: 'add',
+  summary: 'add DELTA to the integer at KEY (a missing key counts as 0); prints the new value',
+  usage: 'quorumkv add KEY DELTA [--json] [--endpoint HOST:PORT]',
+  options: endpointOption,
+  positionals: { min: 2, max: 2 },
+  prepare: ({ values, positionals: [key, deltaText] }) => {
+    const delta = Number(deltaText);
+    if (!/^[-+]?\d+$/.test(deltaText) || !Number.isSafeInteger(delta)) {
+      throw new UsageError(`DELTA must be an integer, got ${JSON.stringify(deltaText)}`);
+    }
+    return withClient(values, async (client) => {
+        const { value, revision } = await client.add(key, delta);
+        print(values.json ? { value, revision } : String(value));
+        return 0;
+      });
+  },
+};
+
+export const txnCommand: Command = {
+  name: 'txn',
+  summary: 'run a transaction given as JSON (from --file or standard input); prints the outcome as JSON',
+  usage: 'quorumkv txn [--file FILE] [--endpoint HOST:PORT]   (format: README, "Transactions from the command line")',
+  options: { ...endpointOption, file: { type: 'string' } },
+  prepare: ({ values }) =>
+    withClient(values, async (client) => {
+      const text = values.file ? readFileSync(values.file as string, 'utf8') : await readStdin();
+      const request = parseTxnJson(text);
+      try {
+        print(txnOutcomeJson(await client.txn(request)));
+        return 0;
+      } catch (error) {
+        if (error instanceof ConflictError) {
+          print({ outcome: 'conflict', key: error.key.toString(), revision: error.revision, message: error.message });
+          return 1;
+        }
+        if (error instanceof TooOldError) {
+          print({ outcome: 'too-old', message: error.message });
+          return 1;
+        }
+        throw error;
+      }
+    }),
+};
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('give the transaction with --file FILE or on standard input');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export const statusCommand: Command = {
   name: 'status',
   summary: 'show every process of the cluster: role, id, address, leader, term, indexes, health',
   usage: 'quorumkv status [--json] [--endpoint HOST:PORT]',
   options: endpointOption,
-  prepare: ({ values }) => () =>
+  prepare: ({ values }) =>
     withClient(values, async (client) => {
       const { members } = await client.status();
       const rows = members.map(memberRow);
       if (values.json) print({ members: rows });
-      else print(renderTable(['ROLE', 'ID', 'ADDRESS', 'PID', 'ZONE', 'LEADER', 'TERM', 'COMMIT', 'APPLIED', 'HEALTHY'], rows.map(statusCells)));
+      else print(renderTable(['ROLE', 'ID', 'ADDRESS', 'PID', 'ZONE', 'LEADER', 'TERM', 'COMMIT', 'APPLIED', 'HASH@REV', 'HEALTHY'], rows.map(statusCells)));
       return members.every((m) => m.healthy) ? 0 : 1;
     }),
 };
@@ -136,6 +198,7 @@ function memberRow(m: MemberStatus__Output) {
     commitIndex: m.commitIndex,
     appliedIndex: m.appliedIndex,
     healthy: m.healthy,
+    ...(m.role === 'storage' ? { hash: m.hash, hashRevision: m.hashRevision } : {}),
     ...(m.error ? { error: m.error } : {}),
   };
 }
@@ -152,6 +215,7 @@ function statusCells(m: ReturnType<typeof memberRow>): string[] {
     storage ? String(m.term) : '-',
     storage ? String(m.commitIndex) : '-',
     storage ? String(m.appliedIndex) : '-',
+    storage && m.hash ? `${m.hash.slice(0, 12)}@${m.hashRevision}` : '-',
     m.healthy ? 'yes' : `no${m.error ? ` (${m.error})` : ''}`,
   ];
 }

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './address-list.js';
-import { delCommand, getCommand, putCommand, statusCommand } from './client-commands.js';
+import { addCommand, delCommand, getCommand, putCommand, statusCommand, txnCommand } from './client-commands.js';
 import type { Command, ParsedArgs } from './command.js';
 import { gatewayCommand, nodeCommand, storageCommand } from './server-commands.js';
 import { upCommand } from './up-command.js';
 
-export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, statusCommand];
+export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, addCommand, txnCommand, statusCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

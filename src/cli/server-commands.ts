@@ -1,4 +1,7 @@
+import { validateGatewayOptions } from '../gateway/options.js';
 import { runGateway } from '../gateway/run-gateway.js';
+import { resolveNodeOptions } from '../node/options.js';
+import { resolveStorageOptions } from '../storage/options.js';
 import { runNode } from '../node/run-node.js';
 import { runStorage } from '../storage/run-storage.js';
 import { parseAddressList, UsageError } from './address-list.js';
@@ -47,7 +50,8 @@ export const storageCommand: Command = {
       tickMs: integer(values, 'tick-ms'),
       electionTicks: integer(values, 'election-ticks'),
     };
-    return () => runStorage(options);
+    const config = resolveStorageOptions(options);
+    return () => runStorage(config);
   },
 };
 
@@ -76,7 +80,8 @@ export const nodeCommand: Command = {
       metricsListen: values['metrics-listen'] as string | undefined,
       zone: values.zone as string | undefined,
     };
-    return () => runNode(options);
+    const config = resolveNodeOptions(options);
+    return () => runNode(config);
   },
 };
 
@@ -97,6 +102,7 @@ export const gatewayCommand: Command = {
       writers: parseAddressList('--writers', required(values, 'writers')),
       metricsListen: values['metrics-listen'] as string | undefined,
     };
+    validateGatewayOptions(options);
     return () => runGateway(options);
   },
 };

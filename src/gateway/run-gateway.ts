@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
-import { splitHostPort, startHttpServer } from '../observability/http-server.js';
+import { startHttpServer } from '../observability/http-server.js';
 import { Metrics } from '../observability/metrics.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { Cluster } from '../proto/services.js';
@@ -9,23 +9,14 @@ import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { addClusterService, memberStatus } from '../rpc/cluster-service.js';
 import { RpcServer } from '../rpc/server.js';
 import { BackendPool } from './backend-pool.js';
+import type { GatewayOptions } from './options.js';
 import { addForwardingKvService } from './forwarder.js';
 
 const DRAIN_MS = 5_000;
 const STATUS_TIMEOUT_MS = 1_500;
 
-export interface GatewayOptions {
-  id: string;
-  listen: string;
-  /** Writer nodes: id → HOST:PORT. */
-  writers: ReadonlyMap<string, string>;
-  metricsListen?: string;
-}
-
 /** `quorumkv gateway`: the cluster endpoint, forwarding to writer nodes, until SIGTERM or SIGINT. */
 export async function runGateway(options: GatewayOptions): Promise<void> {
-  splitHostPort(options.listen);
-  if (options.writers.size === 0) throw new Error('--writers must name at least one writer node (ID=HOST:PORT,...)');
   const metrics = new Metrics('gateway', options.id);
   const pool = new BackendPool(options.writers);
   await pool.start();

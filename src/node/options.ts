@@ -27,6 +27,7 @@ export function resolveNodeOptions(options: NodeOptions): NodeConfig {
   }
   if (options.storage.size === 0) throw new Error('--storage must name at least one storage member (ID=HOST:PORT,...)');
   splitHostPort(options.listen);
+  if (options.metricsListen) splitHostPort(options.metricsListen);
   for (const address of options.storage.values()) splitHostPort(address);
   return { ...options, mode: 'writer', zone: options.zone ?? '', metricsListen: options.metricsListen };
 }

@@ -37,8 +37,9 @@ export async function startHttpServer(address: string, metrics: Metrics, probes:
 
 export function splitHostPort(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(':');
-  const port = Number(address.slice(at + 1));
-  if (at < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+  const portText = address.slice(at + 1);
+  const port = Number(portText);
+  if (at < 0 || !/^[0-9]{1,5}$/.test(portText) || port < 1 || port > 65535) {
     throw new Error(`address ${JSON.stringify(address)} is not HOST:PORT`);
   }
   return { host: address.slice(0, at).replace(/^\[|\]$/g, '') || '0.0.0.0', port };

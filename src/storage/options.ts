@@ -37,6 +37,7 @@ export function resolveStorageOptions(options: StorageOptions): StorageConfig {
     throw new Error(`--peers must include this member (${options.id}); got ${[...options.peers.keys()].join(', ') || 'none'}`);
   }
   splitHostPort(options.listen);
+  if (options.metricsListen) splitHostPort(options.metricsListen);
   for (const address of options.peers.values()) splitHostPort(address);
   const config: StorageConfig = {
     id: options.id,

@@ -47,18 +47,24 @@ export class ReadIndexBatcher {
 
   /** Leadership changed: a round in flight may never be answered, so fail it now. */
   abortRound(reason: string): void {
+    this.failInFlight(new UnavailableError(reason));
+    this.startRound();
+  }
+
+  /** Fails every read, in flight or waiting, and starts no new round (shutdown). */
+  failAll(error: Error): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    this.failInFlight(error);
+    for (const read of waiting) read.reject(error);
+  }
+
+  private failInFlight(error: Error): void {
     if (!this.inFlight) return;
     const { reads, timer } = this.inFlight;
     clearTimeout(timer);
     this.inFlight = undefined;
-    for (const read of reads) read.reject(new UnavailableError(reason));
-    this.startRound();
-  }
-
-  failAll(error: Error): void {
-    this.abortRound(error.message);
-    for (const read of this.waiting) read.reject(error);
-    this.waiting = [];
+    for (const read of reads) read.reject(error);
   }
 
   private startRound(): void {
