@@ -1,4 +1,4 @@
-import type { AbstractLevel, AbstractSnapshot, AbstractSublevel } from 'abstract-level';
+import type { AbstractBatchOperation, AbstractLevel, AbstractSnapshot, AbstractSublevel } from 'abstract-level';
 import { ITERATOR_BATCH_SIZE } from './limits.js';
 
 /** A LevelDB database or sublevel with Buffer keys and values. */
@@ -49,3 +49,6 @@ export async function* scanKeys(space: Keyspace, bounds: ScanBounds): AsyncGener
     await iterator.close();
   }
 }
+
+/** One operation of the single batch an apply call writes. */
+export type BatchOp = AbstractBatchOperation<Keyspace, Buffer, Buffer>;

@@ -1,22 +1,25 @@
-import type { AbstractBatchOperation } from 'abstract-level';
 import type { RangeRequest__Output } from '../gen/quorumkv/v1/RangeRequest.js';
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
-import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 import { ApplyView } from './apply-view.js';
 import { assert } from './assert.js';
 import { decodeChanges, encodeChanges, type Change } from './change-log.js';
+import { DedupeTable } from './dedupe.js';
 import { CompactedRevisionError, FutureRevisionError } from './errors.js';
 import { HistorySource } from './history-source.js';
-import { decodeHistoryKey, encodeHistoryKey, encodeRevision } from './key-encoding.js';
-import { scanEntries, scanKeys, type Keyspace, type Sublevel } from './keyspace.js';
+import { decodeHistoryKey, decodeRevision, encodeHistoryKey, encodeRevision } from './key-encoding.js';
+import { scanEntries, scanKeys, type BatchOp, type Keyspace, type Sublevel } from './keyspace.js';
 import { decodeHistoryRecord, encodeHistoryRecord, encodeStoredKv } from './kv-encoding.js';
 import { LatestSource } from './latest-source.js';
-import { COMPACTION_BATCH_SIZE } from './limits.js';
+import { COMPACTION_BATCH_SIZE, DEFAULT_MVCC_LIMITS, type MvccLimits } from './limits.js';
 import { decodeMeta, encodeMeta, META_KEY, type StoreMeta } from './meta.js';
+import { abortedResponse, type TxnOutcome } from './outcome.js';
 import { executeRange, type RangeResult } from './range.js';
-import { computeStateHash } from './state-hash.js';
+import { RecentWrites } from './read-set.js';
+import { hashState } from './state-hash.js';
 import { checkTxn } from './txn-check.js';
 import { executeTxn } from './txn.js';
+
+export type { TxnOutcome } from './outcome.js';
 
 /** One committed log entry, its payload decoded; `txns` is [] for an empty (no-op) entry. */
 export interface AppliedEntry {
@@ -25,20 +28,24 @@ export interface AppliedEntry {
   txns: TxnRequest__Output[];
 }
 
-export interface TxnOutcome {
-  /** `header` is left null for the caller to fill in. */
-  response: TxnResponse__Output;
-  /** The store revision after this transaction (unchanged if it wrote nothing). */
+/** A replica hash, as etcd's HashKV: equal logs give equal hashes at a common revision. */
+export interface RevisionHash {
+  /** sha256 hex of the live state as of `revision`, and the revision itself. */
+  hash: string;
+  /** The revision hashed (the current revision when 0 was asked for). */
   revision: number;
-  /**
-   * Set when the transaction could not run at all (an unknown compare enum, an op with no request,
-   * a range at a future or compacted revision): nothing of it was applied, `response.succeeded`
-   * is false and `response.responses` is empty. Every member rejects it the same way.
-   */
-  rejected?: string;
+  currentRevision: number;
+  compactRevision: number;
 }
 
-type BatchOp = AbstractBatchOperation<Keyspace, Buffer, Buffer>;
+/** What the transactions of one apply call share: reads through its writes, and its batch. */
+interface ApplyCall {
+  view: ApplyView;
+  dedupe: DedupeTable;
+  recent: RecentWrites;
+  meta: StoreMeta;
+  ops: BatchOp[];
+}
 
 const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
 
@@ -51,8 +58,10 @@ const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
  *   cur   raw key -> KeyValue without its key               latest state, for latest reads
  *   hist  escaped key ++ 0x00 0x01 ++ u64be revision ->     the key's state as of that revision
  *         0x01 ++ KeyValue | 0x00 (deleted)                 (reads at older revisions)
- *   chg   u64be revision -> the revision's changes          what watches replay
- *   meta  "meta" -> u64be revision, applied index, applied term, compact revision
+ *   chg   u64be revision -> the revision's changes          watches, read-set conflict checks
+ *   ddid  request id -> u64be sequence ++ TxnOutcome        exactly-once transactions
+ *   ddseq u64be sequence -> request id                      which id expires next
+ *   meta  "meta" -> u64be revision, applied index, applied term, compact revision, dedupe sequence
  */
 export class MvccStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -62,15 +71,29 @@ export class MvccStore {
     private readonly current: Sublevel,
     private readonly history: Sublevel,
     private readonly changeLog: Sublevel,
+    private readonly dedupeIds: Sublevel,
+    private readonly dedupeSequences: Sublevel,
     private readonly metaSpace: Sublevel,
+    private readonly limits: Readonly<MvccLimits>,
     private meta: StoreMeta,
+    /** The oldest revision whose change-log record is kept, or null if the change log is empty. */
+    private firstLogged: number | null,
   ) {}
 
-  static async open(db: Keyspace): Promise<MvccStore> {
+  /**
+   * Opens the store kept in `db`. `limits` default to DEFAULT_MVCC_LIMITS; they decide
+   * transactions, so every member of a cluster must open with the same ones (tests shrink them).
+   */
+  static async open(db: Keyspace, limits: Partial<MvccLimits> = {}): Promise<MvccStore> {
+    const resolved = resolveLimits(limits);
     const space = (name: string): Sublevel => db.sublevel<Buffer, Buffer>(name, BUFFERS);
     const metaSpace = space('meta');
+    const changeLog = space('chg');
     const meta = decodeMeta(await metaSpace.get<Buffer, Buffer>(META_KEY, BUFFERS));
-    return new MvccStore(db, space('cur'), space('hist'), space('chg'), metaSpace, meta);
+    const firstLogged = await firstRevisionIn(changeLog);
+    return new MvccStore(
+      db, space('cur'), space('hist'), changeLog, space('ddid'), space('ddseq'), metaSpace, resolved, meta, firstLogged,
+    );
   }
 
   get revision(): number {
@@ -121,16 +144,36 @@ export class MvccStore {
 
   /** Equal on every member that applied the same log (history and compaction do not count). */
   async stateHash(): Promise<string> {
+    return (await this.hashAt(0)).hash;
+  }
+
+  /**
+   * Hashes the live state as of `revision` (0 or less: the current revision) and the revision, from
+   * one snapshot, as etcd's HashKV: members that applied the same log agree at every revision both
+   * can still read, however far each has applied since. The current revision hashes `cur`; older
+   * ones scan history, at a cost that compaction bounds.
+   */
+  async hashAt(revision: number): Promise<RevisionHash> {
+    assert(Number.isSafeInteger(revision), `hash revision ${revision} is not an integer`);
     const snapshot = this.db.snapshot();
     try {
       const meta = decodeMeta(await this.metaSpace.get<Buffer, Buffer>(META_KEY, { ...BUFFERS, snapshot }));
-      return await computeStateHash(this.current, meta.revision, snapshot);
+      const at = revision <= 0 ? meta.revision : revision;
+      if (at > meta.revision) throw new FutureRevisionError(at, meta.revision);
+      if (at < meta.compactRevision) throw new CompactedRevisionError(at, meta.compactRevision);
+      const source =
+        at === meta.revision ? new LatestSource(this.current, snapshot) : new HistorySource(this.history, at, snapshot);
+      const hash = await hashState(source, at);
+      return { hash, revision: at, currentRevision: meta.revision, compactRevision: meta.compactRevision };
     } finally {
       await snapshot.close();
     }
   }
 
-  /** The changes a writing revision made, in order ([] for a revision below the compact revision). */
+  /**
+   * The changes a writing revision made, in order ([] for a revision whose record compaction
+   * dropped: below the compact revision and outside the conflict window).
+   */
   async changesAt(revision: number): Promise<Change[]> {
     const bytes = await this.changeLog.get<Buffer, Buffer>(encodeRevision(revision), BUFFERS);
     return bytes === undefined ? [] : decodeChanges(bytes);
@@ -139,8 +182,10 @@ export class MvccStore {
   /**
    * Discards history below `revision`: afterwards reads at older revisions fail with
    * CompactedRevisionError. Local to this member (it changes no live state, so stateHash is
-   * unaffected). The new compact revision is recorded first, so a crash midway leaves only
-   * unreachable records behind. Deletes in bounded batches.
+   * unaffected). Change-log records of the last `conflictWindowRevisions` revisions are kept
+   * whatever `revision` is, so read-set checks decide alike on members that compacted differently.
+   * The new compact revision is recorded first, so a crash midway leaves only unreachable records
+   * behind. Deletes in bounded batches.
    */
   compact(revision: number): Promise<void> {
     return this.exclusive(() => this.compactNow(revision));
@@ -148,8 +193,16 @@ export class MvccStore {
 
   private async applyNow(entries: AppliedEntry[]): Promise<TxnOutcome[][]> {
     const meta = { ...this.meta };
-    const view = new ApplyView(this.current, this.history, meta.revision);
-    const ops: BatchOp[] = [];
+    const call: ApplyCall = {
+      view: new ApplyView(this.current, this.history, meta.revision),
+      dedupe: new DedupeTable(this.dedupeIds, this.dedupeSequences, this.limits.dedupeMaxIds),
+      recent: new RecentWrites(
+        this.changeLog, meta.revision, this.firstLogged ?? meta.revision + 1, this.limits.conflictWindowRevisions,
+      ),
+      meta,
+      ops: [],
+    };
+    const { view, ops } = call;
     const outcomes: TxnOutcome[][] = [];
     for (const [i, entry] of entries.entries()) {
       assert(i === 0 || entry.index > entries[i - 1].index, `entries out of log order at ${entry.index}`);
@@ -160,7 +213,7 @@ export class MvccStore {
       assert(entry.index === meta.appliedIndex + 1, `entry ${entry.index} after applied ${meta.appliedIndex}`);
       assert(entry.term >= meta.appliedTerm, `entry term ${entry.term} below applied ${meta.appliedTerm}`);
       const results: TxnOutcome[] = [];
-      for (const txn of entry.txns) results.push(await this.applyTxn(view, txn, meta, ops));
+      for (const txn of entry.txns) results.push(await this.decideTxn(call, txn));
       meta.appliedIndex = entry.index;
       meta.appliedTerm = entry.term;
       outcomes.push(results);
@@ -171,25 +224,67 @@ export class MvccStore {
       if (kv === null) ops.push({ type: 'del', sublevel: this.current, key });
       else ops.push({ type: 'put', sublevel: this.current, key, value: encodeStoredKv(kv) });
     }
+    for (const op of call.dedupe.batchOps()) ops.push(op);
     ops.push({ type: 'put', sublevel: this.metaSpace, key: META_KEY, value: encodeMeta(meta) });
     // `sync` is a classic-level batch option that abstract-level's types do not declare.
     await this.db.batch(ops, { ...BUFFERS, sync: false } as typeof BUFFERS);
     assert(meta.revision >= this.meta.revision, 'store revision went backwards');
+    assert(meta.dedupeSequence >= this.meta.dedupeSequence, 'dedupe sequence went backwards');
+    // An empty change log gains its first record with this call's first writing revision.
+    if (this.firstLogged === null && meta.revision > this.meta.revision) this.firstLogged = this.meta.revision + 1;
     this.meta = meta;
     return outcomes;
   }
 
-  /** Runs one transaction; on a write, bumps `meta.revision` and queues its history and changes. */
-  private async applyTxn(view: ApplyView, txn: TxnRequest__Output, meta: StoreMeta, ops: BatchOp[]) {
+  /**
+   * Decides one transaction exactly once: a request id recorded before returns the outcome recorded
+   * then and applies nothing; otherwise the transaction runs and its outcome, whatever it is, is
+   * recorded under its id.
+   */
+  private async decideTxn(call: ApplyCall, txn: TxnRequest__Output): Promise<TxnOutcome> {
+    if (txn.requestId !== '') {
+      const recorded = await call.dedupe.lookup(txn.requestId);
+      if (recorded !== null) return { ...recorded, deduplicated: true };
+    }
+    const outcome = await this.runTxn(call, txn);
+    if (txn.requestId !== '') {
+      call.meta.dedupeSequence += 1;
+      await call.dedupe.record(txn.requestId, outcome, call.meta.dedupeSequence);
+    }
+    return outcome;
+  }
+
+  /**
+   * Runs one transaction: structural checks, then the read set (first committer wins), then the
+   * compares and ops. On a write, bumps `meta.revision` and queues its history and changes.
+   */
+  private async runTxn(call: ApplyCall, txn: TxnRequest__Output): Promise<TxnOutcome> {
+    const { view, meta, ops } = call;
+    const aborted = (why: Omit<TxnOutcome, 'response' | 'revision'>): TxnOutcome => ({
+      response: abortedResponse(),
+      revision: meta.revision,
+      ...why,
+    });
     const problem = checkTxn(txn, meta);
-    if (problem !== null) {
-      const response = { header: null, succeeded: false, responses: [] };
-      return { response, revision: meta.revision, rejected: problem };
+    if (problem !== null) return aborted({ rejected: problem });
+    const verdict = await call.recent.judge(txn, meta.revision);
+    switch (verdict.kind) {
+      case 'rejected':
+        return aborted({ rejected: verdict.reason });
+      case 'tooOld':
+        return aborted({ tooOld: { readRevision: verdict.readRevision, oldestRevision: verdict.oldestRevision } });
+      case 'conflict':
+        return aborted({ conflict: { key: verdict.key, revision: verdict.revision } });
+      case 'clear':
+        break;
     }
     const writeRevision = meta.revision + 1;
-    const { response, changes } = await executeTxn(view, txn, writeRevision);
+    const execution = await executeTxn(view, txn, writeRevision);
+    if (execution.rejected !== undefined) return aborted({ rejected: execution.rejected });
+    const { response, changes } = execution;
     if (changes.length === 0) return { response, revision: meta.revision };
     meta.revision = writeRevision;
+    call.recent.record(writeRevision, changes);
     for (const key of distinctKeys(changes)) {
       // One record per key and revision: the key's state at the end of the transaction.
       const kv = await view.get(key);
@@ -208,8 +303,12 @@ export class MvccStore {
     await this.metaSpace.put(META_KEY, encodeMeta(meta), BUFFERS);
     this.meta = meta;
     await this.deleteInBatches(this.obsoleteHistory(revision));
-    const changeKeys = scanKeys(this.changeLog, { gte: Buffer.alloc(0), lt: encodeRevision(revision) });
-    await this.deleteInBatches(withSpace(this.changeLog, changeKeys));
+    const keepFrom = Math.min(revision, meta.revision - this.limits.conflictWindowRevisions + 1);
+    if (keepFrom > 0) {
+      const changeKeys = scanKeys(this.changeLog, { gte: Buffer.alloc(0), lt: encodeRevision(keepFrom) });
+      await this.deleteInBatches(withSpace(this.changeLog, changeKeys));
+    }
+    this.firstLogged = await firstRevisionIn(this.changeLog);
   }
 
   /**
@@ -263,4 +362,18 @@ function distinctKeys(changes: Change[]): Buffer[] {
 
 async function* withSpace(space: Sublevel, keys: AsyncIterable<Buffer>): AsyncGenerator<[Sublevel, Buffer]> {
   for await (const key of keys) yield [space, key];
+}
+
+function resolveLimits(limits: Partial<MvccLimits>): Readonly<MvccLimits> {
+  const resolved = { ...DEFAULT_MVCC_LIMITS, ...limits };
+  for (const [name, value] of Object.entries(resolved)) {
+    assert(Number.isSafeInteger(value) && value >= 1, `mvcc limit ${name} is ${value}, not a positive integer`);
+  }
+  return resolved;
+}
+
+/** The lowest revision with a change-log record, or null if there is none. */
+async function firstRevisionIn(changeLog: Sublevel): Promise<number | null> {
+  for await (const key of scanKeys(changeLog, { gte: Buffer.alloc(0), lt: null })) return decodeRevision(key);
+  return null;
 }

@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
 import { encodeRevision } from './key-encoding.js';
-import { LatestSource } from './latest-source.js';
-import type { Keyspace, Snapshot } from './keyspace.js';
+import type { KvSource } from './kv-source.js';
 
 const EVERY_KEY = { start: Buffer.alloc(0), end: null };
 
 /**
- * sha256 over every live key-value (key, value, create, mod, version) in key order, then the store
- * revision. Fields are length-prefixed so no two different states hash the same input stream.
- * Streams the keyspace; memory does not depend on the number of keys.
+ * sha256 over every live key-value of `source` (key, value, create, mod, version) in key order,
+ * then `revision`. Fields are length-prefixed so no two different states hash the same input
+ * stream. Streams the source; memory does not depend on the number of keys.
  */
-export async function computeStateHash(current: Keyspace, revision: number, snapshot: Snapshot): Promise<string> {
+export async function hashState(source: KvSource, revision: number): Promise<string> {
   const hash = createHash('sha256');
-  for await (const kv of new LatestSource(current, snapshot).scan(EVERY_KEY)) {
+  for await (const kv of source.scan(EVERY_KEY)) {
     hash.update(lengthPrefix(kv.key.length));
     hash.update(kv.key);
     hash.update(lengthPrefix(kv.value.length));

@@ -15,6 +15,9 @@ export interface RevisionBounds {
  * decides the same way on all of them. Both branches are checked, as etcd does.
  */
 export function checkTxn(txn: TxnRequest__Output, bounds: RevisionBounds): string | null {
+  if (txn.readSet.length > 0 && !(Number.isSafeInteger(txn.readRevision) && txn.readRevision >= 0)) {
+    return `read revision ${txn.readRevision} is not a revision`;
+  }
   for (const compare of txn.compare) {
     const problem = checkCompare(compare);
     if (problem !== null) return problem;
@@ -32,6 +35,11 @@ function checkOp(op: RequestOp__Output, bounds: RevisionBounds): string | null {
       return op.requestPut ? null : 'put op has no request';
     case 'requestDeleteRange':
       return op.requestDeleteRange ? null : 'delete-range op has no request';
+    case 'requestAdd': {
+      const add = op.requestAdd;
+      if (!add) return 'add op has no request';
+      return Number.isSafeInteger(add.delta) ? null : `add delta ${add.delta} is not a safe integer`;
+    }
     case 'requestRange': {
       const range = op.requestRange;
       if (!range) return 'range op has no request';

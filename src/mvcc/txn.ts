@@ -1,3 +1,4 @@
+import type { AddRequest__Output } from '../gen/quorumkv/v1/AddRequest.js';
 import type { DeleteRangeRequest__Output } from '../gen/quorumkv/v1/DeleteRangeRequest.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import type { PutRequest__Output } from '../gen/quorumkv/v1/PutRequest.js';
@@ -10,29 +11,46 @@ import type { ApplyView } from './apply-view.js';
 import { assert } from './assert.js';
 import { deletionOf, type Change } from './change-log.js';
 import { compareHolds } from './compare.js';
+import { addToStored } from './integer-add.js';
 import { resolveRange } from './key-range.js';
 import { executeRange } from './range.js';
 
-export interface TxnExecution {
-  response: TxnResponse__Output;
-  /** Every write, in the order made; empty if the transaction changed nothing. */
-  changes: Change[];
-}
+export type TxnExecution =
+  | {
+      response: TxnResponse__Output;
+      /** Every write, in the order made; empty if the transaction changed nothing. */
+      changes: Change[];
+      rejected?: undefined;
+    }
+  | { rejected: string };
+
+/** An op that cannot apply to the state it meets (an add to a non-integer, or one that overflows). */
+class OpRejection extends Error {}
 
 /**
  * Runs one checked transaction against the view. Its writes all carry `writeRevision` (the store
  * revision + 1); the caller keeps that revision only if `changes` is non-empty, as etcd does.
+ * If an op cannot apply to the state it meets, the transaction's writes are undone from the
+ * overlay and it is rejected whole.
  */
 export async function executeTxn(
   view: ApplyView,
   txn: TxnRequest__Output,
   writeRevision: number,
 ): Promise<TxnExecution> {
+  view.overlay.checkpoint();
   const succeeded = await allComparesHold(view, txn);
   const ops = succeeded ? txn.success : txn.failure;
   const changes: Change[] = [];
   const responses: ResponseOp__Output[] = [];
-  for (const op of ops) responses.push(await executeOp(view, op, writeRevision, changes));
+  try {
+    for (const op of ops) responses.push(await executeOp(view, op, writeRevision, changes));
+  } catch (error) {
+    if (!(error instanceof OpRejection)) throw error;
+    view.overlay.rollback();
+    return { rejected: error.message };
+  }
+  view.overlay.checkpoint();
   assert(responses.length === ops.length, 'one response per op');
   return { response: { header: null, succeeded, responses }, changes };
 }
@@ -57,6 +75,10 @@ async function executeOp(
       const result = await deleteRange(view, op.requestDeleteRange!, writeRevision, changes);
       return { response: 'responseDeleteRange', responseDeleteRange: result };
     }
+    case 'requestAdd': {
+      const result = await add(view, op.requestAdd!, writeRevision, changes);
+      return { response: 'responseAdd', responseAdd: result };
+    }
     default:
       // checkTxn rejects ops without a request before any op runs.
       assert(false, 'unchecked op reached executeOp');
@@ -70,17 +92,37 @@ async function range(view: ApplyView, request: RangeRequest__Output) {
 
 async function put(view: ApplyView, request: PutRequest__Output, writeRevision: number, changes: Change[]) {
   const previous = await view.get(request.key);
+  writeValue(view, request.key, request.value, previous, writeRevision, changes);
+  return { header: null, prevKv: request.prevKv ? previous : null };
+}
+
+/** Adds to the decimal integer at the key (missing: 0) and writes the sum as a put would. */
+async function add(view: ApplyView, request: AddRequest__Output, writeRevision: number, changes: Change[]) {
+  const previous = await view.get(request.key);
+  const result = addToStored(request.key, previous === null ? null : previous.value, request.delta);
+  if (!result.ok) throw new OpRejection(result.problem);
+  writeValue(view, request.key, result.text, previous, writeRevision, changes);
+  return { header: null, value: result.value };
+}
+
+function writeValue(
+  view: ApplyView,
+  key: Buffer,
+  value: Buffer,
+  previous: KeyValue__Output | null,
+  writeRevision: number,
+  changes: Change[],
+): void {
   const kv: KeyValue__Output = {
-    key: request.key,
+    key,
     createRevision: previous === null ? writeRevision : previous.createRevision,
     modRevision: writeRevision,
     version: previous === null ? 1 : previous.version + 1,
-    value: request.value,
+    value,
   };
-  assert(previous === null || previous.modRevision <= writeRevision, 'put goes back in revision');
-  view.overlay.write(request.key, kv, writeRevision);
+  assert(previous === null || previous.modRevision <= writeRevision, 'write goes back in revision');
+  view.overlay.write(key, kv, writeRevision);
   changes.push({ kind: 'put', kv });
-  return { header: null, prevKv: request.prevKv ? previous : null };
 }
 
 /**

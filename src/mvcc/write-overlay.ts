@@ -26,6 +26,8 @@ interface Entry {
  */
 export class WriteOverlay {
   private readonly entries = new Map<string, Entry>();
+  /** The entries written since the last checkpoint, once per write, so they can be undone. */
+  private journal: Entry[] = [];
 
   constructor(private readonly current: Keyspace) {}
 
@@ -46,6 +48,20 @@ export class WriteOverlay {
     const last = entry.writes.at(-1);
     assert(last === undefined || last.revision <= revision, 'overlay writes went back in revision');
     entry.writes.push({ revision, kv });
+    this.journal.push(entry);
+  }
+
+  /** Makes the writes so far permanent for this call: `rollback` undoes only later ones. */
+  checkpoint(): void {
+    this.journal = [];
+  }
+
+  /** Undoes every write since the last checkpoint (a transaction that turned out not to apply). */
+  rollback(): void {
+    for (let entry = this.journal.pop(); entry !== undefined; entry = this.journal.pop()) {
+      const undone = entry.writes.pop();
+      assert(undone !== undefined, 'rollback of a write that is not there');
+    }
   }
 
   /** The final value of every key this call wrote, in first-touch order. */

@@ -58,6 +58,9 @@ class Generator {
       compare: Array.from({ length: this.int(3) }, () => this.compare()),
       success: ops(this.int(4)),
       failure: ops(this.int(3)),
+      requestId: '',
+      readRevision: 0,
+      readSet: [],
     };
   }
 }

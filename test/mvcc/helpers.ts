@@ -6,6 +6,7 @@ import type { Compare__Output } from '../../src/gen/quorumkv/v1/Compare.js';
 import type { RangeRequest__Output } from '../../src/gen/quorumkv/v1/RangeRequest.js';
 import type { RequestOp__Output } from '../../src/gen/quorumkv/v1/RequestOp.js';
 import type { TxnRequest__Output } from '../../src/gen/quorumkv/v1/TxnRequest.js';
+import type { MvccLimits } from '../../src/mvcc/limits.js';
 import { MvccStore, type AppliedEntry, type TxnOutcome } from '../../src/mvcc/mvcc-store.js';
 
 export const b = (text: string): Buffer => Buffer.from(text);
@@ -21,7 +22,8 @@ export interface Harness {
   cleanup(): Promise<void>;
 }
 
-export async function openHarness(): Promise<Harness> {
+/** `limits` shrink the store's dedupe and conflict-window limits (kept across reopen). */
+export async function openHarness(limits: Partial<MvccLimits> = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'quorumkv-mvcc-'));
   const open = async () => {
     const db = new Level<Buffer, Buffer>(join(dir, 'db'), { keyEncoding: 'buffer', valueEncoding: 'buffer' });
@@ -32,12 +34,12 @@ export async function openHarness(): Promise<Harness> {
   const harness: Harness = {
     dir,
     db,
-    store: await MvccStore.open(db),
+    store: await MvccStore.open(db, limits),
     nextIndex: 1,
     async reopen() {
       await harness.db.close();
       harness.db = await open();
-      harness.store = await MvccStore.open(harness.db);
+      harness.store = await MvccStore.open(harness.db, limits);
     },
     async cleanup() {
       await harness.db.close();
@@ -58,19 +60,19 @@ export function txn(
   compare: Compare__Output[] = [],
   failure: RequestOp__Output[] = [],
 ): TxnRequest__Output {
-  return { compare, success, failure };
+  return { compare, success, failure, requestId: '', readRevision: 0, readSet: [] };
 }
 
 export function putOp(key: string | Buffer, value: string | Buffer, prevKv = false): RequestOp__Output {
   const k = typeof key === 'string' ? b(key) : key;
   const v = typeof value === 'string' ? b(value) : value;
-  return { request: 'requestPut', requestPut: { key: k, value: v, prevKv } };
+  return { request: 'requestPut', requestPut: { key: k, value: v, prevKv, requestId: '' } };
 }
 
 export function delOp(key: string | Buffer, rangeEnd: string | Buffer = EMPTY, prevKv = false): RequestOp__Output {
   const k = typeof key === 'string' ? b(key) : key;
   const e = typeof rangeEnd === 'string' ? b(rangeEnd) : rangeEnd;
-  return { request: 'requestDeleteRange', requestDeleteRange: { key: k, rangeEnd: e, prevKv } };
+  return { request: 'requestDeleteRange', requestDeleteRange: { key: k, rangeEnd: e, prevKv, requestId: '' } };
 }
 
 export function rangeReq(key: string | Buffer, options: Partial<RangeRequest__Output> = {}): RangeRequest__Output {
@@ -113,3 +115,32 @@ export function cmp(
 
 /** Keys of a range result as strings, for compact assertions. */
 export const keysOf = (kvs: { key: Buffer }[]): string[] => kvs.map((kv) => kv.key.toString());
+
+export function addOp(key: string | Buffer, delta: number): RequestOp__Output {
+  const k = typeof key === 'string' ? b(key) : key;
+  return { request: 'requestAdd', requestAdd: { key: k, delta } };
+}
+
+/** `t` with a request id, for exactly-once tests. */
+export function withId(t: TxnRequest__Output, requestId: string): TxnRequest__Output {
+  return { ...t, requestId };
+}
+
+/** `t` with a read set read at `readRevision`: each entry is a key, or [key, rangeEnd]. */
+export function withReads(
+  t: TxnRequest__Output,
+  readRevision: number,
+  ...reads: (string | [string | Buffer, string | Buffer])[]
+): TxnRequest__Output {
+  const toBuf = (x: string | Buffer) => (typeof x === 'string' ? b(x) : x);
+  const readSet = reads.map((r) =>
+    typeof r === 'string' ? { key: b(r), rangeEnd: EMPTY } : { key: toBuf(r[0]), rangeEnd: toBuf(r[1]) },
+  );
+  return { ...t, readRevision, readSet };
+}
+
+/** The stored value of one key as a string, or null. */
+export async function valueOf(h: Harness, key: string): Promise<string | null> {
+  const r = await h.store.range(rangeReq(key));
+  return r.kvs.length === 0 ? null : r.kvs[0].value.toString();
+}

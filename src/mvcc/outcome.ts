@@ -1,0 +1,59 @@
+import type { TxnOutcome as WireTxnOutcome, TxnOutcome__Output } from '../gen/quorumkv/internal/v1/TxnOutcome.js';
+import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
+import { codecFor } from '../proto/codec.js';
+import { assert } from './assert.js';
+
+/** How one transaction of the log was decided. At most one of rejected, conflict and tooOld is set. */
+export interface TxnOutcome {
+  /** `header` is left null for the caller to fill in. */
+  response: TxnResponse__Output;
+  /**
+   * The store revision after this transaction (unchanged if it wrote nothing). For a deduplicated
+   * transaction, the revision recorded with the original outcome.
+   */
+  revision: number;
+  /**
+   * Set when the transaction could not run at all (an unknown compare enum, an op with no request,
+   * a range at a future or compacted revision, a read set at a future revision, an add to a value
+   * that is not an integer or that would overflow): nothing of it was applied, `response.succeeded`
+   * is false and `response.responses` is empty. Every member rejects it the same way.
+   */
+  rejected?: string;
+  /** Set when a key of the read set was written after the read revision: nothing was applied. */
+  conflict?: { key: Buffer; revision: number };
+  /** Set when the read revision is older than the conflict window: nothing was applied. */
+  tooOld?: { readRevision: number; oldestRevision: number };
+  /** Set when the request id was seen before: this is the outcome recorded then; nothing was applied now. */
+  deduplicated?: boolean;
+}
+
+const outcomeCodec = codecFor<WireTxnOutcome, TxnOutcome__Output>('quorumkv.internal.v1.TxnOutcome');
+
+/** The response of a transaction of which nothing was applied. */
+export function abortedResponse(): TxnResponse__Output {
+  return { header: null, succeeded: false, responses: [] };
+}
+
+/** The bytes recorded for a request id: the outcome exactly as it was first returned. */
+export function encodeOutcome(outcome: TxnOutcome): Buffer {
+  assert(outcome.deduplicated !== true, 'a deduplicated outcome is never recorded again');
+  return outcomeCodec.encode({
+    response: outcome.response,
+    revision: outcome.revision,
+    rejected: outcome.rejected ?? '',
+    conflict: outcome.conflict ?? null,
+    tooOld: outcome.tooOld ?? null,
+  });
+}
+
+export function decodeOutcome(bytes: Buffer): TxnOutcome {
+  const wire = outcomeCodec.decode(bytes);
+  assert(wire.response !== null, 'recorded outcome has no response');
+  const outcome: TxnOutcome = { response: wire.response, revision: wire.revision };
+  if (wire.rejected !== '') outcome.rejected = wire.rejected;
+  if (wire.conflict !== null) outcome.conflict = { key: wire.conflict.key, revision: wire.conflict.revision };
+  if (wire.tooOld !== null) {
+    outcome.tooOld = { readRevision: wire.tooOld.readRevision, oldestRevision: wire.tooOld.oldestRevision };
+  }
+  return outcome;
+}

@@ -1,0 +1,102 @@
+import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
+import { assert } from './assert.js';
+import { decodeChanges, type Change } from './change-log.js';
+import { decodeRevision, encodeRevision } from './key-encoding.js';
+import { rangeContains, resolveRange, type KeyRange } from './key-range.js';
+import { scanEntries, type Sublevel } from './keyspace.js';
+
+/** How a transaction's read set was judged (first committer wins). */
+export type ReadSetVerdict =
+  | { kind: 'clear' }
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'tooOld'; readRevision: number; oldestRevision: number }
+  | { kind: 'conflict'; key: Buffer; revision: number };
+
+/**
+ * The writes of recent revisions, as one apply call sees them: the change log in LevelDB up to the
+ * call's base revision, then the call's own writes (held in memory until the call's batch is
+ * written). Only revisions in (read revision, current] are ever scanned.
+ */
+export class RecentWrites {
+  /** The keys each writing revision of this call wrote, in revision order. */
+  private readonly callWrites: { revision: number; keys: Buffer[] }[] = [];
+
+  /**
+   * @param firstLogged the oldest revision whose change-log record is kept (revisions of this call
+   *   included); reads at or above firstLogged - 1 can be checked.
+   */
+  constructor(
+    private readonly changeLog: Sublevel,
+    private readonly baseRevision: number,
+    private readonly firstLogged: number,
+    private readonly windowRevisions: number,
+  ) {
+    assert(firstLogged >= 1 && firstLogged <= baseRevision + 1, `first logged revision ${firstLogged} out of range`);
+  }
+
+  record(revision: number, changes: readonly Change[]): void {
+    const last = this.callWrites.at(-1)?.revision ?? this.baseRevision;
+    assert(revision === last + 1, `recent writes skip from ${last} to ${revision}`);
+    this.callWrites.push({ revision, keys: changes.map((change) => change.kv.key) });
+  }
+
+  /** The oldest read revision whose conflicts can still be checked at store revision `current`. */
+  oldestCheckable(current: number): number {
+    return Math.max(0, current - this.windowRevisions, this.firstLogged - 1);
+  }
+
+  /** Decides the read set of `txn` against the store at revision `current`. */
+  async judge(txn: TxnRequest__Output, current: number): Promise<ReadSetVerdict> {
+    if (txn.readSet.length === 0) return { kind: 'clear' };
+    const readRevision = txn.readRevision;
+    if (readRevision > current) {
+      return {
+        kind: 'rejected',
+        reason: `read set at revision ${readRevision} is in the future (store at ${current})`,
+      };
+    }
+    const oldestRevision = this.oldestCheckable(current);
+    if (readRevision < oldestRevision) return { kind: 'tooOld', readRevision, oldestRevision };
+    const ranges = txn.readSet
+      .map((range) => resolveRange(range.key, range.rangeEnd))
+      .filter((range): range is KeyRange => range !== null);
+    const hit = await this.firstWriteAfter(ranges, readRevision, current);
+    return hit === null ? { kind: 'clear' } : { kind: 'conflict', ...hit };
+  }
+
+  /** The first write (lowest revision, then lowest key) to a key in `ranges` in (after, current]. */
+  private async firstWriteAfter(
+    ranges: KeyRange[],
+    after: number,
+    current: number,
+  ): Promise<{ key: Buffer; revision: number } | null> {
+    if (ranges.length === 0) return null;
+    if (after < this.baseRevision) {
+      const bounds = { gte: encodeRevision(after + 1), lt: encodeRevision(this.baseRevision + 1) };
+      let expected = after + 1;
+      for await (const [encoded, record] of scanEntries(this.changeLog, bounds)) {
+        const revision = decodeRevision(encoded);
+        assert(revision === expected, `change log has no record of revision ${expected}`);
+        expected += 1;
+        const key = firstKeyIn(ranges, decodeChanges(record).map((change) => change.kv.key));
+        if (key !== null) return { key, revision };
+      }
+      assert(expected === this.baseRevision + 1, `change log ends before revision ${this.baseRevision}`);
+    }
+    for (const { revision, keys } of this.callWrites) {
+      if (revision <= after || revision > current) continue;
+      const key = firstKeyIn(ranges, keys);
+      if (key !== null) return { key, revision };
+    }
+    return null;
+  }
+}
+
+function firstKeyIn(ranges: KeyRange[], keys: Buffer[]): Buffer | null {
+  let first: Buffer | null = null;
+  for (const key of keys) {
+    if (first !== null && Buffer.compare(key, first) >= 0) continue;
+    if (ranges.some((range) => rangeContains(range, key))) first = key;
+  }
+  return first;
+}
