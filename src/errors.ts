@@ -5,6 +5,8 @@ import * as grpc from '@grpc/grpc-js';
 
 const ERROR_CLASS_KEY = 'quorumkv-error';
 const LEADER_HINT_KEY = 'quorumkv-leader-hint';
+const CONFLICT_KEY_KEY = 'quorumkv-conflict-key-bin';
+const CONFLICT_REVISION_KEY = 'quorumkv-conflict-revision';
 
 export abstract class QuorumkvError extends Error {
   abstract readonly code: grpc.status;
@@ -47,12 +49,35 @@ export class CompactedRevisionError extends QuorumkvError {
   readonly code = grpc.status.OUT_OF_RANGE;
 }
 
+/**
+ * First committer wins: a key the transaction read was written after its read revision. Nothing
+ * of the transaction was applied; retry it with fresh reads (runTransaction does).
+ */
+export class ConflictError extends QuorumkvError {
+  readonly code = grpc.status.ABORTED;
+  constructor(
+    message: string,
+    /** The key whose write won. */
+    readonly key: Buffer,
+    /** The revision of the winning write. */
+    readonly revision: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The transaction's read revision is older than the window of writes kept for conflict checks. */
+export class TooOldError extends QuorumkvError {
+  readonly code = grpc.status.ABORTED;
+}
+
 /** The request's deadline passed before it completed; a write's outcome is unknown. */
 export class DeadlineError extends QuorumkvError {
   readonly code = grpc.status.DEADLINE_EXCEEDED;
 }
 
 const CLASSES = {
+  TooOldError,
   InvalidArgumentError,
   OverloadedError,
   UnavailableError,
@@ -67,6 +92,10 @@ export function toServiceError(error: unknown): Partial<grpc.ServiceError> {
   if (error instanceof QuorumkvError) {
     metadata.set(ERROR_CLASS_KEY, error.name);
     if (error instanceof NotLeaderError && error.leaderHint) metadata.set(LEADER_HINT_KEY, error.leaderHint);
+    if (error instanceof ConflictError) {
+      metadata.set(CONFLICT_KEY_KEY, error.key);
+      metadata.set(CONFLICT_REVISION_KEY, String(error.revision));
+    }
     return { code: error.code, details: error.message, metadata };
   }
   if (isServiceError(error)) return { code: error.code, details: error.details, metadata: error.metadata };
@@ -80,6 +109,10 @@ export function fromServiceError(error: grpc.ServiceError): QuorumkvError {
   const details = error.details || error.message;
   if (className === 'NotLeaderError') {
     return new NotLeaderError(details, String(error.metadata.get(LEADER_HINT_KEY)[0] ?? ''));
+  }
+  if (className === 'ConflictError') {
+    const key = error.metadata.get(CONFLICT_KEY_KEY)[0];
+    return new ConflictError(details, Buffer.isBuffer(key) ? key : Buffer.from(String(key ?? '')), Number(error.metadata.get(CONFLICT_REVISION_KEY)[0] ?? 0));
   }
   const known = CLASSES[className as keyof typeof CLASSES];
   if (known) return new known(details, { cause: error });
@@ -97,6 +130,8 @@ function classForCode(code: grpc.status): new (m: string, o?: { cause?: unknown 
       return DeadlineError;
     case grpc.status.OUT_OF_RANGE:
       return FutureRevisionError;
+    case grpc.status.ABORTED:
+      return TooOldError;
     default:
       return UnavailableError;
   }

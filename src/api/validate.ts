@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
-import { MAX_KEY_BYTES, MAX_TXN_OPS, MAX_VALUE_BYTES } from './limits.js';
+import { MAX_ADD_MAGNITUDE, MAX_KEY_BYTES, MAX_READ_SET_RANGES, MAX_REQUEST_ID_BYTES, MAX_TXN_OPS, MAX_VALUE_BYTES } from './limits.js';
+import type { AddRequest__Output } from '../gen/quorumkv/v1/AddRequest.js';
 import type { Compare__Output } from '../gen/quorumkv/v1/Compare.js';
 import type { DeleteRangeRequest__Output } from '../gen/quorumkv/v1/DeleteRangeRequest.js';
 import type { PutRequest__Output } from '../gen/quorumkv/v1/PutRequest.js';
@@ -46,8 +47,15 @@ export function validateRange(request: RangeRequest__Output, where = 'range'): v
   checkRevision(request.limit, 'limit', where);
 }
 
+function checkRequestId(requestId: string, where: string): void {
+  if (Buffer.byteLength(requestId, 'utf8') > MAX_REQUEST_ID_BYTES) {
+    fail(`${where}: request_id is over ${MAX_REQUEST_ID_BYTES} bytes`);
+  }
+}
+
 export function validatePut(request: PutRequest__Output, where = 'put'): void {
   checkKey(request.key, where);
+  checkRequestId(request.requestId, where);
   if (request.value.length > MAX_VALUE_BYTES) {
     fail(`${where}: value is ${request.value.length} bytes; the limit is ${MAX_VALUE_BYTES} bytes`);
   }
@@ -56,6 +64,14 @@ export function validatePut(request: PutRequest__Output, where = 'put'): void {
 export function validateDeleteRange(request: DeleteRangeRequest__Output, where = 'delete'): void {
   checkKey(request.key, where);
   checkRangeEnd(request.key, request.rangeEnd, where);
+  checkRequestId(request.requestId, where);
+}
+
+export function validateAdd(request: AddRequest__Output, where = 'add'): void {
+  checkKey(request.key, where);
+  if (!Number.isSafeInteger(request.delta) || Math.abs(request.delta) > MAX_ADD_MAGNITUDE) {
+    fail(`${where}: delta must be an integer between -${MAX_ADD_MAGNITUDE} and ${MAX_ADD_MAGNITUDE}, got ${request.delta}`);
+  }
 }
 
 function validateCompare(compare: Compare__Output, where: string): void {
@@ -82,8 +98,10 @@ function validateOp(op: RequestOp__Output, where: string): void {
       return validatePut(op.requestPut!, where);
     case 'requestDeleteRange':
       return validateDeleteRange(op.requestDeleteRange!, where);
+    case 'requestAdd':
+      return validateAdd(op.requestAdd!, where);
     default:
-      fail(`${where}: an op must set one of request_range, request_put, request_delete_range`);
+      fail(`${where}: an op must set one of request_range, request_put, request_delete_range, request_add`);
   }
 }
 
@@ -106,4 +124,13 @@ export function validateTxn(request: TxnRequest__Output): void {
   request.failure.forEach((op, i) => validateOp(op, `txn failure[${i}]`));
   checkDuplicatePuts(request.success, 'success');
   checkDuplicatePuts(request.failure, 'failure');
+  checkRequestId(request.requestId, 'txn');
+  checkRevision(request.readRevision, 'read_revision', 'txn');
+  if (request.readSet.length > MAX_READ_SET_RANGES) {
+    fail(`txn read_set has ${request.readSet.length} keys and ranges; the limit is ${MAX_READ_SET_RANGES}`);
+  }
+  request.readSet.forEach((range, i) => {
+    checkKey(range.key, `txn read_set[${i}]`);
+    checkRangeEnd(range.key, range.rangeEnd, `txn read_set[${i}]`);
+  });
 }

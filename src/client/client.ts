@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { fromServiceError } from '../errors.js';
+import { fromServiceError, InvalidArgumentError } from '../errors.js';
 import type { DeleteRangeResponse__Output } from '../gen/quorumkv/v1/DeleteRangeResponse.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import type { PutResponse__Output } from '../gen/quorumkv/v1/PutResponse.js';
@@ -10,7 +10,9 @@ import type { TxnRequest } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 import { Cluster, KV, type ClusterClient, type KVClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
-import { wasNeverSent } from '../rpc/never-sent.js';
+import { backoffMs, isRetryable } from './retry-policy.js';
+import { runTransaction, type RunTransactionOptions, type Transaction } from './transaction.js';
+import { randomBytes } from 'node:crypto';
 
 export type Bytes = string | Buffer | Uint8Array;
 export type KeyValue = KeyValue__Output;
@@ -50,8 +52,28 @@ export function prefixEnd(prefix: Buffer): Buffer {
   return Buffer.from([0]);
 }
 
-function bytes(value: Bytes): Buffer {
+export function bytes(value: Bytes): Buffer {
   return typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
+}
+
+/** The range_end a request needs for `prefix` or an explicit `rangeEnd`; empty for one key. */
+export function rangeEndFor(key: Buffer, options: { prefix?: boolean; rangeEnd?: Bytes }): Buffer {
+  if (options.prefix) return prefixEnd(key);
+  return options.rangeEnd === undefined ? Buffer.alloc(0) : bytes(options.rangeEnd);
+}
+
+const RETRY_BASE_MS = 20;
+const RETRY_CAP_MS = 1_000;
+
+/** Request ids unique to this client: a random client id and a sequence number. */
+class ClientRequestIds {
+  private readonly prefix = `c.${randomBytes(9).toString('base64url')}.`;
+  private sequence = 0;
+
+  next(): string {
+    this.sequence++;
+    return this.prefix + this.sequence.toString(36);
+  }
 }
 
 interface Endpoint {
@@ -64,6 +86,9 @@ interface Endpoint {
 export class QuorumkvClient {
   private readonly endpoints: Endpoint[];
   private current = 0;
+  private readonly ids = new ClientRequestIds();
+  /** What this client has done on its own: retries of failed calls, transaction conflicts retried. */
+  readonly stats = { retries: 0, conflictRetries: 0 };
 
   constructor(private readonly options: Required<ConnectOptions>) {
     if (options.endpoints.length === 0) throw new Error('connect: give at least one endpoint');
@@ -81,10 +106,9 @@ export class QuorumkvClient {
 
   range(key: Bytes, options: RangeOptions = {}): Promise<RangeResponse__Output> {
     const keyBytes = bytes(key);
-    const rangeEnd = options.prefix ? prefixEnd(keyBytes) : options.rangeEnd === undefined ? Buffer.alloc(0) : bytes(options.rangeEnd);
     const request: RangeRequest = {
       key: keyBytes,
-      rangeEnd,
+      rangeEnd: rangeEndFor(keyBytes, options),
       limit: options.limit ?? 0,
       revision: options.revision ?? 0,
       serializable: options.serializable ?? false,
@@ -94,18 +118,43 @@ export class QuorumkvClient {
     return this.call((e, o, done) => e.kv.range(request, o, done));
   }
 
-  put(key: Bytes, value: Bytes, options: { prevKv?: boolean } = {}): Promise<PutResponse__Output> {
-    return this.call((e, o, done) => e.kv.put({ key: bytes(key), value: bytes(value), prevKv: options.prevKv ?? false }, o, done));
+  put(key: Bytes, value: Bytes, options: { prevKv?: boolean; requestId?: string } = {}): Promise<PutResponse__Output> {
+    const request = { key: bytes(key), value: bytes(value), prevKv: options.prevKv ?? false, requestId: options.requestId ?? this.ids.next() };
+    return this.call((e, o, done) => e.kv.put(request, o, done));
   }
 
-  delete(key: Bytes, options: { prefix?: boolean; rangeEnd?: Bytes; prevKv?: boolean } = {}): Promise<DeleteRangeResponse__Output> {
+  delete(key: Bytes, options: { prefix?: boolean; rangeEnd?: Bytes; prevKv?: boolean; requestId?: string } = {}): Promise<DeleteRangeResponse__Output> {
     const keyBytes = bytes(key);
-    const rangeEnd = options.prefix ? prefixEnd(keyBytes) : options.rangeEnd === undefined ? Buffer.alloc(0) : bytes(options.rangeEnd);
-    return this.call((e, o, done) => e.kv.deleteRange({ key: keyBytes, rangeEnd, prevKv: options.prevKv ?? false }, o, done));
+    const request = {
+      key: keyBytes,
+      rangeEnd: rangeEndFor(keyBytes, options),
+      prevKv: options.prevKv ?? false,
+      requestId: options.requestId ?? this.ids.next(),
+    };
+    return this.call((e, o, done) => e.kv.deleteRange(request, o, done));
   }
 
+  /** Adds `delta` to the integer at `key` (a missing key counts as 0); resolves with the new value. */
+  async add(key: Bytes, delta: number, options: { requestId?: string } = {}): Promise<{ value: number; revision: number }> {
+    // Checked here too: the wire format would silently truncate a fraction.
+    if (!Number.isSafeInteger(delta)) throw new InvalidArgumentError(`add: delta must be an integer between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}, got ${delta}`);
+    const response = await this.txn({ success: [{ requestAdd: { key: bytes(key), delta } }], requestId: options.requestId });
+    return { value: Number(response.responses[0]?.responseAdd?.value ?? 0), revision: response.header?.revision ?? 0 };
+  }
+
+  /** Runs compares and ops as one transaction. A request id is added if there is none. */
   txn(request: TxnRequest): Promise<TxnResponse__Output> {
-    return this.call((e, o, done) => e.kv.txn(request, o, done));
+    const withId = { ...request, requestId: request.requestId || this.ids.next() };
+    return this.call((e, o, done) => e.kv.txn(withId, o, done));
+  }
+
+  /**
+   * Runs `body` as a serializable transaction: its reads see one snapshot, its writes commit
+   * together only if nothing it read changed since (first committer wins); on a conflict it runs
+   * again with fresh reads, after a jittered pause, up to `maxAttempts` times.
+   */
+  runTransaction<T>(body: (tx: Transaction) => Promise<T>, options: RunTransactionOptions = {}): Promise<T> {
+    return runTransaction(this, body, options);
   }
 
   status(): Promise<StatusResponse__Output> {
@@ -119,7 +168,7 @@ export class QuorumkvClient {
     }
   }
 
-  /** Tries endpoints in turn while a call provably never left this process. */
+  /** Calls the current endpoint, retrying what retry-policy.ts allows until the deadline. */
   private async call<Res>(invoke: (endpoint: Endpoint, options: grpc.CallOptions, done: (e: grpc.ServiceError | null, r?: Res) => void) => void): Promise<Res> {
     const deadline = Date.now() + this.options.timeoutMs;
     for (let attempt = 0; ; attempt++) {
@@ -130,9 +179,11 @@ export class QuorumkvClient {
         );
       } catch (error) {
         const serviceError = error as grpc.ServiceError;
-        const moveOn = wasNeverSent(serviceError.code, serviceError.details ?? '') && attempt + 1 < this.endpoints.length;
-        if (!moveOn) throw fromServiceError(serviceError);
-        this.current = (this.current + 1) % this.endpoints.length;
+        const pause = backoffMs(attempt, RETRY_BASE_MS, RETRY_CAP_MS);
+        if (!isRetryable(serviceError.code) || Date.now() + pause >= deadline) throw fromServiceError(serviceError);
+        this.stats.retries++;
+        if (serviceError.code === grpc.status.UNAVAILABLE) this.current = (this.current + 1) % this.endpoints.length;
+        await new Promise((resolve) => setTimeout(resolve, pause));
       }
     }
   }

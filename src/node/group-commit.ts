@@ -1,5 +1,4 @@
-import { InvalidArgumentError, OverloadedError, UnavailableError } from '../errors.js';
-import type { TxnOutcome__Output } from '../gen/quorumkv/internal/v1/TxnOutcome.js';
+import { OverloadedError, UnavailableError } from '../errors.js';
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 
@@ -28,12 +27,6 @@ export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = {
 /** Each transaction's response, or the error that refused it alone (the rest of the batch stands). */
 export type AppendFn = (txns: TxnRequest__Output[]) => Promise<Array<TxnResponse__Output | Error>>;
 
-/** A storage outcome as a response, or as the error for a transaction that was rejected whole. */
-export function outcomeOrError(outcome: TxnOutcome__Output): TxnResponse__Output | Error {
-  if (outcome.rejected) return new InvalidArgumentError(`transaction refused, nothing applied: ${outcome.rejected}`);
-  if (!outcome.response) return new UnavailableError('the storage tier returned no outcome for this write; retry');
-  return outcome.response;
-}
 
 interface Queued {
   txn: TxnRequest__Output;

@@ -1,11 +1,12 @@
-import type { AppendResponse__Output } from '../gen/quorumkv/internal/v1/AppendResponse.js';
 import { startHttpServer } from '../observability/http-server.js';
 import { Metrics } from '../observability/metrics.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { RpcServer } from '../rpc/server.js';
 import { addClusterService } from '../rpc/cluster-service.js';
-import { GroupCommitter, outcomeOrError } from './group-commit.js';
-import { resolveNodeOptions, type NodeOptions } from './options.js';
+import { GroupCommitter } from './group-commit.js';
+import { LogAppender } from './log-appender.js';
+import { RequestIds } from './request-ids.js';
+import type { NodeConfig } from './options.js';
 import { StorageRouter } from './storage-router.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, addWriterKvService } from './writer-kv-service.js';
 
@@ -14,24 +15,15 @@ const LEADER_REFRESH_MS = 1_000;
 const STATUS_TIMEOUT_MS = 1_000;
 
 /** `quorumkv node`: a writer node serving the public KV API until SIGTERM or SIGINT. */
-export async function runNode(options: NodeOptions): Promise<void> {
-  const config = resolveNodeOptions(options);
+export async function runNode(config: NodeConfig): Promise<void> {
   const metrics = new Metrics(config.mode, config.id);
   const storage = new StorageRouter(config.storage);
-  const writes = new GroupCommitter(
-    async (txns) => {
-      const response = await storage.toLeader<AppendResponse__Output>(Date.now() + DEFAULT_REQUEST_TIMEOUT_MS, (client, callOptions, done) =>
-        client.append({ txns }, callOptions, done),
-      );
-      return response.results.map(outcomeOrError);
-    },
-    undefined,
-    (size) => metrics.batchSize.observe(size),
-  );
+  const appender = new LogAppender(storage, metrics, DEFAULT_REQUEST_TIMEOUT_MS);
+  const writes = new GroupCommitter((txns) => appender.append(txns), undefined, (size) => metrics.batchSize.observe(size));
   const rpc = new RpcServer(metrics);
-  addWriterKvService(rpc, storage, writes);
+  addWriterKvService(rpc, storage, writes, new RequestIds(config.id));
   addClusterService(rpc, { role: config.mode, id: config.id, address: config.listen, zone: config.zone }, () =>
-    storage.describeAll(STATUS_TIMEOUT_MS),
+    storage.describeWithHashes(STATUS_TIMEOUT_MS),
   );
   await rpc.listen(config.listen);
 

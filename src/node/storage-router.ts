@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { NotLeaderError, UnavailableError, fromServiceError } from '../errors.js';
+import type { HashKVResponse__Output } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import { Storage, type StorageClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
@@ -80,6 +81,23 @@ export class StorageRouter {
         ),
       ),
     );
+  }
+
+  /**
+   * Every member's report with a hash of its applied state at one common revision (the lowest
+   * current revision among the members that answer), so equal data shows as equal hashes.
+   */
+  async describeWithHashes(timeoutMs: number): Promise<MemberStatus__Output[]> {
+    const deadline = Date.now() + timeoutMs;
+    const statuses = await this.describeAll(timeoutMs);
+    const hashAt = (member: StorageMemberHandle, revision: number) =>
+      invoke<HashKVResponse__Output>(member.client, deadline, (c, o, done) => c.hashKv({ revision }, o, done)).catch(() => undefined);
+    const current = await Promise.all(this.members.map((m, i) => (statuses[i].healthy ? hashAt(m, 0) : undefined)));
+    const revisions = current.filter((h) => h !== undefined).map((h) => h!.currentRevision);
+    if (revisions.length === 0) return statuses;
+    const common = Math.min(...revisions);
+    const hashes = await Promise.all(this.members.map((m, i) => (current[i] ? hashAt(m, common) : undefined)));
+    return statuses.map((status, i) => (hashes[i] ? { ...status, hash: hashes[i]!.hash, hashRevision: hashes[i]!.revision } : status));
   }
 
   /** Asks every member for its report and aims at the leader they name. */

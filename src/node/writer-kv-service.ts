@@ -11,6 +11,7 @@ import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 import { KV } from '../proto/services.js';
 import type { RpcServer } from '../rpc/server.js';
 import type { GroupCommitter } from './group-commit.js';
+import type { RequestIds } from './request-ids.js';
 import type { StorageCall, StorageRouter } from './storage-router.js';
 
 /** Longest a request waits on the storage tier when the caller set no deadline. */
@@ -23,8 +24,9 @@ function deadlineOf(call: { getDeadline(): number | Date }): number {
 }
 
 /** The public KV API on a writer node: writes through group commit, reads from storage. */
-export function addWriterKvService(rpc: RpcServer, storage: StorageRouter, writes: GroupCommitter): void {
-  const commit = (txn: TxnRequest__Output): Promise<TxnResponse__Output> => writes.commit(txn);
+export function addWriterKvService(rpc: RpcServer, storage: StorageRouter, writes: GroupCommitter, ids: RequestIds): void {
+  const commit = (txn: TxnRequest__Output): Promise<TxnResponse__Output> =>
+    writes.commit(txn.requestId ? txn : { ...txn, requestId: ids.next() });
   rpc.server.addService(KV.service, {
     range: rpc.unary<RangeRequest__Output, RangeResponse__Output>('KV/Range', (request, call) => {
       validateRange(request);

@@ -52,6 +52,17 @@ export class Metrics {
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [this.registry],
   });
+  readonly txns = new Counter({
+    name: 'quorumkv_txns_total',
+    help: 'Transactions decided, by outcome: committed, compare_failed, conflict, too_old, rejected, deduplicated.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly appendRetries = new Counter({
+    name: 'quorumkv_append_retries_total',
+    help: 'Appends sent again, with the same request ids, because their outcome was unknown.',
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({
     name: 'quorumkv_write_batch_size',
     help: 'Transactions per log append (group commit).',

@@ -64,6 +64,11 @@ export class RaftLogStore {
     return { hardState, entries };
   }
 
+  /** Whether `hardState` differs from the saved one in more than the commit index. */
+  changesTermOrVote(hardState: HardState | undefined): boolean {
+    return hardState !== undefined && (hardState.term !== this.saved.term || hardState.vote !== this.saved.vote);
+  }
+
   /**
    * Writes the hard state and entries; the promise resolves once they are durable. Entries may
    * overwrite a conflicting suffix: any stored entry after the last one written is deleted in the
@@ -77,8 +82,7 @@ export class RaftLogStore {
     for (const entry of entries) batch.put(entryKey(entry.index), encodeEntry(entry));
     const newLast = entries.length > 0 ? entries[entries.length - 1].index : this.lastIndex;
     for (let index = newLast + 1; index <= this.lastIndex; index++) batch.del(entryKey(index));
-    const sync = entries.length > 0 || (hardState !== undefined && (hardState.term !== this.saved.term || hardState.vote !== this.saved.vote));
-    await batch.write({ sync });
+    await batch.write({ sync: entries.length > 0 || this.changesTermOrVote(hardState) });
     if (entries.length > 0) this.lastIndex = newLast;
     if (hardState) this.saved = hardState;
   }

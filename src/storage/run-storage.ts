@@ -2,7 +2,7 @@ import { Metrics } from '../observability/metrics.js';
 import { startHttpServer } from '../observability/http-server.js';
 import { RpcServer } from '../rpc/server.js';
 import { onShutdownSignal } from '../process/signals.js';
-import { resolveStorageOptions, type StorageOptions } from './options.js';
+import type { StorageConfig } from './options.js';
 import { GrpcRaftTransport } from './raft-transport.js';
 import { StorageMember } from './storage-member.js';
 import { addStorageServices } from './storage-service.js';
@@ -10,8 +10,7 @@ import { addStorageServices } from './storage-service.js';
 const DRAIN_MS = 5_000;
 
 /** `quorumkv storage`: runs one storage member until SIGTERM or SIGINT. */
-export async function runStorage(options: StorageOptions): Promise<void> {
-  const config = resolveStorageOptions(options);
+export async function runStorage(config: StorageConfig): Promise<void> {
   const metrics = new Metrics('storage', config.id);
   const others = new Map([...config.peers].filter(([id]) => id !== config.id));
   const transport = new GrpcRaftTransport(config.cluster, others);

@@ -4,8 +4,9 @@ import { Level } from 'level';
 import { validateRange, validateTxn } from '../api/validate.js';
 import { MemoryLogStorage } from '../consensus/memory-storage.js';
 import { RaftNode } from '../consensus/raft.js';
-import { EntryType, NONE, type Entry, type Message, type Ready, type Transport } from '../consensus/types.js';
+import { EntryType, MessageType, NONE, type Entry, type Message, type Ready, type Transport } from '../consensus/types.js';
 import { NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
+import type { HashKVResponse } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
 import type { LogBatch, LogBatch__Output } from '../gen/quorumkv/internal/v1/LogBatch.js';
 import type { MemberStatus } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { RangeRequest__Output } from '../gen/quorumkv/v1/RangeRequest.js';
@@ -125,7 +126,14 @@ export class StorageMember {
     const started = performance.now();
     const outcomes = await outcome;
     this.metrics.commitLatency.observe((performance.now() - started) / 1000);
-    return outcomes.map((o) => ({ response: { ...o.response, header: this.responseHeader(o.revision) }, rejected: o.rejected ?? '' }));
+    return outcomes.map((o) => ({
+      response: { ...o.response, header: this.responseHeader(o.revision) },
+      rejected: o.rejected ?? '',
+      conflict: o.conflict ?? null,
+      tooOld: o.tooOld ?? null,
+      deduplicated: o.deduplicated ?? false,
+      revision: o.revision,
+    }));
   }
 
   /** Answers a range from the applied state; linearizable reads confirm leadership first. */
@@ -135,8 +143,11 @@ export class StorageMember {
       const readIndex = await this.reads.readIndex();
       await this.waitApplied(readIndex);
     }
+    // Taken before the read, so the answer reflects this revision or a later one: a transaction
+    // that uses it as its read revision can then only see spurious conflicts, never miss one.
+    const revision = this.state.revision;
     const result = await this.state.range(request);
-    return { header: this.responseHeader(this.state.revision), ...result };
+    return { header: this.responseHeader(revision), ...result };
   }
 
   describe(): MemberStatus {
@@ -167,8 +178,9 @@ export class StorageMember {
     return { ready: true, reason: `ok: leader ${status.leader}, term ${status.term}, applied ${this.state.appliedIndex}` };
   }
 
-  stateHash(): Promise<string> {
-    return this.state.stateHash();
+  /** A hash of the applied state as of `revision` (0: current), to compare replicas. */
+  hashKV(revision: number): Promise<HashKVResponse> {
+    return this.state.hashAt(revision);
   }
 
   async stop(): Promise<void> {
@@ -226,6 +238,13 @@ export class StorageMember {
 
   private async handleReady(ready: Ready): Promise<void> {
     if (ready.softState) this.onSoftState(ready.softState.leader, ready.softState.role === 'leader');
+    // A leader's appends and heartbeats may travel while its own copy is being written (Raft
+    // thesis §10.2.1): the leader counts its own entries towards a commit only after advance(),
+    // and followers acknowledge only what they have fsynced. Anything that answers a vote or
+    // acknowledges entries still waits for the disk, as does everything after a term or vote change.
+    const early = this.log.changesTermOrVote(ready.hardState) ? [] : ready.messages.filter(isLeaderReplication);
+    const late = early.length === 0 ? ready.messages : ready.messages.filter((m) => !isLeaderReplication(m));
+    if (early.length > 0) this.transport.send(early);
     if (ready.hardState || ready.entries.length > 0) {
       const started = performance.now();
       await this.log.save(ready.hardState, ready.entries);
@@ -237,7 +256,7 @@ export class StorageMember {
         this.metrics.commitIndex.set(ready.hardState.commit);
       }
     }
-    if (ready.messages.length > 0) this.transport.send(ready.messages);
+    if (late.length > 0) this.transport.send(late);
     if (ready.committedEntries.length > 0) await this.applyCommitted(ready.committedEntries);
     for (const readState of ready.readStates) this.reads.onReadState(readState.context, readState.index);
     this.raft.advance();
@@ -285,6 +304,10 @@ export class StorageMember {
     }
     this.appliedWaiters = still;
   }
+}
+
+function isLeaderReplication(message: Message): boolean {
+  return message.type === MessageType.App || message.type === MessageType.Heartbeat;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { AppendRequest__Output } from '../gen/quorumkv/internal/v1/AppendRequest.js';
 import type { AppendResponse } from '../gen/quorumkv/internal/v1/AppendResponse.js';
+import type { HashKVRequest__Output } from '../gen/quorumkv/internal/v1/HashKVRequest.js';
+import type { HashKVResponse } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
 import type { MessageBatch__Output } from '../gen/quorumkv/internal/v1/MessageBatch.js';
 import type { StepResponse } from '../gen/quorumkv/internal/v1/StepResponse.js';
 import type { MemberStatus } from '../gen/quorumkv/v1/MemberStatus.js';
@@ -30,5 +32,6 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
     })),
     read: rpc.unary<RangeRequest__Output, RangeResponse>('Storage/Read', (request) => member.read(request)),
     describe: rpc.unary<StatusRequest__Output, MemberStatus>('Storage/Describe', async () => member.describe()),
+    HashKV: rpc.unary<HashKVRequest__Output, HashKVResponse>('Storage/HashKV', (request) => member.hashKV(request.revision)),
   });
 }
