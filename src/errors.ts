@@ -71,12 +71,18 @@ export class TooOldError extends QuorumkvError {
   readonly code = grpc.status.ABORTED;
 }
 
+/** This process serves reads only; the message names where writes go. Nothing was applied. */
+export class ReadOnlyError extends QuorumkvError {
+  readonly code = grpc.status.FAILED_PRECONDITION;
+}
+
 /** The request's deadline passed before it completed; a write's outcome is unknown. */
 export class DeadlineError extends QuorumkvError {
   readonly code = grpc.status.DEADLINE_EXCEEDED;
 }
 
 const CLASSES = {
+  ReadOnlyError,
   TooOldError,
   InvalidArgumentError,
   OverloadedError,

@@ -57,8 +57,8 @@ export const storageCommand: Command = {
 
 export const nodeCommand: Command = {
   name: 'node',
-  summary: 'run a compute node that serves the KV API (--mode writer)',
-  usage: 'quorumkv node --mode writer --id ID --listen HOST:PORT --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME]',
+  summary: 'run a compute node: --mode writer (reads and writes) or --mode reader (reads and watches)',
+  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME]',
   options: {
     mode: { type: 'string' },
     id: { type: 'string' },
@@ -70,7 +70,6 @@ export const nodeCommand: Command = {
   },
   prepare: ({ values }) => {
     const mode = (values.mode as string | undefined) ?? 'writer';
-    if (mode !== 'writer') throw new UsageError(`--mode ${JSON.stringify(mode)} is not supported; use --mode writer`);
     const options = {
       mode,
       id: required(values, 'id'),
@@ -87,22 +86,29 @@ export const nodeCommand: Command = {
 
 export const gatewayCommand: Command = {
   name: 'gateway',
-  summary: 'run a gateway: the cluster endpoint, forwarding to writer nodes',
-  usage: 'quorumkv gateway --listen HOST:PORT --writers ID=HOST:PORT,... [--id ID] [--metrics-listen HOST:PORT]',
+  summary: 'run a gateway: the cluster endpoint (reads and writes) and the reader endpoint (reads)',
+  usage:
+    'quorumkv gateway --listen HOST:PORT [--reader-listen HOST:PORT] (--storage ID=HOST:PORT,... | --writers ID=HOST:PORT,...) [--readers ID=HOST:PORT,...] [--id ID] [--metrics-listen HOST:PORT]',
   options: {
     id: { type: 'string' },
     listen: { type: 'string' },
+    'reader-listen': { type: 'string' },
+    storage: { type: 'string' },
     writers: { type: 'string' },
+    readers: { type: 'string' },
     'metrics-listen': { type: 'string' },
   },
   prepare: ({ values }) => {
-    const options = {
+    const optionalList = (flag: string) => (values[flag] === undefined ? new Map<string, string>() : parseAddressList(`--${flag}`, values[flag] as string));
+    const options = validateGatewayOptions({
       id: (values.id as string | undefined) ?? 'gateway',
       listen: required(values, 'listen'),
-      writers: parseAddressList('--writers', required(values, 'writers')),
+      readerListen: values['reader-listen'] as string | undefined,
+      storage: optionalList('storage'),
+      writers: optionalList('writers'),
+      readers: optionalList('readers'),
       metricsListen: values['metrics-listen'] as string | undefined,
-    };
-    validateGatewayOptions(options);
+    });
     return () => runGateway(options);
   },
 };

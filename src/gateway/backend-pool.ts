@@ -2,18 +2,21 @@ import * as grpc from '@grpc/grpc-js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { HealthClient } from '../rpc/health-client.js';
 
-// The compute nodes a gateway forwards to. Each is health-checked with grpc.health.v1; picks are
-// power of two choices on outstanding requests among the healthy ones, so a slow or hung node
-// collects fewer new requests while health checks catch up with it.
+// The compute nodes of one kind (writers or readers) a gateway forwards to. Each is health-checked
+// with grpc.health.v1; picks are power of two choices on outstanding requests among the healthy
+// ones, so a slow or hung node collects fewer new requests while health checks catch up with it.
+// Membership changes at run time: discovery adds nodes and drains those that leave or vanish.
 
-export const HEALTH_INTERVAL_MS = 500;
-export const HEALTH_TIMEOUT_MS = 400;
+export const HEALTH_INTERVAL_MS = 300;
+export const HEALTH_TIMEOUT_MS = 300;
 
 export class Backend {
   readonly client: grpc.Client;
   readonly health: HealthClient;
   outstanding = 0;
   healthy = false;
+  /** Leaving or no longer listed: takes no new requests; closed once idle. */
+  draining = false;
 
   constructor(
     readonly id: string,
@@ -22,31 +25,59 @@ export class Backend {
     this.client = new grpc.Client(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
     this.health = new HealthClient(address);
   }
+
+  close(): void {
+    this.client.close();
+    this.health.close();
+  }
 }
 
 export class BackendPool {
-  readonly backends: Backend[];
+  private members: Backend[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    addresses: ReadonlyMap<string, string>,
+    readonly kind: 'writer' | 'reader',
+    private readonly onHealth: (backend: Backend) => void = () => {},
     private readonly random: () => number = Math.random,
-  ) {
-    this.backends = [...addresses].map(([id, address]) => new Backend(id, address));
-  }
+  ) {}
 
-  async start(): Promise<void> {
-    await this.checkAll();
-    this.timer = setInterval(() => void this.checkAll(), HEALTH_INTERVAL_MS);
+  get backends(): readonly Backend[] {
+    return this.members;
   }
 
   get healthyCount(): number {
-    return this.backends.filter((b) => b.healthy).length;
+    return this.members.filter((b) => b.healthy && !b.draining).length;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.checkAll(), HEALTH_INTERVAL_MS);
+  }
+
+  /**
+   * Makes the pool match `wanted` (id → address): new nodes are added and checked at once; nodes
+   * not wanted any more drain: no new requests, closed when their last one ends.
+   */
+  async update(wanted: ReadonlyMap<string, string>): Promise<void> {
+    const added: Backend[] = [];
+    for (const [id, address] of wanted) {
+      const existing = this.members.find((b) => b.id === id && b.address === address && !b.draining);
+      if (!existing) {
+        const backend = new Backend(id, address);
+        added.push(backend);
+        this.members.push(backend);
+      }
+    }
+    for (const backend of this.members) {
+      if (wanted.get(backend.id) !== backend.address) backend.draining = true;
+    }
+    this.closeIdleDrained();
+    await Promise.all(added.map((b) => this.check(b)));
   }
 
   /** A healthy backend not in `exclude`, preferring fewer outstanding requests; undefined if none. */
   pick(exclude: ReadonlySet<Backend> = new Set()): Backend | undefined {
-    const candidates = this.backends.filter((b) => b.healthy && !exclude.has(b));
+    const candidates = this.members.filter((b) => b.healthy && !b.draining && !exclude.has(b));
     if (candidates.length <= 1) return candidates[0];
     const a = candidates[Math.floor(this.random() * candidates.length)];
     let b = candidates[Math.floor(this.random() * (candidates.length - 1))];
@@ -54,24 +85,36 @@ export class BackendPool {
     return a.outstanding <= b.outstanding ? a : b;
   }
 
-  /** A backend failed a call in a way that suggests it is gone: stop picking it until it passes a check. */
+  /** A call failed in a way that suggests the backend is gone: skip it until it passes a check. */
   markDown(backend: Backend): void {
     backend.healthy = false;
+    this.onHealth(backend);
+  }
+
+  /** Call when a request to `backend` ends. */
+  release(backend: Backend): void {
+    backend.outstanding--;
+    if (backend.draining && backend.outstanding === 0) this.closeIdleDrained();
   }
 
   stop(): void {
     clearInterval(this.timer);
-    for (const backend of this.backends) {
-      backend.client.close();
-      backend.health.close();
-    }
+    for (const backend of this.members) backend.close();
+    this.members = [];
+  }
+
+  private closeIdleDrained(): void {
+    for (const backend of this.members.filter((b) => b.draining && b.outstanding === 0)) backend.close();
+    this.members = this.members.filter((b) => !b.draining || b.outstanding > 0);
   }
 
   private async checkAll(): Promise<void> {
-    await Promise.all(
-      this.backends.map(async (backend) => {
-        backend.healthy = await backend.health.check(HEALTH_TIMEOUT_MS);
-      }),
-    );
+    await Promise.all(this.members.map((b) => this.check(b)));
+  }
+
+  private async check(backend: Backend): Promise<void> {
+    if (backend.draining) return;
+    backend.healthy = await backend.health.check(HEALTH_TIMEOUT_MS);
+    this.onHealth(backend);
   }
 }

@@ -2,16 +2,25 @@ import { splitHostPort } from '../observability/http-server.js';
 
 export interface GatewayOptions {
   id: string;
+  /** The cluster endpoint: reads and writes. */
   listen: string;
-  /** Writer nodes: id → HOST:PORT. */
+  /** The reader endpoint: reads and watches, balanced over reader nodes. */
+  readerListen?: string;
+  /** Storage members to discover compute nodes from (id → HOST:PORT). */
+  storage: ReadonlyMap<string, string>;
+  /** Compute nodes given by hand, in addition to the discovered ones. */
   writers: ReadonlyMap<string, string>;
+  readers: ReadonlyMap<string, string>;
   metricsListen?: string;
 }
 
 /** Checks gateway options once, at start-up, with messages a person can act on. */
 export function validateGatewayOptions(options: GatewayOptions): GatewayOptions {
   splitHostPort(options.listen);
+  if (options.readerListen) splitHostPort(options.readerListen);
   if (options.metricsListen) splitHostPort(options.metricsListen);
-  if (options.writers.size === 0) throw new Error('--writers must name at least one writer node (ID=HOST:PORT,...)');
+  if (options.storage.size === 0 && options.writers.size === 0) {
+    throw new Error('give --storage (to discover nodes) or --writers (ID=HOST:PORT,...)');
+  }
   return options;
 }

@@ -1,65 +1,75 @@
 import * as grpc from '@grpc/grpc-js';
-import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
+import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.js';
 import { startHttpServer } from '../observability/http-server.js';
 import { Metrics } from '../observability/metrics.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { Cluster } from '../proto/services.js';
-import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { addClusterService, memberStatus } from '../rpc/cluster-service.js';
 import { RpcServer } from '../rpc/server.js';
-import { BackendPool } from './backend-pool.js';
+import { BackendPool, type Backend } from './backend-pool.js';
+import { Discovery } from './discovery.js';
+import { addForwardingServices, type Endpoint } from './forwarder.js';
 import type { GatewayOptions } from './options.js';
-import { addForwardingKvService } from './forwarder.js';
 
 const DRAIN_MS = 5_000;
 const STATUS_TIMEOUT_MS = 1_500;
 
-/** `quorumkv gateway`: the cluster endpoint, forwarding to writer nodes, until SIGTERM or SIGINT. */
+/** `quorumkv gateway`: the cluster endpoint and the reader endpoint, until SIGTERM or SIGINT. */
 export async function runGateway(options: GatewayOptions): Promise<void> {
   const metrics = new Metrics('gateway', options.id);
-  const pool = new BackendPool(options.writers);
-  await pool.start();
-  const rpc = new RpcServer(metrics);
-  addForwardingKvService(rpc.server, pool, metrics);
-  const statusClients = [...options.writers].map(([id, address]) => ({
-    id,
-    address,
-    client: new Cluster(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS),
-  }));
-  addClusterService(rpc, { role: 'gateway', id: options.id, address: options.listen, zone: '' }, async () => {
-    const reports = await Promise.all(
-      statusClients.map(
-        ({ id, address, client }) =>
-          new Promise<MemberStatus__Output[]>((resolve) =>
-            client.status({}, { deadline: Date.now() + STATUS_TIMEOUT_MS }, (error, response?: StatusResponse__Output) =>
-              resolve(error || !response ? [unreachableNode(id, address, error?.details ?? 'no answer')] : response.members),
-            ),
-          ),
-      ),
-    );
-    return reports.flat();
-  });
-  await rpc.listen(options.listen);
-  rpc.setServing(true);
+  const onHealth = (kind: string) => (backend: Backend) => metrics.backendHealthy.set({ kind, backend: backend.id }, backend.healthy ? 1 : 0);
+  const writers = new BackendPool('writer', onHealth('writer'));
+  const readers = new BackendPool('reader', onHealth('reader'));
+  const discovery = new Discovery(options.storage, options, { writers, readers });
+  await discovery.start();
+  writers.start();
+  readers.start();
+
+  const servers = new Map<Endpoint, RpcServer>();
+  const endpoints: Array<[Endpoint, string | undefined]> = [['cluster', options.listen], ['reader', options.readerListen]];
+  for (const [endpoint, address] of endpoints) {
+    if (!address) continue;
+    const rpc = new RpcServer(metrics);
+    addForwardingServices(rpc.server, { endpoint, writers, readers, metrics });
+    addClusterService(rpc, { role: 'gateway', id: options.id, address: options.listen, zone: '' }, () => nodeStatuses([...writers.backends, ...readers.backends]));
+    await rpc.listen(address);
+    rpc.setServing(true);
+    servers.set(endpoint, rpc);
+  }
   const http = options.metricsListen
     ? await startHttpServer(options.metricsListen, metrics, {
         alive: () => true,
         ready: () => {
-          const healthy = pool.healthyCount;
-          return { ready: healthy > 0, reason: `${healthy} of ${pool.backends.length} writer nodes healthy` };
+          const healthy = writers.healthyCount;
+          return { ready: healthy > 0, reason: `${healthy} writer and ${readers.healthyCount} reader nodes healthy` };
         },
       })
     : undefined;
-  console.log(`gateway ${options.id}: cluster endpoint ${options.listen} → writers ${[...options.writers.values()].join(', ')}`);
+  console.log(`gateway ${options.id}: cluster endpoint ${options.listen}${options.readerListen ? `, reader endpoint ${options.readerListen}` : ''}`);
   onShutdownSignal(async () => {
-    await rpc.shutdown(DRAIN_MS);
-    pool.stop();
-    for (const { client } of statusClients) client.close();
+    await Promise.all([...servers.values()].map((rpc) => rpc.shutdown(DRAIN_MS)));
+    discovery.stop();
+    writers.stop();
+    readers.stop();
     http?.close();
   });
 }
 
-function unreachableNode(id: string, address: string, error: string): MemberStatus__Output {
-  return memberStatus({ role: 'writer', id, address, error });
+/** What the nodes report of themselves and of the storage tier; an unreachable node is listed unhealthy. */
+async function nodeStatuses(backends: Backend[]): Promise<MemberStatus__Output[]> {
+  const reports = await Promise.all(
+    backends
+      .filter((b) => !b.draining)
+      .map((backend) => {
+        const client = new Cluster(backend.address, grpc.credentials.createInsecure());
+        return new Promise<MemberStatus__Output[]>((resolve) =>
+          client.status({}, { deadline: Date.now() + STATUS_TIMEOUT_MS }, (error, response?: StatusResponse__Output) => {
+            client.close();
+            resolve(error || !response ? [memberStatus({ role: 'node', id: backend.id, address: backend.address, error: error?.details ?? 'no answer' })] : response.members);
+          }),
+        );
+      }),
+  );
+  return reports.flat();
 }

@@ -6,6 +6,10 @@ import type { AppendResponse as _quorumkv_internal_v1_AppendResponse, AppendResp
 import type { Conflict as _quorumkv_internal_v1_Conflict, Conflict__Output as _quorumkv_internal_v1_Conflict__Output } from './quorumkv/internal/v1/Conflict.js';
 import type { HashKVRequest as _quorumkv_internal_v1_HashKVRequest, HashKVRequest__Output as _quorumkv_internal_v1_HashKVRequest__Output } from './quorumkv/internal/v1/HashKVRequest.js';
 import type { HashKVResponse as _quorumkv_internal_v1_HashKVResponse, HashKVResponse__Output as _quorumkv_internal_v1_HashKVResponse__Output } from './quorumkv/internal/v1/HashKVResponse.js';
+import type { ListNodesRequest as _quorumkv_internal_v1_ListNodesRequest, ListNodesRequest__Output as _quorumkv_internal_v1_ListNodesRequest__Output } from './quorumkv/internal/v1/ListNodesRequest.js';
+import type { NodeInfo as _quorumkv_internal_v1_NodeInfo, NodeInfo__Output as _quorumkv_internal_v1_NodeInfo__Output } from './quorumkv/internal/v1/NodeInfo.js';
+import type { NodeList as _quorumkv_internal_v1_NodeList, NodeList__Output as _quorumkv_internal_v1_NodeList__Output } from './quorumkv/internal/v1/NodeList.js';
+import type { RegisterNodeResponse as _quorumkv_internal_v1_RegisterNodeResponse, RegisterNodeResponse__Output as _quorumkv_internal_v1_RegisterNodeResponse__Output } from './quorumkv/internal/v1/RegisterNodeResponse.js';
 import type { StorageClient as _quorumkv_internal_v1_StorageClient, StorageDefinition as _quorumkv_internal_v1_StorageDefinition } from './quorumkv/internal/v1/Storage.js';
 import type { TooOld as _quorumkv_internal_v1_TooOld, TooOld__Output as _quorumkv_internal_v1_TooOld__Output } from './quorumkv/internal/v1/TooOld.js';
 import type { TxnOutcome as _quorumkv_internal_v1_TxnOutcome, TxnOutcome__Output as _quorumkv_internal_v1_TxnOutcome__Output } from './quorumkv/internal/v1/TxnOutcome.js';
@@ -15,6 +19,7 @@ import type { ClusterClient as _quorumkv_v1_ClusterClient, ClusterDefinition as 
 import type { Compare as _quorumkv_v1_Compare, Compare__Output as _quorumkv_v1_Compare__Output } from './quorumkv/v1/Compare.js';
 import type { DeleteRangeRequest as _quorumkv_v1_DeleteRangeRequest, DeleteRangeRequest__Output as _quorumkv_v1_DeleteRangeRequest__Output } from './quorumkv/v1/DeleteRangeRequest.js';
 import type { DeleteRangeResponse as _quorumkv_v1_DeleteRangeResponse, DeleteRangeResponse__Output as _quorumkv_v1_DeleteRangeResponse__Output } from './quorumkv/v1/DeleteRangeResponse.js';
+import type { Event as _quorumkv_v1_Event, Event__Output as _quorumkv_v1_Event__Output } from './quorumkv/v1/Event.js';
 import type { KVClient as _quorumkv_v1_KVClient, KVDefinition as _quorumkv_v1_KVDefinition } from './quorumkv/v1/KV.js';
 import type { KeyRange as _quorumkv_v1_KeyRange, KeyRange__Output as _quorumkv_v1_KeyRange__Output } from './quorumkv/v1/KeyRange.js';
 import type { KeyValue as _quorumkv_v1_KeyValue, KeyValue__Output as _quorumkv_v1_KeyValue__Output } from './quorumkv/v1/KeyValue.js';
@@ -30,6 +35,9 @@ import type { StatusRequest as _quorumkv_v1_StatusRequest, StatusRequest__Output
 import type { StatusResponse as _quorumkv_v1_StatusResponse, StatusResponse__Output as _quorumkv_v1_StatusResponse__Output } from './quorumkv/v1/StatusResponse.js';
 import type { TxnRequest as _quorumkv_v1_TxnRequest, TxnRequest__Output as _quorumkv_v1_TxnRequest__Output } from './quorumkv/v1/TxnRequest.js';
 import type { TxnResponse as _quorumkv_v1_TxnResponse, TxnResponse__Output as _quorumkv_v1_TxnResponse__Output } from './quorumkv/v1/TxnResponse.js';
+import type { WatchClient as _quorumkv_v1_WatchClient, WatchDefinition as _quorumkv_v1_WatchDefinition } from './quorumkv/v1/Watch.js';
+import type { WatchRequest as _quorumkv_v1_WatchRequest, WatchRequest__Output as _quorumkv_v1_WatchRequest__Output } from './quorumkv/v1/WatchRequest.js';
+import type { WatchResponse as _quorumkv_v1_WatchResponse, WatchResponse__Output as _quorumkv_v1_WatchResponse__Output } from './quorumkv/v1/WatchResponse.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -44,6 +52,10 @@ export interface ProtoGrpcType {
         Conflict: MessageTypeDefinition<_quorumkv_internal_v1_Conflict, _quorumkv_internal_v1_Conflict__Output>
         HashKVRequest: MessageTypeDefinition<_quorumkv_internal_v1_HashKVRequest, _quorumkv_internal_v1_HashKVRequest__Output>
         HashKVResponse: MessageTypeDefinition<_quorumkv_internal_v1_HashKVResponse, _quorumkv_internal_v1_HashKVResponse__Output>
+        ListNodesRequest: MessageTypeDefinition<_quorumkv_internal_v1_ListNodesRequest, _quorumkv_internal_v1_ListNodesRequest__Output>
+        NodeInfo: MessageTypeDefinition<_quorumkv_internal_v1_NodeInfo, _quorumkv_internal_v1_NodeInfo__Output>
+        NodeList: MessageTypeDefinition<_quorumkv_internal_v1_NodeList, _quorumkv_internal_v1_NodeList__Output>
+        RegisterNodeResponse: MessageTypeDefinition<_quorumkv_internal_v1_RegisterNodeResponse, _quorumkv_internal_v1_RegisterNodeResponse__Output>
         Storage: SubtypeConstructor<typeof grpc.Client, _quorumkv_internal_v1_StorageClient> & { service: _quorumkv_internal_v1_StorageDefinition }
         TooOld: MessageTypeDefinition<_quorumkv_internal_v1_TooOld, _quorumkv_internal_v1_TooOld__Output>
         TxnOutcome: MessageTypeDefinition<_quorumkv_internal_v1_TxnOutcome, _quorumkv_internal_v1_TxnOutcome__Output>
@@ -59,6 +71,7 @@ export interface ProtoGrpcType {
       Compare: MessageTypeDefinition<_quorumkv_v1_Compare, _quorumkv_v1_Compare__Output>
       DeleteRangeRequest: MessageTypeDefinition<_quorumkv_v1_DeleteRangeRequest, _quorumkv_v1_DeleteRangeRequest__Output>
       DeleteRangeResponse: MessageTypeDefinition<_quorumkv_v1_DeleteRangeResponse, _quorumkv_v1_DeleteRangeResponse__Output>
+      Event: MessageTypeDefinition<_quorumkv_v1_Event, _quorumkv_v1_Event__Output>
       /**
        * KV is served on the cluster endpoint (all calls) by writer nodes, and through the gateway.
        */
@@ -77,6 +90,12 @@ export interface ProtoGrpcType {
       StatusResponse: MessageTypeDefinition<_quorumkv_v1_StatusResponse, _quorumkv_v1_StatusResponse__Output>
       TxnRequest: MessageTypeDefinition<_quorumkv_v1_TxnRequest, _quorumkv_v1_TxnRequest__Output>
       TxnResponse: MessageTypeDefinition<_quorumkv_v1_TxnResponse, _quorumkv_v1_TxnResponse__Output>
+      /**
+       * Watch streams changes. Served by writer and reader nodes, and through both gateway endpoints.
+       */
+      Watch: SubtypeConstructor<typeof grpc.Client, _quorumkv_v1_WatchClient> & { service: _quorumkv_v1_WatchDefinition }
+      WatchRequest: MessageTypeDefinition<_quorumkv_v1_WatchRequest, _quorumkv_v1_WatchRequest__Output>
+      WatchResponse: MessageTypeDefinition<_quorumkv_v1_WatchResponse, _quorumkv_v1_WatchResponse__Output>
     }
   }
 }

@@ -1,6 +1,6 @@
 import { splitHostPort } from '../observability/http-server.js';
 
-export type NodeMode = 'writer';
+export type NodeMode = 'writer' | 'reader';
 
 export interface NodeOptions {
   id: string;
@@ -19,8 +19,8 @@ export interface NodeConfig extends Required<Omit<NodeOptions, 'metricsListen' |
 }
 
 export function resolveNodeOptions(options: NodeOptions): NodeConfig {
-  if (options.mode !== 'writer') {
-    throw new Error(`--mode ${JSON.stringify(options.mode)} is not supported; use --mode writer`);
+  if (options.mode !== 'writer' && options.mode !== 'reader') {
+    throw new Error(`--mode must be writer or reader, got ${JSON.stringify(options.mode)}`);
   }
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.id)) {
     throw new Error(`--id ${JSON.stringify(options.id)}: use 1-63 lowercase letters, digits and dashes`);
@@ -29,5 +29,5 @@ export function resolveNodeOptions(options: NodeOptions): NodeConfig {
   splitHostPort(options.listen);
   if (options.metricsListen) splitHostPort(options.metricsListen);
   for (const address of options.storage.values()) splitHostPort(address);
-  return { ...options, mode: 'writer', zone: options.zone ?? '', metricsListen: options.metricsListen };
+  return { ...options, mode: options.mode, zone: options.zone ?? '', metricsListen: options.metricsListen };
 }

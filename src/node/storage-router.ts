@@ -29,6 +29,9 @@ export class StorageRouter {
   private leaderGuess = 0;
   private rotation = 0;
 
+  /** The member this node prefers for serializable reads and for following the log. */
+  private home = 0;
+
   constructor(addresses: ReadonlyMap<string, string>) {
     this.members = [...addresses].map(([id, address]) => ({
       id,
@@ -40,6 +43,26 @@ export class StorageRouter {
 
   get leaderId(): string {
     return this.members[this.leaderGuess].id;
+  }
+
+  get homeMember(): StorageMemberHandle {
+    return this.members[this.home];
+  }
+
+  /** Prefers the member with this id (e.g. the one in this node's zone). */
+  setHome(id: string): void {
+    const index = this.members.findIndex((m) => m.id === id);
+    if (index >= 0) this.home = index;
+  }
+
+  /** The home member failed: prefer the next one. */
+  moveHome(): void {
+    this.home = (this.home + 1) % this.members.length;
+  }
+
+  /** Calls an idempotent `method` on the home member, then on the others while members fail. */
+  toHome<Res>(deadline: number, call: StorageCall<Res>): Promise<Res> {
+    return this.tryInTurn(this.home, deadline, call);
   }
 
   /** Calls `method` on the likely leader, following leader hints and refusals until `deadline`. */
@@ -58,10 +81,14 @@ export class StorageRouter {
   }
 
   /** Calls an idempotent `method` on any member, trying the next one when a member fails. */
-  async toAny<Res>(deadline: number, call: StorageCall<Res>): Promise<Res> {
+  toAny<Res>(deadline: number, call: StorageCall<Res>): Promise<Res> {
+    return this.tryInTurn(this.rotation++, deadline, call);
+  }
+
+  private async tryInTurn<Res>(first: number, deadline: number, call: StorageCall<Res>): Promise<Res> {
     let lastError: unknown;
     for (let attempt = 0; attempt < this.members.length * 2 && Date.now() < deadline; attempt++) {
-      const member = this.members[this.rotation++ % this.members.length];
+      const member = this.members[(first + attempt) % this.members.length];
       try {
         return await invoke(member.client, deadline, call);
       } catch (error) {

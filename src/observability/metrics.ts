@@ -63,6 +63,26 @@ export class Metrics {
     help: 'Appends sent again, with the same request ids, because their outcome was unknown.',
     registers: [this.registry],
   });
+  readonly gatewayRequests = new Counter({
+    name: 'quorumkv_gateway_requests_total',
+    help: 'Requests a gateway answered, by endpoint, method, backend node and status code.',
+    labelNames: ['endpoint', 'method', 'backend', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly gatewayRetries = new Counter({
+    name: 'quorumkv_gateway_retries_total',
+    help: 'Requests a gateway sent again to another node (the first failed or hung).',
+    labelNames: ['endpoint', 'method'] as const,
+    registers: [this.registry],
+  });
+  readonly backendHealthy = new Gauge({
+    name: 'quorumkv_gateway_backend_healthy',
+    help: '1 if the gateway considers the node healthy.',
+    labelNames: ['kind', 'backend'] as const,
+    registers: [this.registry],
+  });
+  readonly replicaLagMs = new Gauge({ name: 'quorumkv_replica_lag_milliseconds', help: 'Reader nodes: how far behind the log, in milliseconds.', registers: [this.registry] });
+  readonly replicaLagRevisions = new Gauge({ name: 'quorumkv_replica_lag_revisions', help: 'Reader nodes: how far behind the log, in revisions.', registers: [this.registry] });
   readonly batchSize = new Histogram({
     name: 'quorumkv_write_batch_size',
     help: 'Transactions per log append (group commit).',

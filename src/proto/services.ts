@@ -19,11 +19,13 @@ const loaded = grpc.loadPackageDefinition(packageDefinition) as unknown as Loade
 /** Public services. */
 export const KV = loaded.quorumkv.v1.KV;
 export const Cluster = loaded.quorumkv.v1.Cluster;
+export const Watch = loaded.quorumkv.v1.Watch;
 /** Internal services: between storage members, and from compute nodes to storage. */
 export const Raft = loaded.quorumkv.internal.v1.Raft;
 export const Storage = loaded.quorumkv.internal.v1.Storage;
 
 export type KVClient = InstanceType<typeof KV>;
 export type ClusterClient = InstanceType<typeof Cluster>;
+export type WatchClient = InstanceType<typeof Watch>;
 export type RaftClient = InstanceType<typeof Raft>;
 export type StorageClient = InstanceType<typeof Storage>;

@@ -17,6 +17,9 @@ export function memberStatus(fields: Partial<MemberStatus__Output> & Pick<Member
     error: '',
     hash: '',
     hashRevision: 0,
+    revision: 0,
+    lagRevisions: 0,
+    lagMs: 0,
     ...fields,
   };
 }
@@ -32,10 +35,15 @@ export interface SelfDescription {
  * Cluster.Status: this process, then what it can see of the others (storage members for a node;
  * nodes and, through them, storage members for a gateway). Each member is listed once.
  */
-export function addClusterService(rpc: RpcServer, self: SelfDescription, others: () => Promise<MemberStatus__Output[]>): void {
+export function addClusterService(
+  rpc: RpcServer,
+  self: SelfDescription,
+  others: () => Promise<MemberStatus__Output[]>,
+  progress: () => Partial<MemberStatus__Output> = () => ({}),
+): void {
   rpc.server.addService(Cluster.service, {
     status: rpc.unary<StatusRequest__Output, StatusResponse>('Cluster/Status', async () => {
-      const me = memberStatus({ ...self, pid: process.pid, healthy: true });
+      const me = memberStatus({ ...self, pid: process.pid, healthy: true, ...progress() });
       return { header: null, members: dedupe([me, ...(await others())]) };
     }),
   });

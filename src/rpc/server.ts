@@ -42,6 +42,25 @@ export class RpcServer {
     };
   }
 
+  /** Wraps an async server-streaming handler: it writes messages itself; a throw ends the stream with a mapped status. */
+  serverStream<Req, Res>(method: string, handle: (call: grpc.ServerWritableStream<Req, Res>) => Promise<void>): grpc.handleServerStreamingCall<Req, Res> {
+    return (call) => {
+      Promise.resolve()
+        .then(() => handle(call))
+        .then(
+          () => {
+            this.metrics.grpcRequests.inc({ method, code: 'OK' });
+            if (!call.cancelled && !call.destroyed) call.end();
+          },
+          (error: unknown) => {
+            const status = toServiceError(error);
+            this.metrics.grpcRequests.inc({ method, code: grpc.status[status.code ?? grpc.status.UNKNOWN] });
+            if (!call.cancelled && !call.destroyed) call.emit('error', status);
+          },
+        );
+    };
+  }
+
   async listen(address: string): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, port) => {

@@ -18,6 +18,9 @@ import { numericId } from '../ids.js';
 import { MvccStore, type AppliedEntry, type TxnOutcome } from '../mvcc/mvcc-store.js';
 import type { Metrics } from '../observability/metrics.js';
 import { codecFor } from '../proto/codec.js';
+import type { Change } from '../mvcc/change-log.js';
+import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
+import { NodeRegistry } from './node-registry.js';
 import { ProposalTracker } from './proposal-tracker.js';
 import { RaftLogStore } from './raft-log-store.js';
 import { ReadIndexBatcher } from './read-index-batcher.js';
@@ -26,6 +29,9 @@ import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_
 // A storage member: the consensus core glued to LevelDB (durable log + MVCC state) and to a
 // transport. It feeds the core ticks and messages and carries out each Ready in order:
 // persist (fsync) → send → apply → advance.
+
+/** Longest a read-your-writes read waits for this member to apply the revision it needs. */
+const MIN_REVISION_WAIT_MS = 1_000;
 
 const logBatchCodec = codecFor<LogBatch, LogBatch__Output>('quorumkv.internal.v1.LogBatch');
 
@@ -41,9 +47,13 @@ export class StorageMember {
   private tickTimer: NodeJS.Timeout | undefined;
   private readyLoop: Promise<void> | undefined;
   private readyAgain = false;
-  private stopped = false;
+  private isStopped = false;
+  private readonly appliedListeners = new Set<() => void>();
+  /** Since when this member has known of committed entries it has not applied (0: caught up). */
+  private behindSince = 0;
+  readonly nodes = new NodeRegistry();
   private leader = NONE;
-  private readonly header: { clusterId: number; memberId: number };
+  private readonly ids: { clusterId: number; memberId: number };
 
   private constructor(
     readonly config: StorageConfig,
@@ -61,7 +71,7 @@ export class StorageMember {
       DEFAULT_READ_TIMEOUT_MS,
       DEFAULT_MAX_PENDING_READS,
     );
-    this.header = { clusterId: numericId(config.cluster), memberId: numericId(config.id) };
+    this.ids = { clusterId: numericId(config.cluster), memberId: numericId(config.id) };
   }
 
   static async open(config: StorageConfig, transport: Transport, metrics: Metrics): Promise<StorageMember> {
@@ -100,7 +110,7 @@ export class StorageMember {
 
   /** Delivers messages from peers. Messages for another member are dropped. */
   step(messages: Message[]): void {
-    if (this.stopped) return;
+    if (this.isStopped) return;
     for (const message of messages) {
       if (message.to === this.config.id) this.raft.step(message);
     }
@@ -109,7 +119,7 @@ export class StorageMember {
 
   /** Commits the transactions as one log entry and returns their outcomes once applied here. */
   async append(txns: TxnRequest__Output[]): Promise<WireTxnOutcome[]> {
-    if (this.stopped) throw new UnavailableError('this storage member is shutting down');
+    if (this.isStopped) throw new UnavailableError('this storage member is shutting down');
     if (txns.length === 0) return [];
     txns.forEach(validateTxn);
     const id = this.proposals.nextId();
@@ -136,12 +146,59 @@ export class StorageMember {
     }));
   }
 
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+
+  get revision(): number {
+    return this.state.revision;
+  }
+
+  get compactRevision(): number {
+    return this.state.compactRevision;
+  }
+
+  header(): ResponseHeader {
+    return this.responseHeader(this.state.revision);
+  }
+
+  changesAt(revision: number): Promise<Change[]> {
+    return this.state.changesAt(revision);
+  }
+
+  /** The version of `key` just before `revision`, if it existed. */
+  async previousVersion(key: Buffer, revision: number): Promise<KeyValue__Output | undefined> {
+    if (revision <= 1 || revision - 1 <= this.state.compactRevision) return undefined;
+    const { kvs } = await this.state.range(rangeOfKey(key, revision - 1));
+    return kvs[0];
+  }
+
+  /** How long this member has known of committed entries it has not applied yet (0: none). */
+  lagMs(): number {
+    return this.behindSince === 0 ? 0 : Date.now() - this.behindSince;
+  }
+
+  /** Resolves at the next apply, or after `timeoutMs`, whichever comes first. */
+  appliedOrTimeout(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.appliedListeners.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.appliedListeners.add(done);
+    });
+  }
+
   /** Answers a range from the applied state; linearizable reads confirm leadership first. */
   async read(request: RangeRequest__Output): Promise<RangeResponse> {
     validateRange(request);
     if (!request.serializable) {
       const readIndex = await this.reads.readIndex();
       await this.waitApplied(readIndex);
+    } else {
+      await this.checkFreshEnough(request.minRevision, request.maxStalenessMs);
     }
     // Taken before the read, so the answer reflects this revision or a later one: a transaction
     // that uses it as its read revision can then only see spurious conflicts, never miss one.
@@ -162,15 +219,20 @@ export class StorageMember {
       term: status.term,
       commitIndex: status.commit,
       appliedIndex: this.state.appliedIndex,
-      healthy: !this.stopped && status.leader !== NONE,
+      healthy: !this.isStopped && status.leader !== NONE,
       error: status.leader === NONE ? 'no leader known' : '',
+      hash: '',
+      hashRevision: 0,
+      revision: this.state.revision,
+      lagRevisions: 0,
+      lagMs: this.lagMs(),
     };
   }
 
   /** Ready for traffic: a leader is known and this member has applied what it knows is committed. */
   readiness(): { ready: boolean; reason: string } {
     const status = this.raft.status();
-    if (this.stopped) return { ready: false, reason: 'shutting down' };
+    if (this.isStopped) return { ready: false, reason: 'shutting down' };
     if (status.leader === NONE) return { ready: false, reason: 'no leader known' };
     if (this.state.appliedIndex < status.commit) {
       return { ready: false, reason: `catching up: applied ${this.state.appliedIndex} of ${status.commit}` };
@@ -184,8 +246,8 @@ export class StorageMember {
   }
 
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
+    if (this.isStopped) return;
+    this.isStopped = true;
     clearInterval(this.tickTimer);
     const error = new UnavailableError('this storage member is shutting down');
     this.proposals.rejectAll(error);
@@ -195,7 +257,23 @@ export class StorageMember {
   }
 
   private responseHeader(revision: number): ResponseHeader {
-    return { ...this.header, revision, raftTerm: this.raft.status().term };
+    return { ...this.ids, revision, raftTerm: this.raft.status().term };
+  }
+
+  /** Serializable reads: wait (bounded) for a minimum revision; refuse if staler than allowed. */
+  private async checkFreshEnough(minRevision: number, maxStalenessMs: number): Promise<void> {
+    const deadline = Date.now() + MIN_REVISION_WAIT_MS;
+    while (this.state.revision < minRevision) {
+      if (Date.now() >= deadline || this.isStopped) {
+        throw new UnavailableError(`this replica has applied revision ${this.state.revision}, not yet ${minRevision}; try another replica`);
+      }
+      await this.appliedOrTimeout(deadline - Date.now());
+    }
+    if (maxStalenessMs > 0) {
+      if (this.raft.status().leader === NONE) throw new UnavailableError('this replica knows no leader, so it cannot bound its staleness; try another replica');
+      const lag = this.lagMs();
+      if (lag > maxStalenessMs) throw new UnavailableError(`this replica is ${lag} ms behind the log, over the ${maxStalenessMs} ms allowed; try another replica`);
+    }
   }
 
   private requestReadIndex(context: Buffer): boolean {
@@ -227,8 +305,8 @@ export class StorageMember {
     try {
       do {
         this.readyAgain = false;
-        while (!this.stopped && this.raft.hasReady()) await this.handleReady(this.raft.ready());
-      } while (this.readyAgain && !this.stopped);
+        while (!this.isStopped && this.raft.hasReady()) await this.handleReady(this.raft.ready());
+      } while (this.readyAgain && !this.isStopped);
     } catch (error) {
       // The durable log or state could not be written: continuing could acknowledge lost data.
       console.error(`storage ${this.config.id}: fatal: ${(error as Error).stack ?? error}`);
@@ -260,6 +338,13 @@ export class StorageMember {
     if (ready.committedEntries.length > 0) await this.applyCommitted(ready.committedEntries);
     for (const readState of ready.readStates) this.reads.onReadState(readState.context, readState.index);
     this.raft.advance();
+    this.trackLag();
+  }
+
+  private trackLag(): void {
+    const behind = this.state.appliedIndex < this.raft.status().commit;
+    if (!behind) this.behindSince = 0;
+    else if (this.behindSince === 0) this.behindSince = Date.now();
   }
 
   private onSoftState(leader: string, isLeader: boolean): void {
@@ -292,6 +377,7 @@ export class StorageMember {
     this.metrics.appliedIndex.set(this.state.appliedIndex);
     this.metrics.storeRevision.set(this.state.revision);
     this.releaseAppliedWaiters();
+    for (const listener of [...this.appliedListeners]) listener();
   }
 
   private releaseAppliedWaiters(): void {
@@ -308,6 +394,10 @@ export class StorageMember {
 
 function isLeaderReplication(message: Message): boolean {
   return message.type === MessageType.App || message.type === MessageType.Heartbeat;
+}
+
+function rangeOfKey(key: Buffer, revision: number): RangeRequest__Output {
+  return { key, rangeEnd: Buffer.alloc(0), limit: 1, revision, serializable: true, keysOnly: false, countOnly: false, minRevision: 0, maxStalenessMs: 0 };
 }
 
 /**

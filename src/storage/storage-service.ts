@@ -1,4 +1,12 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, OverloadedError } from '../errors.js';
+import type { ListNodesRequest__Output } from '../gen/quorumkv/internal/v1/ListNodesRequest.js';
+import type { NodeInfo__Output } from '../gen/quorumkv/internal/v1/NodeInfo.js';
+import type { NodeList } from '../gen/quorumkv/internal/v1/NodeList.js';
+import type { RegisterNodeResponse } from '../gen/quorumkv/internal/v1/RegisterNodeResponse.js';
+import type { WatchRequest__Output } from '../gen/quorumkv/v1/WatchRequest.js';
+import type { WatchResponse } from '../gen/quorumkv/v1/WatchResponse.js';
+import { serveFollow } from './follow-stream.js';
+import { NODE_TTL_MS } from './node-registry.js';
 import type { AppendRequest__Output } from '../gen/quorumkv/internal/v1/AppendRequest.js';
 import type { AppendResponse } from '../gen/quorumkv/internal/v1/AppendResponse.js';
 import type { HashKVRequest__Output } from '../gen/quorumkv/internal/v1/HashKVRequest.js';
@@ -33,5 +41,12 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
     read: rpc.unary<RangeRequest__Output, RangeResponse>('Storage/Read', (request) => member.read(request)),
     describe: rpc.unary<StatusRequest__Output, MemberStatus>('Storage/Describe', async () => member.describe()),
     HashKV: rpc.unary<HashKVRequest__Output, HashKVResponse>('Storage/HashKV', (request) => member.hashKV(request.revision)),
+    follow: rpc.serverStream<WatchRequest__Output, WatchResponse>('Storage/Follow', (call) => serveFollow(member, call)),
+    registerNode: rpc.unary<NodeInfo__Output, RegisterNodeResponse>('Storage/RegisterNode', async (node) => {
+      if (!node.id || !node.address) throw new InvalidArgumentError('register: a node needs an id and an address');
+      if (!member.nodes.register(node)) throw new OverloadedError('the node registry is full');
+      return { ttlMs: NODE_TTL_MS };
+    }),
+    listNodes: rpc.unary<ListNodesRequest__Output, NodeList>('Storage/ListNodes', async () => ({ nodes: member.nodes.list() })),
   });
 }

@@ -17,10 +17,15 @@ export interface Topology {
   cluster: string;
   storage: ProcessSpec[];
   writers: ProcessSpec[];
-  gateway: ProcessSpec;
+  /** Reader nodes: 0 to MAX_READERS. */
+  readers: ProcessSpec[];
+  /** `readerListen` is the reader endpoint. */
+  gateway: ProcessSpec & { readerListen?: string };
 }
 
-export type Role = 'storage' | 'writer' | 'gateway';
+export const MAX_READERS = 15;
+
+export type Role = 'storage' | 'writer' | 'reader' | 'gateway';
 
 /** One child process of a local cluster: its name, role and `quorumkv` arguments. */
 export interface ChildSpec {
@@ -59,18 +64,30 @@ export function validateTopology(raw: unknown, source: string): Topology {
     }
     return { id: s!.id as string, listen: s!.listen as string, metrics: s!.metrics as string, zone: typeof s!.zone === 'string' ? s!.zone : undefined };
   };
-  const list = (key: string, min: number): ProcessSpec[] => {
-    const items = value[key];
+  const list = (key: string, min: number, max = Infinity): ProcessSpec[] => {
+    const items = value[key] ?? (min === 0 ? [] : undefined);
     if (!Array.isArray(items) || items.length < min) fail(`${key} must list at least ${min} process${min === 1 ? '' : 'es'}`);
+    if ((items as unknown[]).length > max) fail(`${key} may list at most ${max} processes`);
     return (items as unknown[]).map((item, i) => spec(item, `${key}[${i}]`));
   };
+  const gateway = spec(value.gateway, 'gateway');
+  const readerListen = (value.gateway as Record<string, unknown>).readerListen;
+  if (readerListen !== undefined) {
+    if (typeof readerListen !== 'string') fail('gateway.readerListen must be HOST:PORT');
+    try {
+      splitHostPort(readerListen as string);
+    } catch (error) {
+      fail(`gateway.readerListen: ${(error as Error).message}`);
+    }
+  }
   const topology: Topology = {
     cluster: typeof value.cluster === 'string' ? value.cluster : 'local',
     storage: list('storage', 1),
     writers: list('writers', 1),
-    gateway: spec(value.gateway, 'gateway'),
+    readers: list('readers', 0, MAX_READERS),
+    gateway: { ...gateway, ...(readerListen ? { readerListen: readerListen as string } : {}) },
   };
-  const ids = [...topology.storage, ...topology.writers, topology.gateway].map((p) => p.id);
+  const ids = [...topology.storage, ...topology.writers, ...topology.readers, topology.gateway].map((p) => p.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) fail(`id ${duplicate} is used twice`);
   return topology;
@@ -97,27 +114,34 @@ export function childSpecs(topology: Topology, dataDir: string): ChildSpec[] {
       ...(s.zone ? [`--zone=${s.zone}`] : []),
     ],
   }));
-  const writers = topology.writers.map((w) => ({
-    name: w.id,
-    role: 'writer' as const,
-    metrics: w.metrics,
+  const node = (mode: 'writer' | 'reader') => (n: ProcessSpec): ChildSpec => ({
+    name: n.id,
+    role: mode,
+    metrics: n.metrics,
     args: [
       'node',
-      '--mode=writer',
-      `--id=${w.id}`,
+      `--mode=${mode}`,
+      `--id=${n.id}`,
       `--cluster=${topology.cluster}`,
-      `--listen=${w.listen}`,
+      `--listen=${n.listen}`,
       `--storage=${joinAddresses(topology.storage)}`,
-      `--metrics-listen=${w.metrics}`,
-      ...(w.zone ? [`--zone=${w.zone}`] : []),
+      `--metrics-listen=${n.metrics}`,
+      ...(n.zone ? [`--zone=${n.zone}`] : []),
     ],
-  }));
+  });
   const g = topology.gateway;
-  const gateway = {
+  const gateway: ChildSpec = {
     name: g.id,
-    role: 'gateway' as const,
+    role: 'gateway',
     metrics: g.metrics,
-    args: ['gateway', `--id=${g.id}`, `--listen=${g.listen}`, `--writers=${joinAddresses(topology.writers)}`, `--metrics-listen=${g.metrics}`],
+    args: [
+      'gateway',
+      `--id=${g.id}`,
+      `--listen=${g.listen}`,
+      ...(g.readerListen ? [`--reader-listen=${g.readerListen}`] : []),
+      `--storage=${joinAddresses(topology.storage)}`,
+      `--metrics-listen=${g.metrics}`,
+    ],
   };
-  return [...storage, ...writers, gateway];
+  return [...storage, ...topology.writers.map(node('writer')), ...topology.readers.map(node('reader')), gateway];
 }

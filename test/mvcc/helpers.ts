@@ -85,6 +85,8 @@ export function rangeReq(key: string | Buffer, options: Partial<RangeRequest__Ou
     serializable: false,
     keysOnly: false,
     countOnly: false,
+    minRevision: 0,
+    maxStalenessMs: 0,
     ...options,
   };
 }

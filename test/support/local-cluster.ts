@@ -19,21 +19,29 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /** A loopback topology on free ports. */
-export async function testTopology(shape: { storage: number; writers: number }): Promise<Topology> {
-  const processes = shape.storage + shape.writers + 1;
-  const ports = await freePorts(processes * 2);
+export interface ClusterShape {
+  storage: number;
+  writers: number;
+  readers?: number;
+}
+
+export async function testTopology(shape: ClusterShape): Promise<Topology> {
+  const readers = shape.readers ?? 0;
+  const processes = shape.storage + shape.writers + readers + 1;
+  const ports = await freePorts(processes * 2 + 1);
   const at = (i: number) => ({ listen: `127.0.0.1:${ports[2 * i]}`, metrics: `127.0.0.1:${ports[2 * i + 1]}` });
   const zones = ['zone-a', 'zone-b', 'zone-c'];
   return {
     cluster: 'test',
     storage: Array.from({ length: shape.storage }, (_, i) => ({ id: `s${i + 1}`, zone: zones[i % 3], ...at(i) })),
     writers: Array.from({ length: shape.writers }, (_, i) => ({ id: `w${i + 1}`, ...at(shape.storage + i) })),
-    gateway: { id: 'g1', ...at(processes - 1) },
+    readers: Array.from({ length: readers }, (_, i) => ({ id: `r${i + 1}`, zone: zones[i % 3], ...at(shape.storage + shape.writers + i) })),
+    gateway: { id: 'g1', ...at(processes - 1), readerListen: `127.0.0.1:${ports[processes * 2]}` },
   };
 }
 
 /** A cluster in a fresh temporary data directory, with process output in log files there. */
-export async function startTestCluster(shape: { storage: number; writers: number }): Promise<LocalCluster> {
+export async function startTestCluster(shape: ClusterShape): Promise<LocalCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quorumkv-test-'));
   const cluster = new LocalCluster(await testTopology(shape), dataDir, {
     output: 'files',

@@ -12,7 +12,7 @@ export const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 export const EMPTY = Buffer.alloc(0);
 
 export function rangeRequest(fields: Partial<RangeRequest__Output> = {}): RangeRequest__Output {
-  return { key: b('k'), rangeEnd: EMPTY, limit: 0, revision: 0, serializable: false, keysOnly: false, countOnly: false, ...fields };
+  return { key: b('k'), rangeEnd: EMPTY, limit: 0, revision: 0, serializable: false, keysOnly: false, countOnly: false, minRevision: 0, maxStalenessMs: 0, ...fields };
 }
 
 export function putRequest(fields: Partial<PutRequest__Output> = {}): PutRequest__Output {

@@ -119,7 +119,7 @@ describe('loadTopology', () => {
     ]);
     expect(topology.writers.length).toBeGreaterThanOrEqual(1);
     expect(topology.writers[0]).toEqual({ id: 'w1', listen: '127.0.0.1:7201', metrics: '127.0.0.1:9201', zone: undefined });
-    expect(topology.gateway).toEqual({ id: 'g1', listen: '127.0.0.1:7000', metrics: '127.0.0.1:9000', zone: undefined });
+    expect(topology.gateway).toEqual({ id: 'g1', listen: '127.0.0.1:7000', readerListen: '127.0.0.1:7001', metrics: '127.0.0.1:9000', zone: undefined });
     const all = [...topology.storage, ...topology.writers, topology.gateway];
     const addresses = all.flatMap((p) => [p.listen, p.metrics]);
     expect(new Set(addresses).size).toBe(addresses.length); // no two processes share a port
@@ -136,12 +136,13 @@ describe('loadTopology', () => {
 });
 
 describe('the command lines of a topology are real', () => {
-  it('childSpecs lists storage first, then writers, then the gateway, with their roles', () => {
+  it('childSpecs lists storage first, then writers, readers, and the gateway, with their roles', () => {
     const topology = loadTopology(LOCAL_YAML);
     const specs = childSpecs(topology, '/tmp/x');
     expect(specs.map((s) => [s.name, s.role, s.args[0], s.metrics])).toEqual([
       ...topology.storage.map((s) => [s.id, 'storage', 'storage', s.metrics]),
       ...topology.writers.map((w) => [w.id, 'writer', 'node', w.metrics]),
+      ...topology.readers.map((r) => [r.id, 'reader', 'node', r.metrics]),
       [topology.gateway.id, 'gateway', 'gateway', topology.gateway.metrics],
     ]);
   });
@@ -160,7 +161,7 @@ describe('the command lines of a topology are real', () => {
     const topology = loadTopology(LOCAL_YAML);
     for (const spec of childSpecs(topology, '/tmp/x')) await parseCommandLine(spec.args).run();
     expect(started.storage).toHaveLength(topology.storage.length);
-    expect(started.node).toHaveLength(topology.writers.length);
+    expect(started.node).toHaveLength(topology.writers.length + topology.readers.length);
     expect(started.gateway).toHaveLength(1);
     expect(started.clusters).toBe(0);
 
@@ -172,14 +173,15 @@ describe('the command lines of a topology are real', () => {
     for (const s of storage) expect([...s.peers]).toEqual(peers);
 
     const nodes = started.node.map((o) => resolveNodeOptions(o as Parameters<typeof resolveNodeOptions>[0]));
-    expect(nodes.map((n) => [n.mode, n.id, n.listen, n.metricsListen, n.cluster])).toEqual(
-      topology.writers.map((w) => ['writer', w.id, w.listen, w.metrics, 'local']),
-    );
+    expect(nodes.map((n) => [n.mode, n.id, n.listen, n.metricsListen, n.cluster])).toEqual([
+      ...topology.writers.map((w) => ['writer', w.id, w.listen, w.metrics, 'local']),
+      ...topology.readers.map((r) => ['reader', r.id, r.listen, r.metrics, 'local']),
+    ]);
     for (const n of nodes) expect([...n.storage]).toEqual(peers);
 
-    const gateway = started.gateway[0] as { id: string; listen: string; writers: Map<string, string>; metricsListen: string };
-    expect(gateway).toMatchObject({ id: 'g1', listen: '127.0.0.1:7000', metricsListen: '127.0.0.1:9000' });
-    expect([...gateway.writers]).toEqual(topology.writers.map((w) => [w.id, w.listen]));
+    const gateway = started.gateway[0] as { id: string; listen: string; readerListen: string; storage: Map<string, string>; metricsListen: string };
+    expect(gateway).toMatchObject({ id: 'g1', listen: '127.0.0.1:7000', readerListen: '127.0.0.1:7001', metricsListen: '127.0.0.1:9000' });
+    expect([...gateway.storage]).toEqual(peers);
   });
 
   it('up parses the default topology without starting a cluster', () => {
@@ -224,7 +226,7 @@ describe('parseCommandLine refuses bad command lines with UsageError', () => {
     usageError(storage.filter((a) => !a.startsWith('--peers')), /--peers is required/);
     usageError(storage.map((a) => (a.startsWith('--id') ? '--id=' : a)), /--id is required/);
     usageError(['node', '--id=w1', '--listen=127.0.0.1:1'], /--storage is required/);
-    usageError(['gateway', '--listen=127.0.0.1:1'], /--writers is required/);
+    usageError(['gateway', '--listen=127.0.0.1:1'], /give --storage \(to discover nodes\) or --writers/);
   });
 
   it('refuses malformed --peers lists', () => {
@@ -249,7 +251,7 @@ describe('parseCommandLine refuses bad command lines with UsageError', () => {
     usageError([...storage, '--election-ticks=ten'], /--election-ticks must be a positive integer/);
     usageError(['get', 'k', '--revision=-1'], /--revision must be a non-negative integer/);
     usageError(['get', 'k', '--limit=1.5'], /--limit must be a non-negative integer/);
-    usageError(['node', '--mode=reader', '--id=w1', '--listen=127.0.0.1:1', '--storage=s1=127.0.0.1:2'], /--mode "reader" is not supported/);
+    usageError(['node', '--mode=replica', '--id=w1', '--listen=127.0.0.1:1', '--storage=s1=127.0.0.1:2'], /--mode must be writer or reader/);
   });
 
   it('refuses an up whose topology file cannot be loaded', () => {

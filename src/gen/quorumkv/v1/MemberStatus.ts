@@ -28,6 +28,15 @@ export interface MemberStatus {
    */
   'hash'?: (string);
   'hashRevision'?: (number | string | Long);
+  /**
+   * Storage members: the store revision applied. Reader nodes: the revision followed.
+   */
+  'revision'?: (number | string | Long);
+  /**
+   * Reader nodes: how far behind the log they are, in revisions and in milliseconds.
+   */
+  'lagRevisions'?: (number | string | Long);
+  'lagMs'?: (number | string | Long);
 }
 
 export interface MemberStatus__Output {
@@ -56,4 +65,13 @@ export interface MemberStatus__Output {
    */
   'hash': (string);
   'hashRevision': (number);
+  /**
+   * Storage members: the store revision applied. Reader nodes: the revision followed.
+   */
+  'revision': (number);
+  /**
+   * Reader nodes: how far behind the log they are, in revisions and in milliseconds.
+   */
+  'lagRevisions': (number);
+  'lagMs': (number);
 }

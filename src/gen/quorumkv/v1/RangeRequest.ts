@@ -22,6 +22,16 @@ export interface RangeRequest {
   'serializable'?: (boolean);
   'keysOnly'?: (boolean);
   'countOnly'?: (boolean);
+  /**
+   * Read-your-writes: with serializable, wait (bounded) until the answering replica has applied
+   * at least this revision (a write's header.revision); a replica that cannot is skipped.
+   */
+  'minRevision'?: (number | string | Long);
+  /**
+   * Bounded staleness: with serializable, only a replica no more than this many milliseconds
+   * behind the log may answer. 0: no bound.
+   */
+  'maxStalenessMs'?: (number | string | Long);
 }
 
 export interface RangeRequest__Output {
@@ -44,4 +54,14 @@ export interface RangeRequest__Output {
   'serializable': (boolean);
   'keysOnly': (boolean);
   'countOnly': (boolean);
+  /**
+   * Read-your-writes: with serializable, wait (bounded) until the answering replica has applied
+   * at least this revision (a write's header.revision); a replica that cannot is skipped.
+   */
+  'minRevision': (number);
+  /**
+   * Bounded staleness: with serializable, only a replica no more than this many milliseconds
+   * behind the log may answer. 0: no bound.
+   */
+  'maxStalenessMs': (number);
 }

@@ -6,10 +6,16 @@ import type { AppendRequest as _quorumkv_internal_v1_AppendRequest, AppendReques
 import type { AppendResponse as _quorumkv_internal_v1_AppendResponse, AppendResponse__Output as _quorumkv_internal_v1_AppendResponse__Output } from '../../../quorumkv/internal/v1/AppendResponse.js';
 import type { HashKVRequest as _quorumkv_internal_v1_HashKVRequest, HashKVRequest__Output as _quorumkv_internal_v1_HashKVRequest__Output } from '../../../quorumkv/internal/v1/HashKVRequest.js';
 import type { HashKVResponse as _quorumkv_internal_v1_HashKVResponse, HashKVResponse__Output as _quorumkv_internal_v1_HashKVResponse__Output } from '../../../quorumkv/internal/v1/HashKVResponse.js';
+import type { ListNodesRequest as _quorumkv_internal_v1_ListNodesRequest, ListNodesRequest__Output as _quorumkv_internal_v1_ListNodesRequest__Output } from '../../../quorumkv/internal/v1/ListNodesRequest.js';
 import type { MemberStatus as _quorumkv_v1_MemberStatus, MemberStatus__Output as _quorumkv_v1_MemberStatus__Output } from '../../../quorumkv/v1/MemberStatus.js';
+import type { NodeInfo as _quorumkv_internal_v1_NodeInfo, NodeInfo__Output as _quorumkv_internal_v1_NodeInfo__Output } from '../../../quorumkv/internal/v1/NodeInfo.js';
+import type { NodeList as _quorumkv_internal_v1_NodeList, NodeList__Output as _quorumkv_internal_v1_NodeList__Output } from '../../../quorumkv/internal/v1/NodeList.js';
 import type { RangeRequest as _quorumkv_v1_RangeRequest, RangeRequest__Output as _quorumkv_v1_RangeRequest__Output } from '../../../quorumkv/v1/RangeRequest.js';
 import type { RangeResponse as _quorumkv_v1_RangeResponse, RangeResponse__Output as _quorumkv_v1_RangeResponse__Output } from '../../../quorumkv/v1/RangeResponse.js';
+import type { RegisterNodeResponse as _quorumkv_internal_v1_RegisterNodeResponse, RegisterNodeResponse__Output as _quorumkv_internal_v1_RegisterNodeResponse__Output } from '../../../quorumkv/internal/v1/RegisterNodeResponse.js';
 import type { StatusRequest as _quorumkv_v1_StatusRequest, StatusRequest__Output as _quorumkv_v1_StatusRequest__Output } from '../../../quorumkv/v1/StatusRequest.js';
+import type { WatchRequest as _quorumkv_v1_WatchRequest, WatchRequest__Output as _quorumkv_v1_WatchRequest__Output } from '../../../quorumkv/v1/WatchRequest.js';
+import type { WatchResponse as _quorumkv_v1_WatchResponse, WatchResponse__Output as _quorumkv_v1_WatchResponse__Output } from '../../../quorumkv/v1/WatchResponse.js';
 
 export interface StorageClient extends grpc.Client {
   /**
@@ -45,6 +51,19 @@ export interface StorageClient extends grpc.Client {
   describe(argument: _quorumkv_v1_StatusRequest, callback: grpc.requestCallback<_quorumkv_v1_MemberStatus__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Follow streams the changes applied here from a revision on, filtered to a key range, with
+   * progress notifications; this is what watches and reader nodes are built on.
+   */
+  Follow(argument: _quorumkv_v1_WatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_quorumkv_v1_WatchResponse__Output>;
+  Follow(argument: _quorumkv_v1_WatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_quorumkv_v1_WatchResponse__Output>;
+  /**
+   * Follow streams the changes applied here from a revision on, filtered to a key range, with
+   * progress notifications; this is what watches and reader nodes are built on.
+   */
+  follow(argument: _quorumkv_v1_WatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_quorumkv_v1_WatchResponse__Output>;
+  follow(argument: _quorumkv_v1_WatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_quorumkv_v1_WatchResponse__Output>;
+  
+  /**
    * HashKV hashes this member's applied state as of a revision, to compare replicas (etcd's HashKV).
    */
   HashKV(argument: _quorumkv_internal_v1_HashKVRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
@@ -58,6 +77,21 @@ export interface StorageClient extends grpc.Client {
   hashKv(argument: _quorumkv_internal_v1_HashKVRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
   hashKv(argument: _quorumkv_internal_v1_HashKVRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
   hashKv(argument: _quorumkv_internal_v1_HashKVRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * ListNodes returns the compute nodes registered here and not expired.
+   */
+  ListNodes(argument: _quorumkv_internal_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_NodeList__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _quorumkv_internal_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_NodeList__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _quorumkv_internal_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_NodeList__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _quorumkv_internal_v1_ListNodesRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_NodeList__Output>): grpc.ClientUnaryCall;
+  /**
+   * ListNodes returns the compute nodes registered here and not expired.
+   */
+  listNodes(argument: _quorumkv_internal_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_NodeList__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _quorumkv_internal_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_NodeList__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _quorumkv_internal_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_NodeList__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _quorumkv_internal_v1_ListNodesRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_NodeList__Output>): grpc.ClientUnaryCall;
   
   /**
    * Read answers a range from this member's applied state; linearizable unless `serializable`.
@@ -74,6 +108,21 @@ export interface StorageClient extends grpc.Client {
   read(argument: _quorumkv_v1_RangeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
   read(argument: _quorumkv_v1_RangeRequest, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * RegisterNode records that a compute node is alive (discovery); entries expire unless renewed.
+   */
+  RegisterNode(argument: _quorumkv_internal_v1_NodeInfo, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
+  RegisterNode(argument: _quorumkv_internal_v1_NodeInfo, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
+  RegisterNode(argument: _quorumkv_internal_v1_NodeInfo, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
+  RegisterNode(argument: _quorumkv_internal_v1_NodeInfo, callback: grpc.requestCallback<_quorumkv_internal_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RegisterNode records that a compute node is alive (discovery); entries expire unless renewed.
+   */
+  registerNode(argument: _quorumkv_internal_v1_NodeInfo, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
+  registerNode(argument: _quorumkv_internal_v1_NodeInfo, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
+  registerNode(argument: _quorumkv_internal_v1_NodeInfo, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
+  registerNode(argument: _quorumkv_internal_v1_NodeInfo, callback: grpc.requestCallback<_quorumkv_internal_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface StorageHandlers extends grpc.UntypedServiceImplementation {
@@ -89,20 +138,39 @@ export interface StorageHandlers extends grpc.UntypedServiceImplementation {
   Describe: grpc.handleUnaryCall<_quorumkv_v1_StatusRequest__Output, _quorumkv_v1_MemberStatus>;
   
   /**
+   * Follow streams the changes applied here from a revision on, filtered to a key range, with
+   * progress notifications; this is what watches and reader nodes are built on.
+   */
+  Follow: grpc.handleServerStreamingCall<_quorumkv_v1_WatchRequest__Output, _quorumkv_v1_WatchResponse>;
+  
+  /**
    * HashKV hashes this member's applied state as of a revision, to compare replicas (etcd's HashKV).
    */
   HashKV: grpc.handleUnaryCall<_quorumkv_internal_v1_HashKVRequest__Output, _quorumkv_internal_v1_HashKVResponse>;
+  
+  /**
+   * ListNodes returns the compute nodes registered here and not expired.
+   */
+  ListNodes: grpc.handleUnaryCall<_quorumkv_internal_v1_ListNodesRequest__Output, _quorumkv_internal_v1_NodeList>;
   
   /**
    * Read answers a range from this member's applied state; linearizable unless `serializable`.
    */
   Read: grpc.handleUnaryCall<_quorumkv_v1_RangeRequest__Output, _quorumkv_v1_RangeResponse>;
   
+  /**
+   * RegisterNode records that a compute node is alive (discovery); entries expire unless renewed.
+   */
+  RegisterNode: grpc.handleUnaryCall<_quorumkv_internal_v1_NodeInfo__Output, _quorumkv_internal_v1_RegisterNodeResponse>;
+  
 }
 
 export interface StorageDefinition extends grpc.ServiceDefinition {
   Append: MethodDefinition<_quorumkv_internal_v1_AppendRequest, _quorumkv_internal_v1_AppendResponse, _quorumkv_internal_v1_AppendRequest__Output, _quorumkv_internal_v1_AppendResponse__Output>
   Describe: MethodDefinition<_quorumkv_v1_StatusRequest, _quorumkv_v1_MemberStatus, _quorumkv_v1_StatusRequest__Output, _quorumkv_v1_MemberStatus__Output>
+  Follow: MethodDefinition<_quorumkv_v1_WatchRequest, _quorumkv_v1_WatchResponse, _quorumkv_v1_WatchRequest__Output, _quorumkv_v1_WatchResponse__Output>
   HashKV: MethodDefinition<_quorumkv_internal_v1_HashKVRequest, _quorumkv_internal_v1_HashKVResponse, _quorumkv_internal_v1_HashKVRequest__Output, _quorumkv_internal_v1_HashKVResponse__Output>
+  ListNodes: MethodDefinition<_quorumkv_internal_v1_ListNodesRequest, _quorumkv_internal_v1_NodeList, _quorumkv_internal_v1_ListNodesRequest__Output, _quorumkv_internal_v1_NodeList__Output>
   Read: MethodDefinition<_quorumkv_v1_RangeRequest, _quorumkv_v1_RangeResponse, _quorumkv_v1_RangeRequest__Output, _quorumkv_v1_RangeResponse__Output>
+  RegisterNode: MethodDefinition<_quorumkv_internal_v1_NodeInfo, _quorumkv_internal_v1_RegisterNodeResponse, _quorumkv_internal_v1_NodeInfo__Output, _quorumkv_internal_v1_RegisterNodeResponse__Output>
 }

@@ -1,5 +1,6 @@
 import { deleteRangeAsTxn, putAsTxn } from '../api/as-txn.js';
 import { validateDeleteRange, validatePut, validateRange, validateTxn } from '../api/validate.js';
+import { ReadOnlyError } from '../errors.js';
 import type { DeleteRangeRequest__Output } from '../gen/quorumkv/v1/DeleteRangeRequest.js';
 import type { DeleteRangeResponse } from '../gen/quorumkv/v1/DeleteRangeResponse.js';
 import type { PutRequest__Output } from '../gen/quorumkv/v1/PutRequest.js';
@@ -10,6 +11,7 @@ import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 import { KV } from '../proto/services.js';
 import type { RpcServer } from '../rpc/server.js';
+import { deadlineOf } from '../rpc/deadline.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { RequestIds } from './request-ids.js';
 import type { StorageCall, StorageRouter } from './storage-router.js';
@@ -17,22 +19,27 @@ import type { StorageCall, StorageRouter } from './storage-router.js';
 /** Longest a request waits on the storage tier when the caller set no deadline. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-function deadlineOf(call: { getDeadline(): number | Date }): number {
-  const deadline = call.getDeadline();
-  const ms = deadline instanceof Date ? deadline.getTime() : deadline;
-  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, Date.now() + DEFAULT_REQUEST_TIMEOUT_MS) : Date.now() + DEFAULT_REQUEST_TIMEOUT_MS;
-}
+/** How a node writes: through group commit (writers), or not at all (readers). */
+export type WritePath = { writes: GroupCommitter; ids: RequestIds } | { readOnly: true };
 
-/** The public KV API on a writer node: writes through group commit, reads from storage. */
-export function addWriterKvService(rpc: RpcServer, storage: StorageRouter, writes: GroupCommitter, ids: RequestIds): void {
-  const commit = (txn: TxnRequest__Output): Promise<TxnResponse__Output> =>
-    writes.commit(txn.requestId ? txn : { ...txn, requestId: ids.next() });
+/**
+ * The public KV API on a compute node. Linearizable reads are confirmed by the storage leader;
+ * serializable ones (read-your-writes, bounded staleness) are served by this node's home storage
+ * member when it can, else by any member. Writers commit through group commit; readers refuse
+ * writes with FAILED_PRECONDITION.
+ */
+export function addKvService(rpc: RpcServer, storage: StorageRouter, path: WritePath): void {
+  const commit = (txn: TxnRequest__Output): Promise<TxnResponse__Output> => {
+    if ('readOnly' in path) {
+      throw new ReadOnlyError('this is a reader node: it serves reads only; send writes to the cluster endpoint (the gateway, :7000 by default) or a writer node');
+    }
+    return path.writes.commit(txn.requestId ? txn : { ...txn, requestId: path.ids.next() });
+  };
   rpc.server.addService(KV.service, {
     range: rpc.unary<RangeRequest__Output, RangeResponse__Output>('KV/Range', (request, call) => {
       validateRange(request);
-      const deadline = deadlineOf(call);
       const read: StorageCall<RangeResponse__Output> = (client, options, done) => client.read(request, options, done);
-      return request.serializable ? storage.toAny(deadline, read) : storage.toLeader(deadline, read);
+      return request.serializable ? storage.toHome(deadlineOf(call, DEFAULT_REQUEST_TIMEOUT_MS), read) : storage.toLeader(deadlineOf(call, DEFAULT_REQUEST_TIMEOUT_MS), read);
     }),
     put: rpc.unary<PutRequest__Output, PutResponse>('KV/Put', async (request) => {
       validatePut(request);

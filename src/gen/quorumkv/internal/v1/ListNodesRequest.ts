@@ -1,0 +1,8 @@
+// Original file: proto/quorumkv/internal/v1/storage.proto
+
+
+export interface ListNodesRequest {
+}
+
+export interface ListNodesRequest__Output {
+}

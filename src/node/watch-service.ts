@@ -1,0 +1,73 @@
+import * as grpc from '@grpc/grpc-js';
+import { fromServiceError, InvalidArgumentError, UnavailableError } from '../errors.js';
+import type { WatchRequest__Output } from '../gen/quorumkv/v1/WatchRequest.js';
+import type { WatchResponse__Output } from '../gen/quorumkv/v1/WatchResponse.js';
+import { MAX_KEY_BYTES } from '../api/limits.js';
+import { Watch } from '../proto/services.js';
+import type { RpcServer } from '../rpc/server.js';
+import type { StorageRouter } from './storage-router.js';
+
+// Watch on a compute node: relays a storage member's Follow stream. When that member fails, the
+// relay resumes on another member from the last revision it sent plus one, so the client sees
+// neither a gap nor a repeat. Backpressure runs end to end: the relay pauses the storage stream
+// while the client's stream is full.
+
+const RESUME_PAUSE_MS = 200;
+const MAX_RESUMES_WITHOUT_PROGRESS = 10;
+
+export function addWatchService(rpc: RpcServer, storage: StorageRouter): void {
+  rpc.server.addService(Watch.service, {
+    watch: rpc.serverStream<WatchRequest__Output, WatchResponse__Output>('Watch/Watch', (call) => relay(storage, call)),
+  });
+}
+
+async function relay(storage: StorageRouter, call: grpc.ServerWritableStream<WatchRequest__Output, WatchResponse__Output>): Promise<void> {
+  const request = call.request;
+  if (request.key.length === 0 || request.key.length > MAX_KEY_BYTES) {
+    throw new InvalidArgumentError(`watch: key must be 1 to ${MAX_KEY_BYTES} bytes ("\\0" with range_end "\\0" watches every key)`);
+  }
+  let next = request.startRevision;
+  let failuresInARow = 0;
+  while (!call.cancelled) {
+    const member = storage.homeMember;
+    const outcome = await pipeOnce(member.client, { ...request, startRevision: next }, call, (revision) => {
+      next = revision + 1;
+      failuresInARow = 0;
+    });
+    if (outcome === 'client-gone') return;
+    if (!(outcome instanceof UnavailableError)) throw outcome;
+    if (++failuresInARow > MAX_RESUMES_WITHOUT_PROGRESS) throw new UnavailableError(`watch: no storage member could serve this watch: ${outcome.message}`);
+    storage.moveHome();
+    await new Promise((resolve) => setTimeout(resolve, RESUME_PAUSE_MS));
+  }
+}
+
+/** Pipes one Follow stream until it ends; resolves with why it ended. */
+function pipeOnce(
+  client: StorageRouter['homeMember']['client'],
+  request: WatchRequest__Output,
+  call: grpc.ServerWritableStream<WatchRequest__Output, WatchResponse__Output>,
+  onSent: (revision: number) => void,
+): Promise<'client-gone' | Error> {
+  return new Promise((resolve) => {
+    const upstream = client.follow(request);
+    const onCancel = () => upstream.cancel();
+    call.once('cancelled', onCancel);
+    const finish = (result: 'client-gone' | Error) => {
+      call.off('cancelled', onCancel);
+      resolve(result);
+    };
+    upstream.on('data', (response: WatchResponse__Output) => {
+      if (!call.write(response)) {
+        upstream.pause();
+        call.once('drain', () => upstream.resume());
+      }
+      onSent(response.revision);
+    });
+    upstream.on('error', (error: grpc.ServiceError) => {
+      if (call.cancelled || error.code === grpc.status.CANCELLED) finish('client-gone');
+      else finish(fromServiceError(error));
+    });
+    upstream.on('end', () => finish(call.cancelled ? 'client-gone' : new UnavailableError('the storage member ended the watch stream')));
+  });
+}
