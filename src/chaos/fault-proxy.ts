@@ -161,6 +161,10 @@ class Connection {
     readonly upstream: net.Socket,
   ) {
     this.pipes = [new Pipe(this, downstream, upstream), new Pipe(this, upstream, downstream)];
+    // A graceful close needs nothing more than the half-closes the pipes forward; the connection
+    // is done once both sockets are closed.
+    let open = 2;
+    for (const socket of [downstream, upstream]) socket.once('close', () => --open === 0 && this.destroy(false));
   }
 
   get mode(): FaultMode {
@@ -192,7 +196,7 @@ class Connection {
   }
 }
 
-type Item = { kind: 'data'; chunk: Buffer; dueMs: number } | { kind: 'end' | 'close' | 'reset'; dueMs: number };
+type Item = { kind: 'data'; chunk: Buffer; dueMs: number } | { kind: 'end' | 'reset'; dueMs: number };
 
 /** One direction of a connection: reads from `source`, writes to `sink`, in order. */
 class Pipe {
@@ -215,7 +219,8 @@ class Pipe {
       this.onSignal('end');
     });
     source.on('error', () => {});
-    source.on('close', (hadError) => this.onSignal(hadError || !this.sourceEnded ? 'reset' : 'close'));
+    // Closed without a FIN first, or with an error: the other side is reset, after what came before.
+    source.on('close', (hadError) => (hadError || !this.sourceEnded) && this.onSignal('reset'));
     sink.on('drain', () => {
       this.sinkBlocked = false;
       this.flush();
@@ -262,7 +267,7 @@ class Pipe {
     this.updateFlow();
   }
 
-  private onSignal(kind: 'end' | 'close' | 'reset'): void {
+  private onSignal(kind: 'end' | 'reset'): void {
     if (this.connection.isClosed) return;
     const mode = this.connection.mode;
     if (mode.kind === 'drop' || mode.kind === 'cut') {
@@ -307,7 +312,7 @@ class Pipe {
       } else if (item.kind === 'end') {
         if (!this.sink.destroyed) this.sink.end();
       } else {
-        this.connection.destroy(item.kind === 'reset');
+        this.connection.destroy(true);
       }
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) {

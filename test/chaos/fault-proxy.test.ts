@@ -178,6 +178,22 @@ describe('FaultProxy', () => {
     await expect.poll(() => echo.sockets.size, { timeout: 3_000 }).toBe(0);
   });
 
+  it('delivers everything a target sends before it closes', async () => {
+    const payload = randomBytes(4 * 1024 * 1024);
+    const server = net.createServer((socket) => socket.end(payload));
+    server.listen(0, '127.0.0.1');
+    await waitFor(server, 'listening');
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const proxy = new FaultProxy({ target: `127.0.0.1:${(server.address() as net.AddressInfo).port}` });
+    await proxy.start();
+    cleanups.push(() => proxy.stop());
+    const c = new TestClient(proxy.address);
+    cleanups.push(() => c.destroy());
+    await c.closedWithin(10_000);
+    expect(c.received.equals(payload)).toBe(true);
+    expect(c.error).toBeUndefined();
+  });
+
   it('closes the client side when the target refuses', async () => {
     const free = net.createServer();
     free.listen(0, '127.0.0.1');
