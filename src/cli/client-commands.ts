@@ -1,4 +1,4 @@
-import { connect, DEFAULT_ENDPOINT, type QuorumkvClient } from '../client/client.js';
+import { connect, DEFAULT_ENDPOINT, type Consistency, type QuorumkvClient } from '../client/client.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import { readFileSync } from 'node:fs';
@@ -70,10 +70,14 @@ export const putCommand: Command = {
 export const getCommand: Command = {
   name: 'get',
   summary: 'print the value of KEY (or of every key with --prefix)',
-  usage: 'quorumkv get KEY [--prefix] [--serializable] [--revision N] [--limit N] [--json] [--endpoint HOST:PORT]',
+  usage:
+    'quorumkv get KEY [--prefix] [--consistency linearizable|read-your-writes|stale] [--min-revision N] [--max-staleness-ms N] [--revision N] [--limit N] [--json] [--endpoint HOST:PORT]',
   options: {
     ...endpointOption,
     prefix: { type: 'boolean' },
+    consistency: { type: 'string' },
+    'min-revision': { type: 'string' },
+    'max-staleness-ms': { type: 'string' },
     serializable: { type: 'boolean' },
     revision: { type: 'string' },
     limit: { type: 'string' },
@@ -82,25 +86,63 @@ export const getCommand: Command = {
   prepare: ({ values, positionals: [key] }) => {
     const revision = nonNegative(values.revision, '--revision');
     const limit = nonNegative(values.limit, '--limit');
+    const consistency = (values.consistency as string | undefined) ?? (values.serializable ? 'stale' : 'linearizable');
+    if (!CONSISTENCIES.includes(consistency as Consistency)) {
+      throw new UsageError(`--consistency must be one of ${CONSISTENCIES.join(', ')}, got ${JSON.stringify(consistency)}`);
+    }
+    const minRevision = nonNegative(values['min-revision'], '--min-revision');
+    const maxStalenessMs = nonNegative(values['max-staleness-ms'], '--max-staleness-ms');
     return withClient(values, async (client) => {
-        const response = await client.range(key, {
-          prefix: Boolean(values.prefix),
-          serializable: Boolean(values.serializable),
-          revision,
-          limit,
-        });
-        if (values.json) {
-          print({ header: response.header, count: response.count, more: response.more, kvs: response.kvs.map(kvJson) });
-          return response.kvs.length > 0 ? 0 : 1;
-        }
-        if (response.kvs.length === 0) {
-          process.stderr.write(values.prefix ? `no keys start with ${JSON.stringify(key)}\n` : `key ${JSON.stringify(key)} not found\n`);
-          return 1;
-        }
-        if (values.prefix) for (const kv of response.kvs) print(`${kv.key.toString()}\n${kv.value.toString()}`);
-        else print(response.kvs[0].value.toString());
-        return 0;
+      const response = await client.range(key, {
+        prefix: Boolean(values.prefix),
+        consistency: consistency as Consistency,
+        minRevision,
+        maxStalenessMs,
+        revision,
+        limit,
       });
+      if (values.json) {
+        print({ header: response.header, count: response.count, more: response.more, kvs: response.kvs.map(kvJson) });
+        return response.kvs.length > 0 ? 0 : 1;
+      }
+      if (response.kvs.length === 0) {
+        process.stderr.write(values.prefix ? `no keys start with ${JSON.stringify(key)}\n` : `key ${JSON.stringify(key)} not found\n`);
+        return 1;
+      }
+      if (values.prefix) for (const kv of response.kvs) print(`${kv.key.toString()}\n${kv.value.toString()}`);
+      else print(response.kvs[0].value.toString());
+      return 0;
+    });
+  },
+};
+
+const CONSISTENCIES: Consistency[] = ['linearizable', 'read-your-writes', 'stale'];
+
+export const watchCommand: Command = {
+  name: 'watch',
+  summary: 'print changes to every key that starts with PREFIX as they happen (--key: to KEY only)',
+  usage: 'quorumkv watch PREFIX [--key] [--from-revision N] [--prev-kv] [--json] [--endpoint HOST:PORT]',
+  options: { ...endpointOption, key: { type: 'boolean' }, 'from-revision': { type: 'string' }, 'prev-kv': { type: 'boolean' } },
+  positionals: { min: 1, max: 1 },
+  prepare: ({ values, positionals: [prefix] }) => {
+    const fromRevision = nonNegative(values['from-revision'], '--from-revision');
+    return withClient(values, async (client) => {
+      const watcher = client.watch(prefix, { prefix: !values.key, fromRevision, prevKv: Boolean(values['prev-kv']) });
+      const stop = () => watcher.close();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      for await (const batch of watcher) {
+        for (const event of batch.events) {
+          const kv = event.kv!;
+          if (values.json) {
+            print({ type: event.type, revision: kv.modRevision, ...kvJson(kv), ...(event.prevKv ? { prevKv: kvJson(event.prevKv) } : {}) });
+          } else {
+            print(`${event.type} ${kv.key.toString()} revision ${kv.modRevision}${event.type === 'PUT' ? `\n${kv.value.toString()}` : ''}`);
+          }
+        }
+      }
+      return 0;
+    });
   },
 };
 

@@ -8,13 +8,15 @@ import type { RangeResponse__Output } from '../gen/quorumkv/v1/RangeResponse.js'
 import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.js';
 import type { TxnRequest } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
-import { Cluster, KV, type ClusterClient, type KVClient } from '../proto/services.js';
+import { Cluster, KV, Watch, type ClusterClient, type KVClient, type WatchClient } from '../proto/services.js';
+import { Watcher } from './watcher.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { backoffMs, isRetryable } from './retry-policy.js';
 import { runTransaction, type RunTransactionOptions, type Transaction } from './transaction.js';
 import { randomBytes } from 'node:crypto';
 
 export type Bytes = string | Buffer | Uint8Array;
+export type Consistency = 'linearizable' | 'read-your-writes' | 'stale';
 export type KeyValue = KeyValue__Output;
 
 export const DEFAULT_ENDPOINT = '127.0.0.1:7000';
@@ -34,7 +36,15 @@ export interface RangeOptions {
   prefix?: boolean;
   limit?: number;
   revision?: number;
-  /** Serve from the answering member's applied state without confirming with the leader. */
+  /**
+   * linearizable (the default): confirmed with the storage leader, sees every write acknowledged
+   * before the read began. read-your-writes: any replica that has applied `minRevision` (a
+   * write's header.revision). stale: any replica, no more than `maxStalenessMs` behind if given.
+   */
+  consistency?: Consistency;
+  minRevision?: number;
+  maxStalenessMs?: number;
+  /** Same as consistency 'stale' (etcd's name for it). */
   serializable?: boolean;
   keysOnly?: boolean;
   countOnly?: boolean;
@@ -62,6 +72,15 @@ export function rangeEndFor(key: Buffer, options: { prefix?: boolean; rangeEnd?:
   return options.rangeEnd === undefined ? Buffer.alloc(0) : bytes(options.rangeEnd);
 }
 
+/** The request fields for a read's consistency; read-your-writes without a revision is linearizable. */
+export function consistencyFields(options: Pick<RangeOptions, 'consistency' | 'minRevision' | 'maxStalenessMs' | 'serializable'>) {
+  const consistency = options.consistency ?? (options.serializable ? 'stale' : 'linearizable');
+  const minRevision = options.minRevision ?? 0;
+  if (consistency === 'read-your-writes' && minRevision > 0) return { serializable: true, minRevision, maxStalenessMs: 0 };
+  if (consistency === 'stale') return { serializable: true, minRevision, maxStalenessMs: options.maxStalenessMs ?? 0 };
+  return { serializable: false, minRevision: 0, maxStalenessMs: 0 };
+}
+
 const RETRY_BASE_MS = 20;
 const RETRY_CAP_MS = 1_000;
 
@@ -80,6 +99,15 @@ interface Endpoint {
   address: string;
   kv: KVClient;
   cluster: ClusterClient;
+  watch: WatchClient;
+}
+
+export interface WatchOptions {
+  prefix?: boolean;
+  rangeEnd?: Bytes;
+  /** The first revision to deliver; 0 or absent: changes after now. */
+  fromRevision?: number;
+  prevKv?: boolean;
 }
 
 /** A quorumkv client. Errors are the typed classes of `errors.ts`, as the server raised them. */
@@ -96,6 +124,7 @@ export class QuorumkvClient {
       address,
       kv: new KV(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS),
       cluster: new Cluster(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS),
+      watch: new Watch(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS),
     }));
   }
 
@@ -111,7 +140,7 @@ export class QuorumkvClient {
       rangeEnd: rangeEndFor(keyBytes, options),
       limit: options.limit ?? 0,
       revision: options.revision ?? 0,
-      serializable: options.serializable ?? false,
+      ...consistencyFields(options),
       keysOnly: options.keysOnly ?? false,
       countOnly: options.countOnly ?? false,
     };
@@ -157,6 +186,25 @@ export class QuorumkvClient {
     return runTransaction(this, body, options);
   }
 
+  /**
+   * Watches a key (or a prefix, or a range) from a revision on; iterate the result for batches of
+   * events in revision order. It resumes by itself after a broken stream, without gaps or repeats.
+   */
+  watch(key: Bytes, options: WatchOptions = {}): Watcher {
+    const keyBytes = bytes(key);
+    const request = {
+      key: keyBytes,
+      rangeEnd: rangeEndFor(keyBytes, options),
+      startRevision: options.fromRevision ?? 0,
+      prevKv: options.prevKv ?? false,
+      progressOnly: false,
+    };
+    return new Watcher(request, (attempt) => {
+      if (attempt > 0) this.current = (this.current + 1) % this.endpoints.length;
+      return this.endpoints[this.current].watch;
+    });
+  }
+
   status(): Promise<StatusResponse__Output> {
     return this.call((e, o, done) => e.cluster.status({}, o, done));
   }
@@ -165,6 +213,7 @@ export class QuorumkvClient {
     for (const endpoint of this.endpoints) {
       endpoint.kv.close();
       endpoint.cluster.close();
+      endpoint.watch.close();
     }
   }
 

@@ -59,7 +59,8 @@ export function addForwardingServices(server: grpc.Server, routes: Routes): void
   const kv = rawDefinition(KV.service);
   const kvHandlers: grpc.UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(kv)) {
-    const methodName = method.originalName ?? name;
+    // Keys are the proto's method names (Range, Put, …); originalName is the camel-cased one.
+    const methodName = name;
     const isRead = READ_METHODS.has(methodName);
     kvHandlers[name] = ((call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       const labels = { endpoint: routes.endpoint, method: `KV/${methodName}` };

@@ -34,7 +34,9 @@ export async function serveFollow(member: StorageMember, call: grpc.ServerWritab
   const onCancel = () => (cancelled = true);
   call.on('cancelled', onCancel);
   try {
-    let lastSent = 0;
+    // Tell the watcher at once where it starts, so it can resume from there if the stream breaks.
+    if (!(await send(call, { header: member.header(), events: [], revision: next - 1 }))) return;
+    let lastSent = Date.now();
     while (!cancelled && !member.stopped) {
       const current = member.revision;
       if (next <= current) {

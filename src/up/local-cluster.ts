@@ -39,6 +39,12 @@ export class LocalCluster {
     this.specs = childSpecs(topology, dataDir);
   }
 
+  /** Adds a process to this cluster (not started yet), e.g. a node joining a running cluster. */
+  add(spec: ChildSpec): void {
+    if (this.specs.some((s) => s.name === spec.name)) throw new Error(`${spec.name} is already part of this cluster`);
+    this.specs.push(spec);
+  }
+
   get names(): string[] {
     return this.specs.map((s) => s.name);
   }
