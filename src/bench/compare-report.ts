@@ -237,8 +237,9 @@ export function svgChart(rows: RatioRow[], subtitle: string): string {
       const x0 = Math.min(x(1), x(ratio));
       const w = Math.max(1, Math.abs(x(ratio) - x(1)));
       parts.push(`<rect x="${x0.toFixed(1)}" y="${y + offset}" width="${w.toFixed(1)}" height="16" fill="${color}"/>`);
-      const anchorRight = ratio >= 1;
-      parts.push(`<text x="${(anchorRight ? x0 + w + 4 : x0 - 4).toFixed(1)}" y="${y + offset + 12}" text-anchor="${anchorRight ? 'start' : 'end'}">${ratio.toFixed(2)}×</text>`);
+      // Right of the bar when it grows right, right of the 1× line when it grows left: clear of the row names.
+      const labelX = ratio >= 1 ? x0 + w + 4 : x(1) + 4;
+      parts.push(`<text x="${labelX.toFixed(1)}" y="${y + offset + 12}">${ratio.toFixed(2)}×</text>`);
     };
     bar(row.throughputRatio, 4, '#2b7bb9');
     bar(row.p99Ratio, 22, '#e08a2c');

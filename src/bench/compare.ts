@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -101,6 +101,7 @@ function machine(etcd: string, dataDir: string): Array<[string, string]> {
     ['node', process.version],
     ['etcd', etcd],
     ['data directories on', filesystemOf(dataDir)],
+    ['load average at the end (1, 5, 15 min)', loadavg().map((l) => l.toFixed(2)).join(', ')],
   ];
 }
 

@@ -2,6 +2,7 @@ import { validateGatewayOptions } from '../gateway/options.js';
 import { runGateway } from '../gateway/run-gateway.js';
 import { resolveNodeOptions } from '../node/options.js';
 import { resolveStorageOptions } from '../storage/options.js';
+import { testDefectFrom } from '../storage/test-defects.js';
 import { runNode } from '../node/run-node.js';
 import { runStorage } from '../storage/run-storage.js';
 import { parseAddressList, UsageError } from './address-list.js';
@@ -49,6 +50,7 @@ export const storageCommand: Command = {
       zone: values.zone as string | undefined,
       tickMs: integer(values, 'tick-ms'),
       electionTicks: integer(values, 'election-ticks'),
+      testDefect: testDefectFrom(process.env.QUORUMKV_TEST_DEFECT),
     };
     const config = resolveStorageOptions(options);
     return () => runStorage(config);
@@ -58,12 +60,13 @@ export const storageCommand: Command = {
 export const nodeCommand: Command = {
   name: 'node',
   summary: 'run a compute node: --mode writer (reads and writes) or --mode reader (reads and watches)',
-  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME]',
+  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME]',
   options: {
     mode: { type: 'string' },
     id: { type: 'string' },
     cluster: { type: 'string' },
     listen: { type: 'string' },
+    advertise: { type: 'string' },
     storage: { type: 'string' },
     'metrics-listen': { type: 'string' },
     zone: { type: 'string' },
@@ -75,6 +78,7 @@ export const nodeCommand: Command = {
       id: required(values, 'id'),
       cluster: (values.cluster as string | undefined) ?? DEFAULT_CLUSTER,
       listen: required(values, 'listen'),
+      advertise: values.advertise as string | undefined,
       storage: parseAddressList('--storage', required(values, 'storage')),
       metricsListen: values['metrics-listen'] as string | undefined,
       zone: values.zone as string | undefined,

@@ -7,13 +7,16 @@ export interface NodeOptions {
   mode: string;
   cluster: string;
   listen: string;
+  /** The address gateways should use to reach this node (default: --listen). */
+  advertise?: string;
   /** Storage members: id → HOST:PORT. */
   storage: ReadonlyMap<string, string>;
   metricsListen?: string;
   zone?: string;
 }
 
-export interface NodeConfig extends Required<Omit<NodeOptions, 'metricsListen' | 'mode'>> {
+export interface NodeConfig extends Required<Omit<NodeOptions, 'metricsListen' | 'mode' | 'advertise'>> {
+  advertise: string;
   mode: NodeMode;
   metricsListen: string | undefined;
 }
@@ -27,7 +30,8 @@ export function resolveNodeOptions(options: NodeOptions): NodeConfig {
   }
   if (options.storage.size === 0) throw new Error('--storage must name at least one storage member (ID=HOST:PORT,...)');
   splitHostPort(options.listen);
+  if (options.advertise) splitHostPort(options.advertise);
   if (options.metricsListen) splitHostPort(options.metricsListen);
   for (const address of options.storage.values()) splitHostPort(address);
-  return { ...options, mode: options.mode, zone: options.zone ?? '', metricsListen: options.metricsListen };
+  return { ...options, mode: options.mode, advertise: options.advertise ?? options.listen, zone: options.zone ?? '', metricsListen: options.metricsListen };
 }

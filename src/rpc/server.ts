@@ -12,10 +12,18 @@ export const SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.keepalive_timeout_ms': 5_000,
 };
 
+/**
+ * Health service names, for Kubernetes gRPC probes: `readiness` (and the empty name) is SERVING
+ * while the process can take traffic; `liveness` is SERVING while the process runs, whatever
+ * the cluster's state, so that losing quorum never gets a process restarted.
+ */
+export const READINESS_SERVICE = 'readiness';
+export const LIVENESS_SERVICE = 'liveness';
+
 /** A gRPC server with the standard health service, started on `address`. */
 export class RpcServer {
   readonly server = new grpc.Server(SERVER_OPTIONS);
-  readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
+  readonly health = new HealthImplementation({ '': 'NOT_SERVING', [READINESS_SERVICE]: 'NOT_SERVING', [LIVENESS_SERVICE]: 'SERVING' });
 
   constructor(readonly metrics: Metrics) {
     this.health.addToServer(this.server);
@@ -70,8 +78,10 @@ export class RpcServer {
     });
   }
 
+  /** Sets readiness: whether this process should be sent traffic. */
   setServing(serving: boolean): void {
     this.health.setStatus('', serving ? 'SERVING' : 'NOT_SERVING');
+    this.health.setStatus(READINESS_SERVICE, serving ? 'SERVING' : 'NOT_SERVING');
   }
 
   /** Stops taking new calls, lets in-flight ones finish for up to `graceMs`, then cuts the rest. */

@@ -1,5 +1,6 @@
 import { DEFAULT_ELECTION_TICKS, DEFAULT_HEARTBEAT_TICKS } from '../consensus/config.js';
 import { splitHostPort } from '../observability/http-server.js';
+import type { TestDefect } from './test-defects.js';
 
 // Storage member options: documented defaults, validated once, compiled into a resolved config.
 
@@ -23,10 +24,13 @@ export interface StorageOptions {
   electionTicks?: number;
   heartbeatTicks?: number;
   proposalTimeoutMs?: number;
+  /** A deliberate defect, for the chaos suite's self-test only (test-defects.ts). */
+  testDefect?: TestDefect;
 }
 
-export interface StorageConfig extends Required<Omit<StorageOptions, 'metricsListen'>> {
+export interface StorageConfig extends Required<Omit<StorageOptions, 'metricsListen' | 'testDefect'>> {
   metricsListen: string | undefined;
+  testDefect: TestDefect | undefined;
 }
 
 export function resolveStorageOptions(options: StorageOptions): StorageConfig {
@@ -51,6 +55,7 @@ export function resolveStorageOptions(options: StorageOptions): StorageConfig {
     electionTicks: options.electionTicks ?? DEFAULT_ELECTION_TICKS,
     heartbeatTicks: options.heartbeatTicks ?? DEFAULT_HEARTBEAT_TICKS,
     proposalTimeoutMs: options.proposalTimeoutMs ?? DEFAULT_PROPOSAL_TIMEOUT_MS,
+    testDefect: options.testDefect,
   };
   if (!(config.tickMs >= 1 && config.tickMs <= 10_000)) throw new Error(`--tick-ms must be 1..10000, got ${config.tickMs}`);
   return config;

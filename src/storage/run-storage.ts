@@ -8,6 +8,7 @@ import { StorageMember } from './storage-member.js';
 import { addStorageServices } from './storage-service.js';
 
 const DRAIN_MS = 5_000;
+const READINESS_INTERVAL_MS = 250;
 
 /** `quorumkv storage`: runs one storage member until SIGTERM or SIGINT. */
 export async function runStorage(config: StorageConfig): Promise<void> {
@@ -22,9 +23,11 @@ export async function runStorage(config: StorageConfig): Promise<void> {
     ? await startHttpServer(config.metricsListen, metrics, { alive: () => true, ready: () => member.readiness() })
     : undefined;
   member.start();
-  rpc.setServing(true);
+  const readiness = setInterval(() => rpc.setServing(member.readiness().ready), READINESS_INTERVAL_MS);
+  if (config.testDefect) console.error(`storage ${config.id}: RUNNING WITH TEST DEFECT ${config.testDefect}: acknowledged writes are not safe`);
   console.log(`storage ${config.id} listening on ${config.listen} (peers: ${[...config.peers].map(([id, a]) => `${id}=${a}`).join(',')}), data in ${config.dataDir}`);
   onShutdownSignal(async () => {
+    clearInterval(readiness);
     await rpc.shutdown(DRAIN_MS);
     await member.stop();
     transport.close();

@@ -80,7 +80,7 @@ export class StorageMember {
     await db.open();
     const sublevelOptions = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
     const log = await RaftLogStore.open(db.sublevel<Buffer, Buffer>('raft', sublevelOptions));
-    const state = await MvccStore.open(db.sublevel<Buffer, Buffer>('state', sublevelOptions));
+    const state = await MvccStore.open(db.sublevel<Buffer, Buffer>('state', sublevelOptions), config.testDefect === 'weak-dedupe' ? { dedupeMaxIds: 1 } : {});
     const { hardState, entries } = await log.load();
     const memory = new MemoryLogStorage(hardState, entries);
     const raft = new RaftNode(
@@ -133,6 +133,7 @@ export class StorageMember {
       this.proposals.reject(id, error);
     }
     this.scheduleReady();
+    if (this.config.testDefect === 'ack-before-commit') return txns.map(() => prematureOutcome(this.responseHeader(this.state.revision)));
     const started = performance.now();
     const outcomes = await outcome;
     this.metrics.commitLatency.observe((performance.now() - started) / 1000);
@@ -394,6 +395,11 @@ export class StorageMember {
 
 function isLeaderReplication(message: Message): boolean {
   return message.type === MessageType.App || message.type === MessageType.Heartbeat;
+}
+
+/** The answer the ack-before-commit test defect gives: success, before anything is committed. */
+function prematureOutcome(header: ResponseHeader): WireTxnOutcome {
+  return { response: { header, succeeded: true, responses: [] }, rejected: '', conflict: null, tooOld: null, deduplicated: false, revision: header.revision ?? 0 };
 }
 
 function rangeOfKey(key: Buffer, revision: number): RangeRequest__Output {

@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CLI_ENTRY } from '../proto/root.js';
-import { childSpecs, type ChildSpec, type Topology } from './topology.js';
+import { childSpecs, type ChildSpec, type Route, type Topology } from './topology.js';
 
 // Runs a whole cluster as child processes on this machine: `quorumkv up` and the real-process
 // tests both use it. Readiness is each process's own /readyz, never a fixed sleep.
@@ -35,8 +35,9 @@ export class LocalCluster {
     readonly topology: Topology,
     readonly dataDir: string,
     private readonly options: LocalClusterOptions,
+    route?: Route,
   ) {
-    this.specs = childSpecs(topology, dataDir);
+    this.specs = childSpecs(topology, dataDir, route);
   }
 
   /** Adds a process to this cluster (not started yet), e.g. a node joining a running cluster. */
@@ -117,7 +118,7 @@ export class LocalCluster {
   }
 
   private startOne(spec: ChildSpec): void {
-    const child = spawn(process.execPath, [CLI_ENTRY, ...spec.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_ENTRY, ...spec.args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...spec.env } });
     const running: Running = { spec, child, expectExit: false, exited: Promise.resolve() };
     if (this.options.output === 'files') {
       const logDir = join(this.dataDir, 'logs');

@@ -33,7 +33,16 @@ export interface ChildSpec {
   role: Role;
   args: string[];
   metrics: string;
+  /** Extra environment for this process. */
+  env?: Record<string, string>;
 }
+
+/**
+ * The address process `from` uses to reach process `to` (whose own address is `address`). The
+ * identity by default; the chaos suite puts a fault-injecting proxy on each link.
+ */
+export type Route = (from: string, to: string, address: string) => string;
+const direct: Route = (_from, _to, address) => address;
 
 export function loadTopology(file: string): Topology {
   let raw: unknown;
@@ -93,12 +102,12 @@ export function validateTopology(raw: unknown, source: string): Topology {
   return topology;
 }
 
-function joinAddresses(specs: ProcessSpec[]): string {
-  return specs.map((s) => `${s.id}=${s.listen}`).join(',');
+function joinAddresses(specs: ProcessSpec[], from: string, route: Route): string {
+  return specs.map((s) => `${s.id}=${route(from, s.id, s.listen)}`).join(',');
 }
 
 /** The `quorumkv` command line of every process in the topology, storage first. */
-export function childSpecs(topology: Topology, dataDir: string): ChildSpec[] {
+export function childSpecs(topology: Topology, dataDir: string, route: Route = direct): ChildSpec[] {
   const storage = topology.storage.map((s) => ({
     name: s.id,
     role: 'storage' as const,
@@ -108,7 +117,7 @@ export function childSpecs(topology: Topology, dataDir: string): ChildSpec[] {
       `--id=${s.id}`,
       `--cluster=${topology.cluster}`,
       `--listen=${s.listen}`,
-      `--peers=${joinAddresses(topology.storage)}`,
+      `--peers=${topology.storage.map((p) => `${p.id}=${p.id === s.id ? p.listen : route(s.id, p.id, p.listen)}`).join(',')}`,
       `--data-dir=${join(dataDir, s.id)}`,
       `--metrics-listen=${s.metrics}`,
       ...(s.zone ? [`--zone=${s.zone}`] : []),
@@ -124,7 +133,8 @@ export function childSpecs(topology: Topology, dataDir: string): ChildSpec[] {
       `--id=${n.id}`,
       `--cluster=${topology.cluster}`,
       `--listen=${n.listen}`,
-      `--storage=${joinAddresses(topology.storage)}`,
+      ...(route(topology.gateway.id, n.id, n.listen) !== n.listen ? [`--advertise=${route(topology.gateway.id, n.id, n.listen)}`] : []),
+      `--storage=${joinAddresses(topology.storage, n.id, route)}`,
       `--metrics-listen=${n.metrics}`,
       ...(n.zone ? [`--zone=${n.zone}`] : []),
     ],
@@ -139,7 +149,7 @@ export function childSpecs(topology: Topology, dataDir: string): ChildSpec[] {
       `--id=${g.id}`,
       `--listen=${g.listen}`,
       ...(g.readerListen ? [`--reader-listen=${g.readerListen}`] : []),
-      `--storage=${joinAddresses(topology.storage)}`,
+      `--storage=${joinAddresses(topology.storage, g.id, route)}`,
       `--metrics-listen=${g.metrics}`,
     ],
   };
