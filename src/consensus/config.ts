@@ -14,7 +14,19 @@ export const DEFAULT_MAX_PENDING_READS = 4096;
 
 export interface RaftOptions {
   id: NodeId;
+  /**
+   * The bootstrap configuration: the voters before any membership change. Every member passes the
+   * same list for the life of the cluster; the current configuration comes from the latest
+   * snapshot and the ConfChange entries applied after it (see conf-change.ts).
+   */
   voters: NodeId[];
+  /** Bootstrap learners (default none). */
+  learners?: NodeId[];
+  /**
+   * Default false. True for a node outside the bootstrap configuration (added later as a learner):
+   * it learns its membership from the log or a snapshot, and never campaigns until it is a voter.
+   */
+  joining?: boolean;
   electionTicks?: number;
   heartbeatTicks?: number;
   maxInflightMsgs?: number;
@@ -34,6 +46,7 @@ export interface RaftOptions {
 export interface RaftConfig {
   readonly id: NodeId;
   readonly voters: readonly NodeId[];
+  readonly learners: readonly NodeId[];
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
   readonly maxInflightMsgs: number;
@@ -58,28 +71,33 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return resolved;
 }
 
-function validateMembers(id: NodeId, voters: NodeId[]): void {
+function validateMembers(id: NodeId, voters: NodeId[], learners: NodeId[], joining: boolean): void {
   if (typeof id !== 'string' || id.length === 0) {
     throw new RaftConfigError('id must be a non-empty string');
   }
   if (!Array.isArray(voters) || voters.length === 0) {
     throw new RaftConfigError('voters must be a non-empty list of node ids');
   }
+  if (!Array.isArray(learners)) throw new RaftConfigError('learners must be a list of node ids');
   const seen = new Set<NodeId>();
-  for (const voter of voters) {
-    if (typeof voter !== 'string' || voter.length === 0) {
-      throw new RaftConfigError('every voter id must be a non-empty string');
+  for (const [kind, ids] of [['voter', voters], ['learner', learners]] as const) {
+    for (const member of ids) {
+      if (typeof member !== 'string' || member.length === 0) {
+        throw new RaftConfigError(`every ${kind} id must be a non-empty string`);
+      }
+      if (seen.has(member)) throw new RaftConfigError(`${kind} ${member} is listed twice`);
+      seen.add(member);
     }
-    if (seen.has(voter)) throw new RaftConfigError(`voter ${voter} is listed twice`);
-    seen.add(voter);
   }
-  if (!seen.has(id)) {
-    throw new RaftConfigError(`id ${id} must be one of the voters (${voters.join(', ')})`);
+  if (!seen.has(id) && !joining) {
+    throw new RaftConfigError(`id ${id} must be one of the voters (${voters.join(', ')}) or learners, or set joining for a node added later`);
   }
 }
 
 export function resolveRaftOptions(o: RaftOptions): RaftConfig {
-  validateMembers(o.id, o.voters);
+  const learners = o.learners ?? [];
+  const joining = o.joining ?? false;
+  validateMembers(o.id, o.voters, learners, joining);
   const electionTicks = positiveInteger('electionTicks', o.electionTicks, DEFAULT_ELECTION_TICKS);
   const heartbeatTicks = positiveInteger('heartbeatTicks', o.heartbeatTicks, DEFAULT_HEARTBEAT_TICKS);
   if (heartbeatTicks >= electionTicks) {
@@ -97,6 +115,7 @@ export function resolveRaftOptions(o: RaftOptions): RaftConfig {
   return {
     id: o.id,
     voters: [...o.voters],
+    learners: [...learners],
     electionTicks,
     heartbeatTicks,
     maxInflightMsgs: positiveInteger('maxInflightMsgs', o.maxInflightMsgs, DEFAULT_MAX_INFLIGHT_MSGS),

@@ -1,10 +1,11 @@
 // What a leader knows about one follower's log (etcd's Progress): probe sends one message at a
-// time until the follower's match is found; replicate streams optimistically within a window.
+// time until the follower's match is found; replicate streams optimistically within a window;
+// snapshot waits while the application streams a snapshot (the follower's next entry was compacted).
 
 import { assert } from './assert.js';
 import { Inflights } from './inflights.js';
 
-export type ProgressState = 'probe' | 'replicate';
+export type ProgressState = 'probe' | 'replicate' | 'snapshot';
 
 export class Progress {
   match = 0;
@@ -12,6 +13,8 @@ export class Progress {
   state: ProgressState = 'probe';
   /** Probe: a message is out and unanswered, so do not send another until a response or heartbeat. */
   probeSent = false;
+  /** Snapshot: the index of the snapshot being sent (0 otherwise). */
+  pendingSnapshot = 0;
   /** Heard from within the current check-quorum period. */
   recentActive = false;
   readonly inflights: Inflights;
@@ -23,20 +26,32 @@ export class Progress {
   }
 
   becomeProbe(): void {
+    // After a snapshot, the follower has at least its index, unless the transfer failed.
+    this.next = this.state === 'snapshot' ? Math.max(this.match + 1, this.pendingSnapshot + 1) : this.match + 1;
     this.state = 'probe';
-    this.next = this.match + 1;
+    this.pendingSnapshot = 0;
+    this.probeSent = false;
+    this.inflights.reset();
+  }
+
+  becomeSnapshot(snapshotIndex: number): void {
+    assert(snapshotIndex > this.match, 'a snapshot for a follower must pass its match');
+    this.state = 'snapshot';
+    this.pendingSnapshot = snapshotIndex;
     this.probeSent = false;
     this.inflights.reset();
   }
 
   becomeReplicate(): void {
     this.state = 'replicate';
+    this.pendingSnapshot = 0;
     this.next = this.match + 1;
     this.probeSent = false;
     this.inflights.reset();
   }
 
   isPaused(): boolean {
+    if (this.state === 'snapshot') return true;
     return this.state === 'probe' ? this.probeSent : this.inflights.full();
   }
 
@@ -56,6 +71,7 @@ export class Progress {
    * that may match. Returns false when the rejection is stale.
    */
   maybeDecrTo(rejected: number, matchHint: number): boolean {
+    if (this.state === 'snapshot') return false; // a reject from before the snapshot was sent
     if (this.state === 'replicate') {
       if (rejected <= this.match) return false;
       this.next = this.match + 1;

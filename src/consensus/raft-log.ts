@@ -2,10 +2,12 @@
 // here until the caller has persisted it (handed over in a Ready, acknowledged by advance()).
 // Reads below the unstable offset go to storage; storage may still hold a stale suffix that the
 // unstable entries replace, which is why storage is never read at or beyond the offset.
+// A snapshot received from the leader is unstable too until advance() acknowledges it: meanwhile
+// the log starts right after it, and storage (which still holds the old log) is not read at all.
 
 import { assert } from './assert.js';
 import { limitEntriesBytes } from './entry-size.js';
-import type { Entry, LogStorage } from './types.js';
+import type { Entry, LogStorage, SnapshotMetadata } from './types.js';
 
 /** maybeAppend's answer when the entries would overwrite a committed entry. */
 export const CONFLICTS_WITH_COMMITTED = -1;
@@ -15,13 +17,22 @@ export class RaftLog {
   private appliedIndex: number;
   private unstableOffset: number;
   private unstable: Entry[] = [];
+  private unstableSnapshot: SnapshotMetadata | undefined;
 
   constructor(private readonly storage: LogStorage, committed: number, applied: number) {
     this.unstableOffset = storage.lastIndex() + 1;
+    // Everything a snapshot covers is committed, whatever the hard state says.
+    committed = Math.max(committed, storage.firstIndex() - 1);
     assert(committed <= storage.lastIndex(), () => `commit ${committed} is beyond the stored log (${storage.lastIndex()})`);
     assert(applied <= committed, () => `applied ${applied} is beyond commit ${committed}`);
+    assert(applied >= storage.firstIndex() - 1, () => `applied ${applied} is behind the compacted log (first index ${storage.firstIndex()})`);
     this.committedIndex = committed;
     this.appliedIndex = applied;
+  }
+
+  /** A snapshot from the leader, not yet handed out and acknowledged. */
+  get pendingSnapshot(): SnapshotMetadata | undefined {
+    return this.unstableSnapshot;
   }
 
   get committed(): number {
@@ -33,7 +44,7 @@ export class RaftLog {
   }
 
   firstIndex(): number {
-    return this.storage.firstIndex();
+    return this.unstableSnapshot !== undefined ? this.unstableSnapshot.index + 1 : this.storage.firstIndex();
   }
 
   lastIndex(): number {
@@ -50,6 +61,8 @@ export class RaftLog {
       return index <= this.lastIndex() ? this.unstable[index - this.unstableOffset]!.term : undefined;
     }
     if (index === 0) return 0;
+    const snap = this.unstableSnapshot;
+    if (snap !== undefined) return index === snap.index ? snap.term : undefined;
     if (index < this.storage.firstIndex() - 1) return undefined;
     return this.storage.term(index);
   }
@@ -145,7 +158,7 @@ export class RaftLog {
   }
 
   hasNextCommittedEntries(): boolean {
-    return this.committedIndex > this.appliedIndex;
+    return this.unstableSnapshot === undefined && this.committedIndex > this.appliedIndex;
   }
 
   nextCommittedEntries(maxBytes: number): Entry[] {
@@ -159,6 +172,22 @@ export class RaftLog {
 
   unstableEntries(): Entry[] {
     return this.unstable.slice();
+  }
+
+  /** Replaces the log with a leader's snapshot: the log now starts after it, all of it committed. */
+  restore(snapshot: SnapshotMetadata): void {
+    assert(snapshot.index > this.committedIndex, () => `snapshot at ${snapshot.index} does not pass commit ${this.committedIndex}`);
+    this.unstableSnapshot = snapshot;
+    this.unstable = [];
+    this.unstableOffset = snapshot.index + 1;
+    this.committedIndex = snapshot.index;
+  }
+
+  /** The application installed the snapshot at `index`: it counts as applied and durable. */
+  snapshotStableTo(index: number): void {
+    assert(this.storage.firstIndex() - 1 >= index, () => `advance() before the snapshot at ${index} was applied to storage`);
+    if (this.unstableSnapshot !== undefined && this.unstableSnapshot.index === index) this.unstableSnapshot = undefined;
+    if (index > this.appliedIndex) this.appliedIndex = index;
   }
 
   /** Entries up to (index, term) are now in storage, unless they were replaced meanwhile. */

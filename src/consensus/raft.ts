@@ -5,8 +5,24 @@
 // Durability rule: an entry counts toward a commit quorum only once it is durable on that voter.
 // Followers ack through messages in a Ready (sent after the Ready is persisted); the leader counts
 // its own copy only after advance() acknowledged the Ready that carried it.
+//
+// Membership: one change at a time (conf-change.ts). A committed ConfChange entry takes effect
+// when advance() acknowledges the Ready that handed it out (the application has applied it), so
+// the configuration always matches the applied prefix of the log; at restart it is rebuilt from
+// the snapshot's configuration and the ConfChange entries up to `applied`. Quorums count voters
+// only; learners receive the log but never vote and never count toward a commit.
 
 import { assert } from './assert.js';
+import {
+  applyConfChangeTo,
+  confChangeError,
+  decodeConfChange,
+  decodeConfState,
+  encodeConfChange,
+  encodeConfState,
+  sameConfState,
+  type ConfChange,
+} from './conf-change.js';
 import { resolveRaftOptions, type RaftConfig, type RaftOptions } from './config.js';
 import { entryBytes } from './entry-size.js';
 import { isWellFormed } from './message-checks.js';
@@ -19,6 +35,7 @@ import {
   EntryType,
   MessageType,
   NONE,
+  type ConfState,
   type Entry,
   type HardState,
   type LogStorage,
@@ -27,15 +44,27 @@ import {
   type Ready,
   type ReadState,
   type Role,
+  type SnapshotMetadata,
   type SoftState,
 } from './types.js';
 
 export type ProposeResult = { ok: true } | { ok: false; reason: 'no-leader' | 'overloaded' };
 
+/**
+ * A leader appends the change at once; a follower forwards it (and the leader may still drop it:
+ * the caller learns the outcome from the committed log, or times out).
+ */
+export type ConfChangeResult =
+  | { ok: true }
+  | { ok: false; reason: 'no-leader' | 'overloaded' | 'pending-conf-change' | 'invalid'; detail: string };
+
 export interface ProgressStatus {
   match: number;
   next: number;
   state: ProgressState;
+  /** Snapshot state: the index of the snapshot being sent. */
+  pendingSnapshot: number;
+  learner: boolean;
 }
 
 export interface RaftStatus {
@@ -47,7 +76,20 @@ export interface RaftStatus {
   lastIndex: number;
   leader: NodeId;
   role: Role;
+  /** The configuration in effect (as of `applied`). */
+  config: ConfState;
+  /** The first index still in the log (entries before it were compacted into a snapshot). */
+  firstIndex: number;
+  /** The index of the latest snapshot in storage (0: none). */
+  snapshotIndex: number;
   progress?: Record<NodeId, ProgressStatus>;
+}
+
+/** The metadata a Snap message carries, or undefined when it is not a well-formed Snap. */
+export function snapshotMetadataOf(m: Message): SnapshotMetadata | undefined {
+  if (m.type !== MessageType.Snap || m.index < 1 || m.logTerm < 1) return undefined;
+  const cs = decodeConfState(m.context);
+  return cs === undefined ? undefined : { index: m.index, term: m.logTerm, voters: cs.voters, learners: cs.learners };
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
@@ -60,6 +102,9 @@ interface HandedOver {
   lastEntryTerm: number;
   appliedIndex: number;
   appliedBytes: number;
+  /** ConfChange entries among the committed entries handed out, in order. */
+  confChanges: Entry[];
+  snapshotIndex: number;
 }
 
 export class RaftNode {
@@ -73,7 +118,11 @@ export class RaftNode {
 
   private readonly storage: LogStorage;
   private readonly random: SeededRandom;
-  private readonly peers: readonly NodeId[];
+  /** The configuration in effect; replaced (never mutated) when a change applies. */
+  private conf: ConfState;
+  private reportedConf: ConfState;
+  /** Leader: the index of the latest ConfChange it appended; no new one until it is applied. */
+  private pendingConfIndex = 0;
   private electionElapsedTicks = 0;
   private heartbeatElapsedTicks = 0;
   private randomizedElectionTicks = 0;
@@ -94,14 +143,15 @@ export class RaftNode {
     this.config = resolveRaftOptions(options);
     this.storage = storage;
     const hardState = storage.initialState();
-    assert(hardState.vote === NONE || this.config.voters.includes(hardState.vote), () => `stored vote ${hardState.vote} is not a voter`);
-    const applied = Math.max(this.config.applied, storage.firstIndex() - 1);
+    // The application's state is at least the latest snapshot: nothing before it is re-emitted.
+    const applied = Math.max(this.config.applied, storage.firstIndex() - 1, storage.snapshot().metadata.index);
     this.log = new RaftLog(storage, hardState.commit, applied);
     this.term = hardState.term;
     this.vote = hardState.vote;
-    this.prevHardState = { ...hardState };
+    this.prevHardState = { ...hardState, commit: this.log.committed };
     this.random = new SeededRandom(this.config.seed);
-    this.peers = this.config.voters.filter((v) => v !== this.config.id);
+    this.conf = this.restoreConf(applied);
+    this.reportedConf = this.conf;
     this.readIndexQueue = new ReadIndexQueue(this.config.maxPendingReads);
     this.becomeFollower(this.term, NONE);
   }
@@ -114,7 +164,9 @@ export class RaftNode {
   }
 
   step(m: Message): void {
-    if (!isWellFormed(m) || m.to !== this.config.id || m.from === this.config.id || !this.peers.includes(m.from)) return;
+    // Senders outside our configuration are heard: a node that lags behind a membership change
+    // must still hear the leader it does not know yet. Their votes and acks count for nothing.
+    if (!isWellFormed(m) || m.to !== this.config.id || m.from === this.config.id || m.from === NONE) return;
     if (m.term > this.term) {
       if (!this.acceptHigherTerm(m)) return;
     } else if (m.term !== 0 && m.term < this.term) {
@@ -149,6 +201,37 @@ export class RaftNode {
     return { ok: true };
   }
 
+  /** Proposes one membership change (see conf-change.ts); refused while another is pending. */
+  proposeConfChange(cc: ConfChange): ConfChangeResult {
+    const data = encodeConfChange(cc);
+    if (decodeConfChange(data) === undefined) return { ok: false, reason: 'invalid', detail: `malformed conf change ${JSON.stringify(cc)}` };
+    if (this.role === 'leader') {
+      const refusal = this.confChangeRefusal(cc);
+      if (refusal !== undefined) return refusal;
+      if (!this.withinUncommittedLimit(data.byteLength)) return { ok: false, reason: 'overloaded', detail: 'too many uncommitted bytes' };
+      this.appendAsLeader([this.newEntry(data, EntryType.ConfChange)]);
+      return { ok: true };
+    }
+    if (this.leader === NONE) return { ok: false, reason: 'no-leader', detail: 'no leader is known' };
+    this.send({ type: MessageType.Prop, to: this.leader, entries: [{ term: 0, index: 0, type: EntryType.ConfChange, data }] });
+    return { ok: true };
+  }
+
+  /** The application's report on a snapshot it was sending to `to` (see Snapshot in types.ts). */
+  reportSnapshot(to: NodeId, ok: boolean): void {
+    const pr = this.role === 'leader' ? this.progress.get(to) : undefined;
+    if (pr === undefined || pr.state !== 'snapshot') return;
+    if (!ok) pr.pendingSnapshot = 0;
+    pr.becomeProbe();
+    // Wait for the follower's answer (or the next heartbeat response) before probing again.
+    pr.probeSent = true;
+  }
+
+  /** The configuration in effect: as of the last applied entry once advance() returned. */
+  confState(): ConfState {
+    return { voters: [...this.conf.voters], learners: [...this.conf.learners] };
+  }
+
   readIndex(context: Uint8Array): boolean {
     assert(context instanceof Uint8Array, 'readIndex takes a Uint8Array context');
     if (this.leader === NONE) return false;
@@ -164,6 +247,8 @@ export class RaftNode {
   hasReady(): boolean {
     if (this.handedOver !== undefined) return false;
     return (
+      this.log.pendingSnapshot !== undefined ||
+      !sameConfState(this.conf, this.reportedConf) ||
       this.log.hasUnstableEntries() ||
       this.log.hasNextCommittedEntries() ||
       this.messages.length > 0 ||
@@ -178,6 +263,12 @@ export class RaftNode {
     const entries = this.log.unstableEntries();
     const committedEntries = this.log.nextCommittedEntries(this.config.maxBytesPerMsg);
     const rd: Ready = { entries, committedEntries, messages: this.messages, readStates: this.readStates };
+    const pendingSnapshot = this.log.pendingSnapshot;
+    if (pendingSnapshot !== undefined) rd.snapshot = { metadata: copyMetadata(pendingSnapshot) };
+    if (!sameConfState(this.conf, this.reportedConf)) {
+      rd.confState = this.confState();
+      this.reportedConf = this.conf;
+    }
     const soft = this.softState();
     if (!sameSoftState(soft, this.prevSoftState)) rd.softState = soft;
     const hard = this.hardState();
@@ -194,6 +285,8 @@ export class RaftNode {
       lastEntryTerm: lastEntry?.term ?? 0,
       appliedIndex: lastApplied?.index ?? this.log.applied,
       appliedBytes: committedEntries.reduce((sum, e) => sum + entryBytes(e), 0),
+      confChanges: committedEntries.filter((e) => e.type === EntryType.ConfChange),
+      snapshotIndex: pendingSnapshot?.index ?? 0,
     };
     for (const m of rd.messages) assert(m.to !== this.config.id, 'a message to self escaped into Ready');
     return rd;
@@ -208,7 +301,9 @@ export class RaftNode {
       this.log.stableTo(handed.lastEntryIndex, handed.lastEntryTerm);
     }
     this.log.appliedTo(handed.appliedIndex);
+    if (handed.snapshotIndex > 0) this.log.snapshotStableTo(handed.snapshotIndex);
     this.uncommittedBytes = Math.max(0, this.uncommittedBytes - handed.appliedBytes);
+    for (const e of handed.confChanges) this.applyConfChangeEntry(e);
     if (this.role === 'leader') this.updateSelfProgress();
   }
 
@@ -222,10 +317,16 @@ export class RaftNode {
       lastIndex: this.log.lastIndex(),
       leader: this.leader,
       role: this.role,
+      config: this.confState(),
+      firstIndex: this.log.firstIndex(),
+      snapshotIndex: this.storage.snapshot().metadata.index,
     };
     if (this.role === 'leader') {
       status.progress = {};
-      for (const [id, pr] of this.progress) status.progress[id] = { match: pr.match, next: pr.next, state: pr.state };
+      for (const [id, pr] of this.progress) {
+        const learner = this.conf.learners.includes(id);
+        status.progress[id] = { match: pr.match, next: pr.next, state: pr.state, pendingSnapshot: pr.pendingSnapshot, learner };
+      }
     }
     return status;
   }
@@ -242,9 +343,14 @@ export class RaftNode {
     return this.log.durableLastIndex();
   }
 
+  /** The nodes whose votes and acks count toward a quorum: the voters, never the learners. */
+  protected quorumVoters(): readonly NodeId[] {
+    return this.conf.voters;
+  }
+
   /** The index a quorum of voters has durably matched. */
   protected quorumMatchIndex(): number {
-    return quorumValue(this.config.voters.map((v) => this.progress.get(v)!.match));
+    return quorumValue(this.quorumVoters().map((v) => this.progress.get(v)?.match ?? 0));
   }
 
   /** Whether this node may vote for the sender in the current term (log freshness aside). */
@@ -264,8 +370,7 @@ export class RaftNode {
     if (isVoteRequest && this.inLeaderLease()) return false;
     if (m.type === MessageType.PreVote) return true;
     if (m.type === MessageType.PreVoteResp && !m.reject) return true;
-    const fromLeader = m.type === MessageType.App || m.type === MessageType.Heartbeat;
-    this.becomeFollower(m.term, fromLeader ? m.from : NONE);
+    this.becomeFollower(m.term, isFromLeader(m) ? m.from : NONE);
     return true;
   }
 
@@ -275,8 +380,7 @@ export class RaftNode {
   }
 
   private answerStaleTerm(m: Message): void {
-    const fromStaleLeader = m.type === MessageType.App || m.type === MessageType.Heartbeat;
-    if (fromStaleLeader && (this.config.checkQuorum || this.config.preVote)) {
+    if (isFromLeader(m) && (this.config.checkQuorum || this.config.preVote)) {
       // Tell a deposed leader the current term, or it would never step down.
       this.send({ type: MessageType.AppResp, to: m.from });
     } else if (m.type === MessageType.PreVote) {
@@ -343,7 +447,7 @@ export class RaftNode {
     this.role = 'leader';
     this.leader = this.config.id;
     const next = this.log.lastIndex() + 1;
-    for (const v of this.config.voters) this.progress.set(v, new Progress(next, this.config.maxInflightMsgs));
+    for (const id of this.members()) this.progress.set(id, new Progress(next, this.config.maxInflightMsgs));
     const self = this.progress.get(this.config.id)!;
     self.becomeReplicate();
     self.maybeUpdate(this.selfMatchIndex());
@@ -351,6 +455,10 @@ export class RaftNode {
     self.recentActive = true;
     // An entry of the new term lets the leader commit everything before it (Raft §5.4.2).
     this.appendAsLeader([this.newEntry(EMPTY_BYTES)]);
+    // A change may already sit unapplied in the log, and a new leader must commit an entry of its
+    // own term before changing the configuration (the fix to single-server changes in Raft §4.1):
+    // both hold once everything up to here is applied.
+    this.pendingConfIndex = this.log.lastIndex();
   }
 
   // ---- elections ----------------------------------------------------------------------------
@@ -359,8 +467,19 @@ export class RaftNode {
     this.electionElapsedTicks++;
     if (this.electionElapsedTicks >= this.randomizedElectionTicks) {
       this.electionElapsedTicks = 0;
-      this.campaign(this.config.preVote ? 'pre-vote' : 'vote');
+      if (this.promotable()) this.campaign(this.config.preVote ? 'pre-vote' : 'vote');
     }
+  }
+
+  /**
+   * Only a voter campaigns, and only once it has applied every committed change it knows of: with
+   * an older configuration it could win with a quorum that the current one does not overlap.
+   */
+  private promotable(): boolean {
+    if (!this.conf.voters.includes(this.config.id) || this.log.pendingSnapshot !== undefined) return false;
+    const { applied, committed } = this.log;
+    if (committed <= applied) return true;
+    return !this.log.slice(applied + 1, committed + 1, Number.MAX_SAFE_INTEGER).some((e) => e.type === EntryType.ConfChange);
   }
 
   private campaign(kind: 'pre-vote' | 'vote'): void {
@@ -372,12 +491,14 @@ export class RaftNode {
     if (this.tallyVotes() !== 'pending') return;
     const index = this.log.lastIndex();
     const logTerm = this.log.lastTerm();
-    for (const peer of this.peers) this.send({ type, to: peer, term: voteTerm, index, logTerm });
+    for (const peer of this.conf.voters) if (peer !== this.config.id) this.send({ type, to: peer, term: voteTerm, index, logTerm });
   }
 
   /** Acts on the votes so far; returns the outcome. */
   private tallyVotes(): 'won' | 'lost' | 'pending' {
-    const outcome = voteOutcome(this.config.voters.length, this.votes);
+    const voters = this.quorumVoters();
+    const counted = new Map([...this.votes].filter(([id]) => voters.includes(id)));
+    const outcome = voteOutcome(voters.length, counted);
     if (outcome === 'won') {
       if (this.role === 'precandidate') {
         this.campaign('vote');
@@ -393,7 +514,7 @@ export class RaftNode {
 
   private stepCandidate(m: Message): void {
     const expected = this.role === 'precandidate' ? MessageType.PreVoteResp : MessageType.VoteResp;
-    if (m.type === MessageType.App || m.type === MessageType.Heartbeat) {
+    if (isFromLeader(m)) {
       // A leader exists for this term.
       this.becomeFollower(this.term, m.from);
       this.stepFollower(m);
@@ -416,6 +537,11 @@ export class RaftNode {
         this.electionElapsedTicks = 0;
         this.leader = m.from;
         this.handleHeartbeat(m);
+        break;
+      case MessageType.Snap:
+        this.electionElapsedTicks = 0;
+        this.leader = m.from;
+        this.handleSnapshot(m);
         break;
       case MessageType.ReadIndexResp:
         this.readStates.push({ index: m.index, context: m.context });
@@ -442,6 +568,25 @@ export class RaftNode {
     this.send({ type: MessageType.AppResp, to: m.from, index: m.index, reject: true, rejectHint: hintIndex, logTerm: hintTerm });
   }
 
+  private handleSnapshot(m: Message): void {
+    const meta = snapshotMetadataOf(m);
+    if (meta === undefined) return;
+    if (meta.index <= this.log.committed) {
+      // Stale, or we already have it: tell the leader how far we are.
+      this.send({ type: MessageType.AppResp, to: m.from, index: this.log.committed });
+      return;
+    }
+    if (this.log.matchTerm(meta.index, meta.term)) {
+      // Our log already holds the snapshot's last entry: it is committed, nothing to install.
+      this.log.commitTo(meta.index);
+      this.send({ type: MessageType.AppResp, to: m.from, index: this.log.committed });
+      return;
+    }
+    this.log.restore(meta);
+    this.conf = { voters: [...meta.voters], learners: [...meta.learners] };
+    this.send({ type: MessageType.AppResp, to: m.from, index: this.log.lastIndex() });
+  }
+
   private handleHeartbeat(m: Message): void {
     // The leader sends min(match, commit), so this never passes our log; clamp a bad peer anyway.
     this.log.commitTo(Math.min(m.commit, this.log.lastIndex()));
@@ -459,7 +604,7 @@ export class RaftNode {
         this.becomeFollower(this.term, NONE);
         return;
       }
-      for (const peer of this.peers) this.progress.get(peer)!.recentActive = false;
+      for (const [id, pr] of this.progress) if (id !== this.config.id) pr.recentActive = false;
     }
     if (this.heartbeatElapsedTicks >= this.config.heartbeatTicks) {
       this.heartbeatElapsedTicks = 0;
@@ -468,7 +613,7 @@ export class RaftNode {
   }
 
   private quorumActive(): boolean {
-    const active = this.config.voters.map((v) => (v === this.config.id || this.progress.get(v)!.recentActive ? 1 : 0));
+    const active = this.quorumVoters().map((v) => (v === this.config.id || this.progress.get(v)?.recentActive === true ? 1 : 0));
     return quorumValue(active) === 1;
   }
 
@@ -493,13 +638,31 @@ export class RaftNode {
   }
 
   private handleForwardedProposal(m: Message): void {
-    const bytes = m.entries.reduce((sum, e) => sum + entryBytes(e), 0);
-    if (m.entries.length === 0 || !this.withinUncommittedLimit(bytes)) return;
-    this.appendAsLeader(m.entries.map((e) => this.newEntry(e.data, e.type)));
+    // At most one change per batch, and only one the leader would accept itself.
+    let confChangeTaken = false;
+    const accepted = m.entries.filter((e) => {
+      if (e.type !== EntryType.ConfChange) return true;
+      const cc = decodeConfChange(e.data);
+      if (confChangeTaken || cc === undefined || this.confChangeRefusal(cc) !== undefined) return false;
+      confChangeTaken = true;
+      return true;
+    });
+    const bytes = accepted.reduce((sum, e) => sum + entryBytes(e), 0);
+    if (accepted.length === 0 || !this.withinUncommittedLimit(bytes)) return;
+    this.appendAsLeader(accepted.map((e) => this.newEntry(e.data, e.type)));
+  }
+
+  private confChangeRefusal(cc: ConfChange): ConfChangeResult | undefined {
+    if (this.pendingConfIndex > this.log.applied) {
+      return { ok: false, reason: 'pending-conf-change', detail: `an earlier membership change (up to index ${this.pendingConfIndex}) is not applied yet; retry once it is` };
+    }
+    const error = confChangeError(this.conf, cc);
+    return error === undefined ? undefined : { ok: false, reason: 'invalid', detail: error };
   }
 
   private handleAppendResponse(m: Message): void {
-    const pr = this.progress.get(m.from)!;
+    const pr = this.progress.get(m.from);
+    if (pr === undefined) return; // not a member of our configuration
     pr.recentActive = true;
     if (m.reject) {
       const hint = m.logTerm > 0 ? this.log.findConflictByTerm(m.rejectHint, m.logTerm) : m.rejectHint;
@@ -512,8 +675,15 @@ export class RaftNode {
     if (m.index > this.log.lastIndex()) return; // claims entries we never had: a bad peer
     const wasPaused = pr.isPaused();
     if (!pr.maybeUpdate(m.index)) return;
-    if (pr.state === 'probe') pr.becomeReplicate();
-    else pr.inflights.freeLE(m.index);
+    if (pr.state === 'probe') {
+      pr.becomeReplicate();
+    } else if (pr.state === 'snapshot') {
+      if (pr.match + 1 < this.log.firstIndex()) return; // still behind the log: wait for the report
+      pr.becomeProbe();
+      pr.becomeReplicate();
+    } else {
+      pr.inflights.freeLE(m.index);
+    }
     if (this.maybeCommit()) this.broadcastAppend();
     else if (wasPaused) this.sendAppend(m.from, true);
     while (this.sendAppend(m.from, false)) {
@@ -522,7 +692,8 @@ export class RaftNode {
   }
 
   private handleHeartbeatResponse(m: Message): void {
-    const pr = this.progress.get(m.from)!;
+    const pr = this.progress.get(m.from);
+    if (pr === undefined) return;
     pr.recentActive = true;
     pr.probeSent = false;
     if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
@@ -530,14 +701,19 @@ export class RaftNode {
     const round = decodeRound(m.context);
     if (round === 0) return;
     this.readIndexQueue.recvAck(m.from, round);
-    for (const read of this.readIndexQueue.release(this.config.id, this.config.voters)) {
+    this.releaseConfirmedReads();
+  }
+
+  private releaseConfirmedReads(): void {
+    for (const read of this.readIndexQueue.release(this.config.id, this.quorumVoters())) {
       this.answerRead(read.from, read.index, read.context);
     }
   }
 
   /** Returns false when the request is refused (too many reads pending). */
   private handleReadIndex(m: Message): boolean {
-    if (this.config.voters.length === 1) {
+    const voters = this.quorumVoters();
+    if (voters.length === 1 && voters[0] === this.config.id) {
       this.answerRead(m.from, this.log.committed, m.context);
       return true;
     }
@@ -581,6 +757,7 @@ export class RaftNode {
       this.uncommittedBytes += entryBytes(e);
     }
     this.log.append(entries);
+    for (const e of entries) if (e.type === EntryType.ConfChange) this.pendingConfIndex = e.index;
     this.progress.get(this.config.id)!.next = index + 1;
     this.updateSelfProgress();
     this.broadcastAppend();
@@ -609,13 +786,14 @@ export class RaftNode {
   }
 
   private broadcastAppend(): void {
-    for (const peer of this.peers) this.sendAppend(peer, true);
+    for (const peer of this.progress.keys()) if (peer !== this.config.id) this.sendAppend(peer, true);
   }
 
   private broadcastHeartbeat(round: number): void {
     const context = round === 0 ? EMPTY_BYTES : encodeRound(round);
-    for (const peer of this.peers) {
-      const commit = Math.min(this.progress.get(peer)!.match, this.log.committed);
+    for (const [peer, pr] of this.progress) {
+      if (peer === this.config.id) continue;
+      const commit = Math.min(pr.match, this.log.committed);
       this.send({ type: MessageType.Heartbeat, to: peer, commit, context });
     }
   }
@@ -626,8 +804,7 @@ export class RaftNode {
     if (pr.isPaused()) return false;
     const prevIndex = pr.next - 1;
     const prevTerm = this.log.term(prevIndex);
-    // Without snapshots a compacted prefix cannot be sent; MemoryLogStorage never compacts.
-    if (prevTerm === undefined) return false;
+    if (prevTerm === undefined) return this.sendSnapshot(to, pr); // the follower needs compacted entries
     const lastIndex = this.log.lastIndex();
     const entries = pr.next <= lastIndex ? this.log.slice(pr.next, lastIndex + 1, this.config.maxBytesPerMsg) : [];
     if (entries.length === 0 && !sendIfEmpty) return false;
@@ -635,6 +812,59 @@ export class RaftNode {
     if (entries.length > 0) pr.sentEntries(entries[entries.length - 1]!.index);
     else if (pr.state === 'probe') pr.probeSent = true;
     return true;
+  }
+
+  /** Sends the storage's latest snapshot; the application streams its state (see Snapshot). */
+  private sendSnapshot(to: NodeId, pr: Progress): boolean {
+    const meta = this.storage.snapshot().metadata;
+    assert(meta.index >= this.log.firstIndex() - 1 || this.log.pendingSnapshot !== undefined, () => `log compacted to ${this.log.firstIndex() - 1} behind the latest snapshot ${meta.index}`);
+    if (meta.index <= pr.match) return false;
+    pr.becomeSnapshot(meta.index);
+    const context = encodeConfState(meta);
+    this.send({ type: MessageType.Snap, to, index: meta.index, logTerm: meta.term, context, commit: this.log.committed });
+    return true;
+  }
+
+  // ---- membership ---------------------------------------------------------------------------
+
+  /** Every member of the configuration: voters, then learners. */
+  private members(): NodeId[] {
+    return [...this.conf.voters, ...this.conf.learners];
+  }
+
+  /** The configuration as of `applied`: the snapshot's (or the bootstrap one) plus later changes. */
+  private restoreConf(applied: number): ConfState {
+    const snap = this.storage.snapshot().metadata;
+    let conf: ConfState =
+      snap.index > 0 ? { voters: [...snap.voters], learners: [...snap.learners] } : { voters: [...this.config.voters], learners: [...this.config.learners] };
+    assert(snap.index <= applied, () => `applied ${applied} is behind the latest snapshot ${snap.index}`);
+    for (let lo = snap.index + 1; lo <= applied; ) {
+      const batch = this.storage.entries(lo, applied + 1, this.config.maxBytesPerMsg);
+      for (const e of batch) if (e.type === EntryType.ConfChange) conf = nextConf(conf, e);
+      lo += batch.length;
+    }
+    return conf;
+  }
+
+  /** A committed change the application has applied now takes effect here. */
+  private applyConfChangeEntry(e: Entry): void {
+    const before = this.conf;
+    this.conf = nextConf(before, e);
+    if (this.conf === before || this.role !== 'leader') return;
+    const members = this.members();
+    for (const id of [...this.progress.keys()]) if (!members.includes(id)) this.progress.delete(id);
+    const added = members.filter((id) => !this.progress.has(id));
+    for (const id of added) this.progress.set(id, new Progress(this.log.lastIndex() + 1, this.config.maxInflightMsgs));
+    if (!this.conf.voters.includes(this.config.id)) {
+      // Removed: tell the others how far the log is committed, then step down.
+      this.broadcastAppend();
+      this.becomeFollower(this.term, NONE);
+      return;
+    }
+    for (const id of added) this.sendAppend(id, true);
+    // A smaller quorum may commit, or confirm reads, right away.
+    if (this.maybeCommit()) this.broadcastAppend();
+    this.releaseConfirmedReads();
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
@@ -668,6 +898,24 @@ export class RaftNode {
   private hardState(): HardState {
     return { term: this.term, vote: this.vote, commit: this.log.committed };
   }
+}
+
+function isFromLeader(m: Message): boolean {
+  return m.type === MessageType.App || m.type === MessageType.Heartbeat || m.type === MessageType.Snap;
+}
+
+/**
+ * The configuration after a committed ConfChange entry. A malformed or inapplicable change (which
+ * a correct leader never appends) changes nothing, identically on every node.
+ */
+function nextConf(conf: ConfState, e: Entry): ConfState {
+  const cc = decodeConfChange(e.data);
+  if (cc === undefined || confChangeError(conf, cc) !== undefined) return conf;
+  return applyConfChangeTo(conf, cc);
+}
+
+function copyMetadata(m: SnapshotMetadata): SnapshotMetadata {
+  return { index: m.index, term: m.term, voters: [...m.voters], learners: [...m.learners] };
 }
 
 function sameSoftState(a: SoftState, b: SoftState): boolean {

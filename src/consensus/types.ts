@@ -9,7 +9,7 @@ export const NONE: NodeId = '';
 export enum EntryType {
   /** Application data (an encoded log batch), or empty: the no-op a new leader appends. */
   Normal = 0,
-  /** Reserved for membership changes. */
+  /** A membership change: `data` is an encoded ConfChange (see conf-change.ts). */
   ConfChange = 1,
 }
 
@@ -43,6 +43,13 @@ export enum MessageType {
   /** Follower → leader: a read-index request (`context` identifies it). */
   ReadIndex = 9,
   ReadIndexResp = 10,
+  /**
+   * Leader → follower: install a snapshot. Carries metadata only, in existing fields so the wire
+   * format needs nothing new: `index` and `logTerm` are the snapshot's index and term, `context`
+   * is the encoded ConfState (encodeConfState); `commit` is the leader's commit index. Read it with
+   * snapshotMetadataOf(m). The state itself travels outside the core (see Snapshot).
+   */
+  Snap = 11,
 }
 
 export interface Message {
@@ -69,6 +76,50 @@ export interface SoftState {
   role: Role;
 }
 
+/** A configuration: who votes and who only receives the log. A node is in at most one list. */
+export interface ConfState {
+  voters: NodeId[];
+  learners: NodeId[];
+}
+
+export interface SnapshotMetadata {
+  /** The last log index the snapshot covers (0: no snapshot). */
+  index: number;
+  /** The term of the entry at `index`. */
+  term: number;
+  /** The configuration in effect once every entry up to `index` is applied. */
+  voters: NodeId[];
+  learners: NodeId[];
+}
+
+/**
+ * A snapshot of the applied state at `metadata.index`. The core only ever handles metadata; `data`
+ * is optional and the core never reads it, so an application may stream its state (e.g. a LevelDB
+ * snapshot, in bounded chunks) outside the core. The contract, for an application that streams:
+ *
+ * Taking one (any node): once every entry up to index i is applied and durable in the application's
+ *   state, and between advance() and the next ready(), record `{ index: i, term: term(i),
+ *   ...raft.confState() }` with MemoryLogStorage.createSnapshot(); the log may then be compacted up
+ *   to i (MemoryLogStorage.compact). The application must keep that state readable until a newer
+ *   snapshot replaces it, because the leader may send it to a follower.
+ * Sending (leader): a Ready may carry a Message of type Snap to a follower whose next entry was
+ *   compacted. Its metadata is storage.snapshot().metadata at that moment. The application streams
+ *   the state at that index to the follower (with flow control), delivers the Snap message itself
+ *   after the last chunk, and calls raft.reportSnapshot(to, true) when the follower has it, or
+ *   raft.reportSnapshot(to, false) on any failure. Until then the core sends that follower nothing
+ *   but heartbeats. Failure makes the leader probe (and, if still needed, send a snapshot) again.
+ * Receiving (follower): stage the streamed state without touching the applied state, then call
+ *   raft.step(snapMessage). If the core accepts it, the next Ready carries `snapshot` with the same
+ *   metadata: the application must, before sending that Ready's messages, make the staged state its
+ *   applied state (applied index = metadata.index), persist the metadata (it holds the config), call
+ *   MemoryLogStorage.applySnapshot(), then persist hardState/entries as usual. If no such Ready
+ *   comes (the snapshot was stale: the follower already had that much), discard the staged state.
+ */
+export interface Snapshot {
+  metadata: SnapshotMetadata;
+  data?: Uint8Array;
+}
+
 /** A linearizable read may be served once the local applied index reaches `index`. */
 export interface ReadState {
   index: number;
@@ -76,12 +127,21 @@ export interface ReadState {
 }
 
 /**
- * The output of the core. The caller must, in order: persist `hardState` and `entries`
- * (durably: fsync), then send `messages`, then apply `committedEntries`, then call `advance()`.
+ * The output of the core. The caller must, in order: install and persist `snapshot` (if any: see
+ * Snapshot), persist `hardState` and `entries` (durably: fsync), then send `messages`, then apply
+ * `committedEntries`, then call `advance()`.
  */
 export interface Ready {
   softState?: SoftState;
   hardState?: HardState;
+  /** A snapshot from the leader to install before anything else in this Ready (followers only). */
+  snapshot?: Snapshot;
+  /**
+   * The configuration, present when it changed since the last Ready: after a ConfChange entry in
+   * this Ready's committedEntries (the core applies it when it hands the entry out), or after a
+   * snapshot. For the application's peer list and status; the core rebuilds it at restart itself.
+   */
+  confState?: ConfState;
   entries: Entry[];
   committedEntries: Entry[];
   messages: Message[];
@@ -94,11 +154,20 @@ export interface Ready {
  */
 export interface LogStorage {
   initialState(): HardState;
+  /**
+   * The latest snapshot (metadata; data optional). Index 0 when there is none: the configuration is
+   * then the bootstrap one from RaftOptions. firstIndex() - 1 is at most the snapshot's index.
+   */
+  snapshot(): Snapshot;
+  /** The first index still in the log: entries before it were compacted (1 if never). */
   firstIndex(): number;
   lastIndex(): number;
   /** Term of the entry at `index`; index firstIndex()-1 must also be answered (0 for index 0). */
   term(index: number): number;
-  /** Entries in [lo, hi), at least one if lo < hi, stopping once their data exceeds maxBytes. */
+  /**
+   * Entries in [lo, hi), at least one if lo < hi, stopping once their data exceeds maxBytes.
+   * lo < firstIndex() throws CompactedError.
+   */
   entries(lo: number, hi: number, maxBytes: number): Entry[];
 }
 

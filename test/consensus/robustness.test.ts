@@ -16,7 +16,8 @@ describe('robustness', () => {
     const raft = new RaftNode({ id: 'a', voters: ['a', 'b', 'c'], seed: 1 }, new MemoryLogStorage());
     const bad: Message[] = [
       msg({ type: 99 as MessageType }),
-      msg({ from: 'stranger' }),
+      msg({ from: '' }),
+      msg({ type: MessageType.VoteResp, from: 'stranger', term: 0 }),
       msg({ from: 'a' }),
       msg({ to: 'c' }),
       msg({ term: -1 }),
