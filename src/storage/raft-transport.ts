@@ -1,15 +1,15 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Message, NodeId, Transport } from '../consensus/types.js';
 import type { Message as WireMessage, Message__Output } from '../gen/quorumkv/internal/v1/Message.js';
+import type { MessageBatch } from '../gen/quorumkv/internal/v1/MessageBatch.js';
 import { Raft, type RaftClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 
-// Sends consensus messages to peers over gRPC: one Step call per peer per batch. Delivery is
-// best-effort, as Raft expects; a peer with too many calls in flight gets the batch dropped
-// instead of queued, so a dead or slow peer cannot make this member buffer without bound.
-
-const MAX_IN_FLIGHT_BATCHES_PER_PEER = 64;
-const STEP_DEADLINE_MS = 5_000;
+// Sends consensus messages to peers over one long-lived gRPC stream per peer, so batches arrive
+// in order and cost no call set-up. Delivery is best-effort, as Raft expects: while a peer's
+// stream is full (the peer is slow, paused or gone), batches for it are dropped instead of
+// queued, so a stuck peer cannot make this member buffer without bound. A broken stream is
+// opened again on the next send.
 
 export function toWire(message: Message): WireMessage {
   return {
@@ -45,7 +45,9 @@ export function fromWire(message: Message__Output): Message {
 
 interface Peer {
   client: RaftClient;
-  inFlight: number;
+  stream: grpc.ClientWritableStream<MessageBatch> | undefined;
+  /** The stream's buffer is full: drop until it drains. */
+  full: boolean;
 }
 
 export class GrpcRaftTransport implements Transport {
@@ -57,7 +59,7 @@ export class GrpcRaftTransport implements Transport {
     addresses: ReadonlyMap<NodeId, string>,
   ) {
     for (const [id, address] of addresses) {
-      this.peers.set(id, { client: new Raft(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS), inFlight: 0 });
+      this.peers.set(id, { client: new Raft(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS), stream: undefined, full: false });
     }
   }
 
@@ -71,19 +73,35 @@ export class GrpcRaftTransport implements Transport {
     for (const [to, batch] of byPeer) this.sendBatch(to, batch);
   }
 
+  close(): void {
+    for (const peer of this.peers.values()) {
+      peer.stream?.end();
+      peer.client.close();
+    }
+  }
+
   private sendBatch(to: NodeId, messages: WireMessage[]): void {
     const peer = this.peers.get(to);
-    if (!peer || peer.inFlight >= MAX_IN_FLIGHT_BATCHES_PER_PEER) {
+    if (!peer || peer.full) {
       this.dropped += messages.length;
       return;
     }
-    peer.inFlight++;
-    peer.client.step({ cluster: this.cluster, messages }, { deadline: Date.now() + STEP_DEADLINE_MS }, () => {
-      peer.inFlight--;
-    });
+    const stream = peer.stream ?? this.open(peer);
+    if (!stream.write({ cluster: this.cluster, messages })) {
+      peer.full = true;
+      stream.once('drain', () => (peer.full = false));
+    }
   }
 
-  close(): void {
-    for (const peer of this.peers.values()) peer.client.close();
+  private open(peer: Peer): grpc.ClientWritableStream<MessageBatch> {
+    const stream = peer.client.stepStream(() => {
+      // The stream ended (peer restarted, connection lost): the next send opens a new one.
+      if (peer.stream === stream) {
+        peer.stream = undefined;
+        peer.full = false;
+      }
+    });
+    peer.stream = stream;
+    return stream;
   }
 }

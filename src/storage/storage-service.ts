@@ -1,4 +1,5 @@
-import { InvalidArgumentError, OverloadedError } from '../errors.js';
+import type * as grpc from '@grpc/grpc-js';
+import { InvalidArgumentError, OverloadedError, toServiceError } from '../errors.js';
 import type { ListNodesRequest__Output } from '../gen/quorumkv/internal/v1/ListNodesRequest.js';
 import type { NodeInfo__Output } from '../gen/quorumkv/internal/v1/NodeInfo.js';
 import type { NodeList } from '../gen/quorumkv/internal/v1/NodeList.js';
@@ -25,14 +26,29 @@ import type { StorageMember } from './storage-member.js';
 /** Registers the Raft (peer) and Storage (compute tier) services of one storage member. */
 export function addStorageServices(rpc: RpcServer, member: StorageMember): void {
   const cluster = member.config.cluster;
+  const deliver = (batch: MessageBatch__Output): void => {
+    if (batch.cluster !== cluster) {
+      throw new InvalidArgumentError(`message batch for cluster ${JSON.stringify(batch.cluster)} reached a member of ${JSON.stringify(cluster)}`);
+    }
+    member.step(batch.messages.map(fromWire));
+  };
   rpc.server.addService(Raft.service, {
-    step: rpc.unary<MessageBatch__Output, StepResponse>('Raft/Step', async (batch) => {
-      if (batch.cluster !== cluster) {
-        throw new InvalidArgumentError(`message batch for cluster ${JSON.stringify(batch.cluster)} reached a member of ${JSON.stringify(cluster)}`);
-      }
-      member.step(batch.messages.map(fromWire));
-      return {};
-    }),
+    stepStream: (call: grpc.ServerReadableStream<MessageBatch__Output, StepResponse>, callback: grpc.sendUnaryData<StepResponse>) => {
+      let failed = false;
+      call.on('data', (batch: MessageBatch__Output) => {
+        if (failed) return;
+        try {
+          deliver(batch);
+        } catch (error) {
+          failed = true;
+          callback(toServiceError(error));
+        }
+      });
+      call.on('end', () => {
+        if (!failed) callback(null, {});
+      });
+      call.on('error', () => undefined);
+    },
   });
   rpc.server.addService(Storage.service, {
     append: rpc.unary<AppendRequest__Output, AppendResponse>('Storage/Append', async (request) => ({

@@ -7,33 +7,33 @@ import type { StepResponse as _quorumkv_internal_v1_StepResponse, StepResponse__
 
 export interface RaftClient extends grpc.Client {
   /**
-   * Step delivers a batch of consensus messages from one member to another. Delivery is
-   * best-effort; the reply only says the batch was accepted.
+   * StepStream delivers batches of consensus messages from one member to another, in order, over
+   * one long-lived stream. Delivery is best-effort; the reply comes only when the stream ends.
    */
-  Step(argument: _quorumkv_internal_v1_MessageBatch, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientUnaryCall;
-  Step(argument: _quorumkv_internal_v1_MessageBatch, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientUnaryCall;
-  Step(argument: _quorumkv_internal_v1_MessageBatch, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientUnaryCall;
-  Step(argument: _quorumkv_internal_v1_MessageBatch, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientUnaryCall;
+  StepStream(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientWritableStream<_quorumkv_internal_v1_MessageBatch>;
+  StepStream(metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientWritableStream<_quorumkv_internal_v1_MessageBatch>;
+  StepStream(options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientWritableStream<_quorumkv_internal_v1_MessageBatch>;
+  StepStream(callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientWritableStream<_quorumkv_internal_v1_MessageBatch>;
   /**
-   * Step delivers a batch of consensus messages from one member to another. Delivery is
-   * best-effort; the reply only says the batch was accepted.
+   * StepStream delivers batches of consensus messages from one member to another, in order, over
+   * one long-lived stream. Delivery is best-effort; the reply comes only when the stream ends.
    */
-  step(argument: _quorumkv_internal_v1_MessageBatch, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientUnaryCall;
-  step(argument: _quorumkv_internal_v1_MessageBatch, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientUnaryCall;
-  step(argument: _quorumkv_internal_v1_MessageBatch, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientUnaryCall;
-  step(argument: _quorumkv_internal_v1_MessageBatch, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientUnaryCall;
+  stepStream(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientWritableStream<_quorumkv_internal_v1_MessageBatch>;
+  stepStream(metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientWritableStream<_quorumkv_internal_v1_MessageBatch>;
+  stepStream(options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientWritableStream<_quorumkv_internal_v1_MessageBatch>;
+  stepStream(callback: grpc.requestCallback<_quorumkv_internal_v1_StepResponse__Output>): grpc.ClientWritableStream<_quorumkv_internal_v1_MessageBatch>;
   
 }
 
 export interface RaftHandlers extends grpc.UntypedServiceImplementation {
   /**
-   * Step delivers a batch of consensus messages from one member to another. Delivery is
-   * best-effort; the reply only says the batch was accepted.
+   * StepStream delivers batches of consensus messages from one member to another, in order, over
+   * one long-lived stream. Delivery is best-effort; the reply comes only when the stream ends.
    */
-  Step: grpc.handleUnaryCall<_quorumkv_internal_v1_MessageBatch__Output, _quorumkv_internal_v1_StepResponse>;
+  StepStream: grpc.handleClientStreamingCall<_quorumkv_internal_v1_MessageBatch__Output, _quorumkv_internal_v1_StepResponse>;
   
 }
 
 export interface RaftDefinition extends grpc.ServiceDefinition {
-  Step: MethodDefinition<_quorumkv_internal_v1_MessageBatch, _quorumkv_internal_v1_StepResponse, _quorumkv_internal_v1_MessageBatch__Output, _quorumkv_internal_v1_StepResponse__Output>
+  StepStream: MethodDefinition<_quorumkv_internal_v1_MessageBatch, _quorumkv_internal_v1_StepResponse, _quorumkv_internal_v1_MessageBatch__Output, _quorumkv_internal_v1_StepResponse__Output>
 }
