@@ -20,7 +20,7 @@ export interface GroupCommitLimits {
 export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = {
   maxBatchTxns: 256,
   maxBatchBytes: 1024 * 1024,
-  maxInFlightAppends: 8,
+  maxInFlightAppends: 2,
   maxQueuedTxns: 10_000,
 };
 
