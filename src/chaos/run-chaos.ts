@@ -31,6 +31,8 @@ export const LIVENESS_BOUND_MS = 30_000;
 /** After the heal, every storage replica must show the same hash within this. */
 export const HASH_CONVERGENCE_TIMEOUT_MS = 30_000;
 const WORKER_STOP_TIMEOUT_MS = 30_000;
+const FINAL_READ_TIMEOUT_MS = 20_000;
+const FINAL_READ_TIMEOUT_DEAD_MS = 3_000;
 const CONTROL_TIMEOUT_MS = 5_000;
 const PROGRESS_INTERVAL_MS = 1_000;
 const PROGRESS_LINE_EVERY_MS = 5_000;
@@ -133,7 +135,7 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     let stopped = false;
     const contexts = new Map<WorkloadName, WorkloadContext>();
     for (const name of config.workloads) {
-      contexts.set(name, { history, endpoints, prefix: `chaos/${config.seed}/${name}/`, stopped: () => stopped || external.aborted, control });
+      contexts.set(name, { history, endpoints, prefix: `chaos/${config.seed}/${name}/`, stopped: () => stopped || external.aborted, control, finalReadTimeoutMs: FINAL_READ_TIMEOUT_MS });
     }
     for (const name of config.workloads) await WORKLOADS[name].setup(contexts.get(name)!);
 
@@ -187,7 +189,8 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     const checks: Record<string, CheckVerdict> = {};
     checks.liveness = await checkLiveness(client([topology.gateway.listen], 2_000), `chaos/${config.seed}/liveness`);
     log(`liveness: ${checks.liveness.summary}`);
-    checks.replicas = await checkReplicaHashes(control, topology.storage.length);
+    if (checks.liveness.ok !== true) for (const ctx of contexts.values()) ctx.finalReadTimeoutMs = FINAL_READ_TIMEOUT_DEAD_MS;
+    checks.replicas = await checkReplicaHashes(control, topology.storage.length, checks.liveness.ok === true ? HASH_CONVERGENCE_TIMEOUT_MS : FINAL_READ_TIMEOUT_DEAD_MS);
     log(`replicas: ${checks.replicas.summary}`);
     for (const name of config.workloads) {
       try {
@@ -254,11 +257,11 @@ async function checkLiveness(client: QuorumkvClient, key: string): Promise<Check
   return { ok: false, summary: `no write succeeded within ${LIVENESS_BOUND_MS} ms of the heal: ${lastError}`, detail: { attempts, lastError } };
 }
 
-async function checkReplicaHashes(control: QuorumkvClient, storageCount: number): Promise<CheckVerdict> {
+async function checkReplicaHashes(control: QuorumkvClient, storageCount: number, timeoutMs: number): Promise<CheckVerdict> {
   const started = Date.now();
   let last: unknown = null;
   let polls = 0;
-  while (Date.now() - started < HASH_CONVERGENCE_TIMEOUT_MS) {
+  while (Date.now() - started < timeoutMs) {
     polls++;
     try {
       const { members } = await control.status();
@@ -271,5 +274,5 @@ async function checkReplicaHashes(control: QuorumkvClient, storageCount: number)
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return { ok: false, summary: `storage replicas did not agree within ${HASH_CONVERGENCE_TIMEOUT_MS} ms: ${JSON.stringify(last)}`, detail: { members: last, polls } };
+  return { ok: false, summary: `storage replicas did not agree within ${timeoutMs} ms: ${JSON.stringify(last)}`, detail: { members: last, polls } };
 }

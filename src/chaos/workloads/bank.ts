@@ -12,7 +12,6 @@ const INITIAL_BALANCE = 100;
 const MAX_TRANSFER = 20;
 const TRANSFER_ATTEMPTS = 5;
 const SETUP_TIMEOUT_MS = 30_000;
-const FINAL_READ_TIMEOUT_MS = 30_000;
 
 const account = (ctx: WorkloadContext, i: number) => `${ctx.prefix}a${i}`;
 
@@ -75,7 +74,7 @@ export const bankWorkload: Workload = {
     for (const op of ctx.history.ops) {
       if (op.workload === 'bank' && op.f === 'read' && op.outcome === 'ok') snapshots.push({ time: op.call, balances: (op.output as { balances: Record<string, number> }).balances });
     }
-    const final = snapshotOf(ctx, await retrying(FINAL_READ_TIMEOUT_MS, () => readPrefix(ctx.control, ctx.prefix)));
+    const final = snapshotOf(ctx, await retrying(ctx.finalReadTimeoutMs, () => readPrefix(ctx.control, ctx.prefix)));
     const total = ACCOUNTS * INITIAL_BALANCE;
     const during = checkBankTotals(snapshots, total);
     const atEnd = checkBankTotals([{ balances: final }], total);

@@ -5,7 +5,6 @@
 import { checkSet } from '../checkers.js';
 import { loop, readPrefix, retrying, writeEndpoints, type CheckVerdict, type Workload } from './workload.js';
 
-const FINAL_READ_TIMEOUT_MS = 30_000;
 
 export const setWorkload: Workload = {
   name: 'set',
@@ -35,7 +34,7 @@ export const setWorkload: Workload = {
       attempted.push(element);
       if (op.outcome === 'ok') acknowledged.push(element);
     }
-    const final = await retrying(FINAL_READ_TIMEOUT_MS, () => readPrefix(ctx.control, ctx.prefix));
+    const final = await retrying(ctx.finalReadTimeoutMs, () => readPrefix(ctx.control, ctx.prefix));
     const result = checkSet(acknowledged, attempted, final.map((kv) => kv.key.slice(ctx.prefix.length)));
     return {
       ok: result.ok,

@@ -23,6 +23,8 @@ export interface WorkloadContext {
   readonly stopped: () => boolean;
   /** A client for set-up and final reads, with a longer deadline (gateway, then writers). */
   control: QuorumkvClient;
+  /** How long the final reads may retry (short when the cluster already failed its liveness check). */
+  finalReadTimeoutMs: number;
 }
 
 export interface CheckVerdict {
