@@ -60,11 +60,10 @@ export class RaftLog {
     if (index >= this.unstableOffset) {
       return index <= this.lastIndex() ? this.unstable[index - this.unstableOffset]!.term : undefined;
     }
-    if (index === 0) return 0;
     const snap = this.unstableSnapshot;
     if (snap !== undefined) return index === snap.index ? snap.term : undefined;
     if (index < this.storage.firstIndex() - 1) return undefined;
-    return this.storage.term(index);
+    return index === 0 ? 0 : this.storage.term(index);
   }
 
   matchTerm(index: number, term: number): boolean {

@@ -104,7 +104,7 @@ interface HandedOver {
   appliedBytes: number;
   /** ConfChange entries among the committed entries handed out, in order. */
   confChanges: Entry[];
-  snapshotIndex: number;
+  snapshot: SnapshotMetadata | undefined;
 }
 
 export class RaftNode {
@@ -286,7 +286,7 @@ export class RaftNode {
       appliedIndex: lastApplied?.index ?? this.log.applied,
       appliedBytes: committedEntries.reduce((sum, e) => sum + entryBytes(e), 0),
       confChanges: committedEntries.filter((e) => e.type === EntryType.ConfChange),
-      snapshotIndex: pendingSnapshot?.index ?? 0,
+      snapshot: pendingSnapshot,
     };
     for (const m of rd.messages) assert(m.to !== this.config.id, 'a message to self escaped into Ready');
     return rd;
@@ -301,7 +301,10 @@ export class RaftNode {
       this.log.stableTo(handed.lastEntryIndex, handed.lastEntryTerm);
     }
     this.log.appliedTo(handed.appliedIndex);
-    if (handed.snapshotIndex > 0) this.log.snapshotStableTo(handed.snapshotIndex);
+    if (handed.snapshot !== undefined) {
+      this.log.snapshotStableTo(handed.snapshot.index);
+      this.conf = { voters: [...handed.snapshot.voters], learners: [...handed.snapshot.learners] };
+    }
     this.uncommittedBytes = Math.max(0, this.uncommittedBytes - handed.appliedBytes);
     for (const e of handed.confChanges) this.applyConfChangeEntry(e);
     if (this.role === 'leader') this.updateSelfProgress();
@@ -582,8 +585,8 @@ export class RaftNode {
       this.send({ type: MessageType.AppResp, to: m.from, index: this.log.committed });
       return;
     }
+    // The snapshot's configuration takes effect with it, once advance() says it is installed.
     this.log.restore(meta);
-    this.conf = { voters: [...meta.voters], learners: [...meta.learners] };
     this.send({ type: MessageType.AppResp, to: m.from, index: this.log.lastIndex() });
   }
 

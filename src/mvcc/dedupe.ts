@@ -24,6 +24,13 @@ export class DedupeTable {
   private readonly ids = new Map<string, Buffer | null>();
   /** Sequence index entries written (or, null, deleted) by this call. */
   private readonly sequences = new Map<number, string | null>();
+  /**
+   * Records as LevelDB held them at the start of the call (null: none), read ahead or read once;
+   * keyed like `ids`, which take precedence. LevelDB does not change during the call.
+   */
+  private readonly storedIds = new Map<string, Buffer | null>();
+  /** Sequence index entries as LevelDB held them at the start of the call, read ahead or read once. */
+  private readonly storedSequences = new Map<number, string | null>();
 
   constructor(
     private readonly idSpace: Sublevel,
@@ -31,6 +38,27 @@ export class DedupeTable {
     private readonly maxIds: number,
   ) {
     assert(Number.isSafeInteger(maxIds) && maxIds >= 1, `dedupe limit ${maxIds} is not a positive integer`);
+  }
+
+  /**
+   * Reads ahead, in one round trip per sublevel, the records of `ids` and the sequence index
+   * entries `sequences` (recorded before the call), and then the records of the ids those name,
+   * which expiring them checks. Later lookups of them wait on no LevelDB read.
+   */
+  async prefetch(ids: readonly string[], sequences: readonly number[]): Promise<void> {
+    const wanted = sequences.filter((sequence) => !this.sequences.has(sequence) && !this.storedSequences.has(sequence));
+    const [, names] = await Promise.all([
+      this.prefetchIds(ids),
+      wanted.length === 0 ? [] : this.sequenceSpace.getMany<Buffer, Buffer>(wanted.map(encodeRevision), BUFFERS),
+    ]);
+    assert(names.length === wanted.length, 'getMany returned a value per key');
+    const expiring: string[] = [];
+    for (const [i, sequence] of wanted.entries()) {
+      const stored = names[i];
+      this.storedSequences.set(sequence, stored === undefined ? null : stored.toString('utf8'));
+      if (stored !== undefined) expiring.push(stored.toString('utf8'));
+    }
+    await this.prefetchIds(expiring);
   }
 
   /** The outcome recorded for `id`, decoded afresh (so callers never share objects), or null. */
@@ -70,19 +98,37 @@ export class DedupeTable {
     }
   }
 
+  private async prefetchIds(ids: readonly string[]): Promise<void> {
+    const keys = new Map<string, Buffer>();
+    for (const id of ids) {
+      const key = idKey(id);
+      const name = key.toString('latin1');
+      if (!this.ids.has(name) && !this.storedIds.has(name)) keys.set(name, key);
+    }
+    if (keys.size === 0) return;
+    const records = await this.idSpace.getMany<Buffer, Buffer>([...keys.values()], BUFFERS);
+    assert(records.length === keys.size, 'getMany returned a value per key');
+    let i = 0;
+    for (const name of keys.keys()) this.storedIds.set(name, records[i++] ?? null);
+  }
+
   private async recordOf(id: string): Promise<Buffer | null> {
     const key = idKey(id);
-    const pending = this.ids.get(key.toString('latin1'));
-    if (pending !== undefined) return pending;
-    const stored = await this.idSpace.get<Buffer, Buffer>(key, BUFFERS);
-    return stored ?? null;
+    const name = key.toString('latin1');
+    const known = this.ids.has(name) ? this.ids.get(name) : this.storedIds.get(name);
+    if (known !== undefined) return known;
+    const stored = (await this.idSpace.get<Buffer, Buffer>(key, BUFFERS)) ?? null;
+    this.storedIds.set(name, stored);
+    return stored;
   }
 
   private async idAt(sequence: number): Promise<string | null> {
-    const pending = this.sequences.get(sequence);
-    if (pending !== undefined) return pending;
+    const known = this.sequences.has(sequence) ? this.sequences.get(sequence) : this.storedSequences.get(sequence);
+    if (known !== undefined) return known;
     const stored = await this.sequenceSpace.get<Buffer, Buffer>(encodeRevision(sequence), BUFFERS);
-    return stored === undefined ? null : stored.toString('utf8');
+    const id = stored === undefined ? null : stored.toString('utf8');
+    this.storedSequences.set(sequence, id);
+    return id;
   }
 }
 

@@ -7,6 +7,13 @@ export const MAX_RANGE_KEYS = 10_000;
 /** How many LevelDB entries an iterator fetches per round trip into the native layer. */
 export const ITERATOR_BATCH_SIZE = 128;
 
+/**
+ * How many of the newest change-log records an apply call reads ahead, in one scan, for the
+ * read-set checks of its transactions; older ones are read by the check that needs them. Bounds
+ * the memory the read-ahead takes; it never changes a decision.
+ */
+export const PREFETCH_MAX_REVISIONS = 256;
+
 /** How many deletions one compaction batch carries, so compaction memory stays bounded. */
 export const COMPACTION_BATCH_SIZE = 1_000;
 

@@ -14,6 +14,7 @@ import { COMPACTION_BATCH_SIZE, DEFAULT_MVCC_LIMITS, type MvccLimits } from './l
 import { decodeMeta, encodeMeta, META_KEY, type StoreMeta } from './meta.js';
 import { abortedResponse, type TxnOutcome } from './outcome.js';
 import { executeRange, type RangeResult } from './range.js';
+import { planReads } from './read-plan.js';
 import { RecentWrites } from './read-set.js';
 import { hashState } from './state-hash.js';
 import { checkTxn } from './txn-check.js';
@@ -203,6 +204,7 @@ export class MvccStore {
       ops: [],
     };
     const { view, ops } = call;
+    await this.prefetch(call, entries);
     const outcomes: TxnOutcome[][] = [];
     for (const [i, entry] of entries.entries()) {
       assert(i === 0 || entry.index > entries[i - 1].index, `entries out of log order at ${entry.index}`);
@@ -234,6 +236,23 @@ export class MvccStore {
     if (this.firstLogged === null && meta.revision > this.meta.revision) this.firstLogged = this.meta.revision + 1;
     this.meta = meta;
     return outcomes;
+  }
+
+  /**
+   * Reads ahead what the call's transactions will look up one at a time — request ids and the ids
+   * they may expire, put and add targets, single-key compares (one getMany per sublevel), and the
+   * change log their read sets are checked against (one scan) — all at once. Only a cost: every
+   * read still goes through the call's own writes first.
+   */
+  private async prefetch(call: ApplyCall, entries: AppliedEntry[]): Promise<void> {
+    const txns = entries.filter((entry) => entry.index > call.meta.appliedIndex).flatMap((entry) => entry.txns);
+    if (txns.length === 0) return;
+    const plan = planReads(txns, call.meta.dedupeSequence, this.limits.dedupeMaxIds);
+    await Promise.all([
+      call.dedupe.prefetch(plan.requestIds, plan.expiringSequences),
+      call.view.overlay.prefetch(plan.keys),
+      plan.readSetsAfter === null ? undefined : call.recent.prefetch(plan.readSetsAfter),
+    ]);
   }
 
   /**

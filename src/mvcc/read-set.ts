@@ -4,6 +4,7 @@ import { decodeChanges, type Change } from './change-log.js';
 import { decodeRevision, encodeRevision } from './key-encoding.js';
 import { rangeContains, resolveRange, type KeyRange } from './key-range.js';
 import { scanEntries, type Sublevel } from './keyspace.js';
+import { PREFETCH_MAX_REVISIONS } from './limits.js';
 
 /** How a transaction's read set was judged (first committer wins). */
 export type ReadSetVerdict =
@@ -20,6 +21,9 @@ export type ReadSetVerdict =
 export class RecentWrites {
   /** The keys each writing revision of this call wrote, in revision order. */
   private readonly callWrites: { revision: number; keys: Buffer[] }[] = [];
+  /** The keys each logged revision of [loadedFrom, baseRevision] wrote, read ahead by `prefetch`. */
+  private loaded: Buffer[][] = [];
+  private loadedFrom: number;
 
   /**
    * @param firstLogged the oldest revision whose change-log record is kept (revisions of this call
@@ -32,6 +36,30 @@ export class RecentWrites {
     private readonly windowRevisions: number,
   ) {
     assert(firstLogged >= 1 && firstLogged <= baseRevision + 1, `first logged revision ${firstLogged} out of range`);
+    this.loadedFrom = baseRevision + 1;
+  }
+
+  /**
+   * Reads ahead, in one scan, the change log after read revision `after` (at most
+   * PREFETCH_MAX_REVISIONS records, the newest), so that judging read sets at or after it reads
+   * nothing more from LevelDB. Only a cost: the same records are read either way.
+   */
+  async prefetch(after: number): Promise<void> {
+    assert(this.loaded.length === 0 && this.callWrites.length === 0, 'change log read ahead twice or too late');
+    const from = Math.max(
+      after + 1,
+      this.oldestCheckable(this.baseRevision) + 1,
+      this.baseRevision + 1 - PREFETCH_MAX_REVISIONS,
+    );
+    if (from > this.baseRevision) return;
+    const loaded: Buffer[][] = [];
+    for await (const [revision, keys] of this.loggedKeys(from)) {
+      assert(revision === from + loaded.length, `change log has no record of revision ${from + loaded.length}`);
+      loaded.push(keys);
+    }
+    assert(from + loaded.length === this.baseRevision + 1, `change log ends before revision ${this.baseRevision}`);
+    this.loaded = loaded;
+    this.loadedFrom = from;
   }
 
   record(revision: number, changes: readonly Change[]): void {
@@ -71,17 +99,19 @@ export class RecentWrites {
     current: number,
   ): Promise<{ key: Buffer; revision: number } | null> {
     if (ranges.length === 0) return null;
-    if (after < this.baseRevision) {
-      const bounds = { gte: encodeRevision(after + 1), lt: encodeRevision(this.baseRevision + 1) };
+    if (after + 1 < this.loadedFrom) {
       let expected = after + 1;
-      for await (const [encoded, record] of scanEntries(this.changeLog, bounds)) {
-        const revision = decodeRevision(encoded);
+      for await (const [revision, keys] of this.loggedKeys(after + 1, this.loadedFrom)) {
         assert(revision === expected, `change log has no record of revision ${expected}`);
         expected += 1;
-        const key = firstKeyIn(ranges, decodeChanges(record).map((change) => change.kv.key));
+        const key = firstKeyIn(ranges, keys);
         if (key !== null) return { key, revision };
       }
-      assert(expected === this.baseRevision + 1, `change log ends before revision ${this.baseRevision}`);
+      assert(expected === this.loadedFrom, `change log ends before revision ${this.loadedFrom - 1}`);
+    }
+    for (let revision = Math.max(after + 1, this.loadedFrom); revision <= this.baseRevision; revision++) {
+      const key = firstKeyIn(ranges, this.loaded[revision - this.loadedFrom]);
+      if (key !== null) return { key, revision };
     }
     for (const { revision, keys } of this.callWrites) {
       if (revision <= after || revision > current) continue;
@@ -89,6 +119,14 @@ export class RecentWrites {
       if (key !== null) return { key, revision };
     }
     return null;
+  }
+
+  /** The keys each logged revision in [from, before) wrote, in revision order. */
+  private async *loggedKeys(from: number, before = this.baseRevision + 1): AsyncGenerator<[number, Buffer[]]> {
+    const bounds = { gte: encodeRevision(from), lt: encodeRevision(before) };
+    for await (const [encoded, record] of scanEntries(this.changeLog, bounds)) {
+      yield [decodeRevision(encoded), decodeChanges(record).map((change) => change.kv.key)];
+    }
   }
 }
 

@@ -5,6 +5,8 @@ import type { KvSource } from './kv-source.js';
 import type { Keyspace } from './keyspace.js';
 import { decodeStoredKv } from './kv-encoding.js';
 
+const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
+
 interface Write {
   revision: number;
   kv: KeyValue__Output | null;
@@ -12,6 +14,8 @@ interface Write {
 
 interface Entry {
   key: Buffer;
+  /** The key's bytes as latin1: its name in the overlay's maps. */
+  id: string;
   /** The committed value read from LevelDB; undefined until first needed. */
   base: KeyValue__Output | null | undefined;
   /** This apply call's writes to the key, in revision order. */
@@ -20,12 +24,14 @@ interface Entry {
 
 /**
  * The writes of one apply call, held in memory until the call writes its single batch, so that
- * later transactions of the call see earlier ones. It also caches committed values it has read,
- * so one key is read from LevelDB at most once per call. Its size is bounded by the call's
- * entries, never by the size of the store.
+ * later transactions of the call see earlier ones. It also caches committed values it has read (or
+ * read ahead), so one key is read from LevelDB at most once per call. Its size is bounded by the
+ * call's entries, never by the size of the store.
  */
 export class WriteOverlay {
   private readonly entries = new Map<string, Entry>();
+  /** Committed values read ahead by `prefetch` (null: no such key), still encoded; keyed like `entries`. */
+  private readonly prefetched = new Map<string, Buffer | null>();
   /** The entries written since the last checkpoint, once per write, so they can be undone. */
   private journal: Entry[] = [];
 
@@ -37,10 +43,28 @@ export class WriteOverlay {
     const last = entry.writes.at(-1);
     if (last !== undefined) return last.kv;
     if (entry.base === undefined) {
-      const stored = await this.current.get<Buffer, Buffer>(key, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-      entry.base = stored === undefined ? null : decodeStoredKv(key, stored);
+      let stored = this.prefetched.get(entry.id);
+      if (stored === undefined) stored = (await this.current.get<Buffer, Buffer>(key, BUFFERS)) ?? null;
+      entry.base = stored === null ? null : decodeStoredKv(key, stored);
     }
     return entry.base;
+  }
+
+  /**
+   * Reads the committed values of `keys` in one round trip, so that `get` of them waits on no
+   * LevelDB read. The call's writes still win over what was read ahead.
+   */
+  async prefetch(keys: readonly Buffer[]): Promise<void> {
+    const wanted = new Map<string, Buffer>();
+    for (const key of keys) {
+      const id = key.toString('latin1');
+      if (this.entries.get(id)?.base === undefined && !this.prefetched.has(id)) wanted.set(id, key);
+    }
+    if (wanted.size === 0) return;
+    const values = await this.current.getMany<Buffer, Buffer>([...wanted.values()], BUFFERS);
+    assert(values.length === wanted.size, 'getMany returned a value per key');
+    let i = 0;
+    for (const id of wanted.keys()) this.prefetched.set(id, values[i++] ?? null);
   }
 
   write(key: Buffer, kv: KeyValue__Output | null, revision: number): void {
@@ -92,7 +116,7 @@ export class WriteOverlay {
     const id = key.toString('latin1');
     let entry = this.entries.get(id);
     if (entry === undefined) {
-      entry = { key, base: undefined, writes: [] };
+      entry = { key, id, base: undefined, writes: [] };
       this.entries.set(id, entry);
     }
     return entry;

@@ -81,6 +81,8 @@ export class Metrics {
     labelNames: ['kind', 'backend'] as const,
     registers: [this.registry],
   });
+  readonly snapshotsTaken = new Counter({ name: 'quorumkv_snapshots_taken_total', help: 'Snapshots of the applied state taken (the log behind them compacted).', registers: [this.registry] });
+  readonly snapshotsInstalled = new Counter({ name: 'quorumkv_snapshots_installed_total', help: 'Snapshots received from the leader and installed.', registers: [this.registry] });
   readonly replicaLagMs = new Gauge({ name: 'quorumkv_replica_lag_milliseconds', help: 'Reader nodes: how far behind the log, in milliseconds.', registers: [this.registry] });
   readonly replicaLagRevisions = new Gauge({ name: 'quorumkv_replica_lag_revisions', help: 'Reader nodes: how far behind the log, in revisions.', registers: [this.registry] });
   readonly batchSize = new Histogram({

@@ -20,6 +20,8 @@ export function memberStatus(fields: Partial<MemberStatus__Output> & Pick<Member
     revision: 0,
     lagRevisions: 0,
     lagMs: 0,
+    firstIndex: 0,
+    snapshotIndex: 0,
     ...fields,
   };
 }

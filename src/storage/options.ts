@@ -9,6 +9,12 @@ export const DEFAULT_PROPOSAL_TIMEOUT_MS = 5_000;
 export const DEFAULT_READ_TIMEOUT_MS = 3_000;
 export const DEFAULT_MAX_PENDING_PROPOSALS = 8_192;
 export const DEFAULT_MAX_PENDING_READS = 16_384;
+/** Applied entries between two snapshots of the applied state (the log behind one can go). */
+export const DEFAULT_SNAPSHOT_ENTRIES = 10_000;
+/** Entries kept behind a snapshot, so a briefly slow follower still catches up from the log. */
+export const DEFAULT_LOG_TAIL_ENTRIES = 5_000;
+/** Revisions of MVCC history kept for reads and watches at older revisions. */
+export const DEFAULT_HISTORY_REVISIONS = 100_000;
 
 export interface StorageOptions {
   id: string;
@@ -24,6 +30,9 @@ export interface StorageOptions {
   electionTicks?: number;
   heartbeatTicks?: number;
   proposalTimeoutMs?: number;
+  snapshotEntries?: number;
+  logTailEntries?: number;
+  historyRevisions?: number;
   /** A deliberate defect, for the chaos suite's self-test only (test-defects.ts). */
   testDefect?: TestDefect;
 }
@@ -55,6 +64,9 @@ export function resolveStorageOptions(options: StorageOptions): StorageConfig {
     electionTicks: options.electionTicks ?? DEFAULT_ELECTION_TICKS,
     heartbeatTicks: options.heartbeatTicks ?? DEFAULT_HEARTBEAT_TICKS,
     proposalTimeoutMs: options.proposalTimeoutMs ?? DEFAULT_PROPOSAL_TIMEOUT_MS,
+    snapshotEntries: options.snapshotEntries ?? DEFAULT_SNAPSHOT_ENTRIES,
+    logTailEntries: options.logTailEntries ?? DEFAULT_LOG_TAIL_ENTRIES,
+    historyRevisions: options.historyRevisions ?? DEFAULT_HISTORY_REVISIONS,
     testDefect: options.testDefect,
   };
   if (!(config.tickMs >= 1 && config.tickMs <= 10_000)) throw new Error(`--tick-ms must be 1..10000, got ${config.tickMs}`);

@@ -1,5 +1,5 @@
 import type { AbstractSublevel } from 'abstract-level';
-import type { Entry, EntryType, HardState } from '../consensus/types.js';
+import type { Entry, EntryType, HardState, SnapshotMetadata } from '../consensus/types.js';
 import { NONE } from '../consensus/types.js';
 
 // The durable half of the raft log in LevelDB: entries keyed by index, plus the hard state.
@@ -9,6 +9,9 @@ type Db = AbstractSublevel<any, any, Buffer, Buffer>;
 
 const ENTRY_PREFIX = 0x65; // 'e'
 const HARD_STATE_KEY = Buffer.from('h');
+const SNAPSHOT_KEY = Buffer.from('s');
+/** Entries deleted per batch when the log is compacted or reset, so no batch is unbounded. */
+const DELETE_BATCH_ENTRIES = 1_000;
 const ENTRY_HEADER_BYTES = 7; // term (6) + type (1)
 
 export function entryKey(index: number): Buffer {
@@ -35,8 +38,18 @@ export function decodeEntry(index: number, bytes: Buffer): Entry {
   };
 }
 
+export interface StoredLog {
+  hardState: HardState;
+  entries: Entry[];
+  /** The latest snapshot's metadata; index 0 when there is none. */
+  snapshot: SnapshotMetadata;
+}
+
+const NO_SNAPSHOT: SnapshotMetadata = { index: 0, term: 0, voters: [], learners: [] };
+
 export class RaftLogStore {
   private lastIndex = 0;
+  private firstIndex = 1;
   private saved: HardState = { term: 0, vote: NONE, commit: 0 };
 
   private constructor(private readonly db: Db) {}
@@ -46,22 +59,53 @@ export class RaftLogStore {
     for await (const key of db.keys({ gt: entryKey(0), lt: entryKey(2 ** 48 - 1), reverse: true, limit: 1 })) {
       store.lastIndex = key.readUIntBE(1, 6);
     }
+    // Compaction restarts from the oldest entry still stored (a crash may have left some behind).
+    for await (const key of db.keys({ gt: entryKey(0), lt: entryKey(2 ** 48 - 1), limit: 1 })) {
+      store.firstIndex = key.readUIntBE(1, 6);
+    }
     return store;
   }
 
-  async load(): Promise<{ hardState: HardState; entries: Entry[] }> {
+  async load(): Promise<StoredLog> {
     const raw = await this.db.get(HARD_STATE_KEY);
     const hardState: HardState = raw ? JSON.parse(raw.toString('utf8')) : { term: 0, vote: NONE, commit: 0 };
     this.saved = hardState;
+    const rawSnapshot = await this.db.get(SNAPSHOT_KEY);
+    const snapshot: SnapshotMetadata = rawSnapshot ? JSON.parse(rawSnapshot.toString('utf8')) : NO_SNAPSHOT;
     const entries: Entry[] = [];
-    for await (const [key, value] of this.db.iterator({ gt: entryKey(0), lte: entryKey(this.lastIndex) })) {
+    // Entries at or below the snapshot may linger after a crash during compaction: skip them.
+    for await (const [key, value] of this.db.iterator({ gt: entryKey(snapshot.index), lte: entryKey(this.lastIndex) })) {
       const entry = decodeEntry(key.readUIntBE(1, 6), value);
-      if (entries.length > 0 && entry.index !== entries[entries.length - 1].index + 1) {
-        throw new Error(`raft log on disk has a gap before index ${entry.index}`);
-      }
+      const expected = entries.length > 0 ? entries[entries.length - 1].index + 1 : snapshot.index + 1;
+      if (entry.index !== expected) throw new Error(`raft log on disk has a gap before index ${entry.index}`);
       entries.push(entry);
     }
-    return { hardState, entries };
+    return { hardState, entries, snapshot };
+  }
+
+  /** Durably records the latest snapshot's metadata (the log behind it may then be compacted). */
+  async saveSnapshot(metadata: SnapshotMetadata): Promise<void> {
+    const batch = this.db.batch();
+    batch.put(SNAPSHOT_KEY, Buffer.from(JSON.stringify(metadata), 'utf8'));
+    await batch.write({ sync: true });
+  }
+
+  /** Deletes entries up to and including `index`, in bounded batches. */
+  async compact(index: number): Promise<void> {
+    for (let from = this.firstIndex; from <= index; from += DELETE_BATCH_ENTRIES) {
+      const batch = this.db.batch();
+      for (let i = from; i <= Math.min(index, from + DELETE_BATCH_ENTRIES - 1); i++) batch.del(entryKey(i));
+      await batch.write();
+    }
+    this.firstIndex = Math.max(this.firstIndex, index + 1);
+  }
+
+  /** Replaces the log with an installed snapshot: every entry goes, the metadata stays. */
+  async reset(metadata: SnapshotMetadata): Promise<void> {
+    await this.saveSnapshot(metadata);
+    await this.compact(Math.max(this.lastIndex, metadata.index));
+    this.lastIndex = metadata.index;
+    this.firstIndex = metadata.index + 1;
   }
 
   /** Whether `hardState` differs from the saved one in more than the commit index. */

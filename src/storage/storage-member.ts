@@ -4,7 +4,8 @@ import { Level } from 'level';
 import { validateRange, validateTxn } from '../api/validate.js';
 import { MemoryLogStorage } from '../consensus/memory-storage.js';
 import { RaftNode } from '../consensus/raft.js';
-import { EntryType, MessageType, NONE, type Entry, type Message, type Ready, type Transport } from '../consensus/types.js';
+import { encodeConfState } from '../consensus/conf-change.js';
+import { EntryType, MessageType, NONE, type ConfState, type Entry, type Message, type Ready, type Snapshot, type Transport } from '../consensus/types.js';
 import { NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
 import type { HashKVResponse } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
 import type { LogBatch, LogBatch__Output } from '../gen/quorumkv/internal/v1/LogBatch.js';
@@ -23,12 +24,26 @@ import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import { NodeRegistry } from './node-registry.js';
 import { ProposalTracker } from './proposal-tracker.js';
 import { RaftLogStore } from './raft-log-store.js';
+import { fromWire } from './raft-transport.js';
+import { SnapshotSender } from './snapshot-sender.js';
+import { StateSlots } from './state-slots.js';
+import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
+import type { MvccLimits } from '../mvcc/limits.js';
 import { ReadIndexBatcher } from './read-index-batcher.js';
 import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_TIMEOUT_MS, type StorageConfig } from './options.js';
 
 // A storage member: the consensus core glued to LevelDB (durable log + MVCC state) and to a
 // transport. It feeds the core ticks and messages and carries out each Ready in order:
 // persist (fsync) → send → apply → advance.
+
+/** Longest a staged snapshot waits for the core to install it. */
+const INSTALL_TIMEOUT_MS = 5_000;
+/** Written with sync:true before a snapshot, so that every earlier state write is durable. */
+const FLUSH_KEY = Buffer.from('flush');
+
+function mvccLimits(config: StorageConfig): Partial<MvccLimits> {
+  return config.testDefect === 'weak-dedupe' ? { dedupeMaxIds: 1 } : {};
+}
 
 /** Longest a read-your-writes read waits for this member to apply the revision it needs. */
 const MIN_REVISION_WAIT_MS = 1_000;
@@ -54,6 +69,12 @@ export class StorageMember {
   readonly nodes = new NodeRegistry();
   private leader = NONE;
   private readonly ids: { clusterId: number; memberId: number };
+  private readonly snapshots: SnapshotSender;
+  /** A snapshot from the leader, staged and handed to the core, waiting for its Ready. */
+  private pendingInstall: { index: number; resolve(installed: boolean): void; timer: NodeJS.Timeout } | undefined;
+  /** The configuration as of the applied state (the core's may run ahead within a Ready). */
+  private appliedConf: ConfState;
+  private lastSnapshotIndex: number;
 
   private constructor(
     readonly config: StorageConfig,
@@ -61,10 +82,18 @@ export class StorageMember {
     private readonly raft: RaftNode,
     private readonly memory: MemoryLogStorage,
     private readonly log: RaftLogStore,
-    private readonly state: MvccStore,
+    private readonly slots: StateSlots,
+    private state: MvccStore,
     private readonly transport: Transport,
     private readonly metrics: Metrics,
   ) {
+    this.snapshots = new SnapshotSender((to, ok) => {
+      if (this.isStopped) return;
+      this.raft.reportSnapshot(to, ok);
+      this.scheduleReady();
+    });
+    this.appliedConf = raft.confState();
+    this.lastSnapshotIndex = memory.snapshot().metadata.index;
     this.proposals = new ProposalTracker(config.id, config.proposalTimeoutMs, DEFAULT_MAX_PENDING_PROPOSALS);
     this.reads = new ReadIndexBatcher(
       { requestReadIndex: (context) => this.requestReadIndex(context) },
@@ -80,9 +109,10 @@ export class StorageMember {
     await db.open();
     const sublevelOptions = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
     const log = await RaftLogStore.open(db.sublevel<Buffer, Buffer>('raft', sublevelOptions));
-    const state = await MvccStore.open(db.sublevel<Buffer, Buffer>('state', sublevelOptions), config.testDefect === 'weak-dedupe' ? { dedupeMaxIds: 1 } : {});
-    const { hardState, entries } = await log.load();
-    const memory = new MemoryLogStorage(hardState, entries);
+    const slots = await StateSlots.open(db);
+    const state = await MvccStore.open(slots.activeSpace(), mvccLimits(config));
+    const { hardState, entries, snapshot } = await log.load();
+    const memory = new MemoryLogStorage(hardState, entries, snapshot.index > 0 ? { metadata: snapshot } : undefined);
     const raft = new RaftNode(
       {
         id: config.id,
@@ -97,7 +127,7 @@ export class StorageMember {
     );
     metrics.appliedIndex.set(state.appliedIndex);
     metrics.storeRevision.set(state.revision);
-    return new StorageMember(config, db, raft, memory, log, state, transport, metrics);
+    return new StorageMember(config, db, raft, memory, log, slots, state, transport, metrics);
   }
 
   start(): void {
@@ -208,6 +238,35 @@ export class StorageMember {
     return { header: this.responseHeader(revision), ...result };
   }
 
+  /**
+   * Receives a snapshot streamed by the leader: stages its state beside the applied one, then
+   * hands the snapshot message to the core; resolves once the core has had it installed (or
+   * found it stale).
+   */
+  async receiveSnapshot(chunks: AsyncIterable<SnapshotChunk__Output>): Promise<{ installed: boolean; reason: string }> {
+    if (this.pendingInstall || this.isStopped) return { installed: false, reason: 'busy: another snapshot is being installed' };
+    let message: Message | undefined;
+    const staging = await this.slots.emptyStaging();
+    for await (const chunk of chunks) {
+      if (!message) {
+        if (!chunk.message || chunk.cluster !== this.config.cluster) return { installed: false, reason: 'the first chunk must carry the snapshot message of this cluster' };
+        message = fromWire(chunk.message);
+      }
+      if (chunk.pairs.length > 0) await staging.batch(chunk.pairs.map((p) => ({ type: 'put' as const, key: p.key, value: p.value })));
+    }
+    if (!message || message.to !== this.config.id) return { installed: false, reason: 'no snapshot message for this member' };
+    const snapMessage = message;
+    const installed = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pendingInstall = undefined;
+        resolve(false);
+      }, INSTALL_TIMEOUT_MS);
+      this.pendingInstall = { index: snapMessage.index, resolve, timer };
+      this.step([snapMessage]);
+    });
+    return { installed, reason: installed ? '' : 'the snapshot was not newer than this member\'s log' };
+  }
+
   describe(): MemberStatus {
     const status = this.raft.status();
     return {
@@ -227,6 +286,8 @@ export class StorageMember {
       revision: this.state.revision,
       lagRevisions: 0,
       lagMs: this.lagMs(),
+      firstIndex: this.memory.firstIndex(),
+      snapshotIndex: this.memory.snapshot().metadata.index,
     };
   }
 
@@ -254,6 +315,7 @@ export class StorageMember {
     this.proposals.rejectAll(error);
     this.reads.failAll(error);
     await this.readyLoop;
+    this.snapshots.close();
     await this.db.close();
   }
 
@@ -306,7 +368,10 @@ export class StorageMember {
     try {
       do {
         this.readyAgain = false;
-        while (!this.isStopped && this.raft.hasReady()) await this.handleReady(this.raft.ready());
+        while (!this.isStopped && this.raft.hasReady()) {
+          await this.handleReady(this.raft.ready());
+          await this.maybeSnapshot();
+        }
       } while (this.readyAgain && !this.isStopped);
     } catch (error) {
       // The durable log or state could not be written: continuing could acknowledge lost data.
@@ -317,6 +382,8 @@ export class StorageMember {
 
   private async handleReady(ready: Ready): Promise<void> {
     if (ready.softState) this.onSoftState(ready.softState.leader, ready.softState.role === 'leader');
+    if (ready.snapshot) await this.installSnapshot(ready.snapshot);
+    ready = { ...ready, messages: this.sendSnapshots(ready.messages) };
     // A leader's appends and heartbeats may travel while its own copy is being written (Raft
     // thesis §10.2.1): the leader counts its own entries towards a commit only after advance(),
     // and followers acknowledge only what they have fsynced. Anything that answers a vote or
@@ -340,6 +407,70 @@ export class StorageMember {
     for (const readState of ready.readStates) this.reads.onReadState(readState.context, readState.index);
     this.raft.advance();
     this.trackLag();
+  }
+
+  /** Leader: streams its applied state to each follower the core wants a snapshot sent to. */
+  private sendSnapshots(messages: Message[]): Message[] {
+    if (!messages.some((m) => m.type === MessageType.Snap)) return messages;
+    // The state is sent as it is now, at the applied index, so the message must say so.
+    const index = this.state.appliedIndex;
+    const source = { cluster: this.config.cluster, state: this.slots.activeSpace(), addresses: Object.fromEntries(this.config.peers) };
+    for (const m of messages.filter((m) => m.type === MessageType.Snap)) {
+      const message = { ...m, index, logTerm: this.memory.term(index), context: encodeConfState(this.appliedConf) };
+      this.snapshots.send(message, this.config.peers.get(m.to), source);
+    }
+    return messages.filter((m) => m.type !== MessageType.Snap);
+  }
+
+  /** Follower: makes the staged snapshot the applied state, and the log start after it. */
+  private async installSnapshot(snapshot: Snapshot): Promise<void> {
+    const pending = this.pendingInstall;
+    if (!pending || pending.index !== snapshot.metadata.index) throw new Error(`snapshot at ${snapshot.metadata.index} was never staged`);
+    this.state = await MvccStore.open(await this.slots.activateStaging(), mvccLimits(this.config));
+    if (this.state.appliedIndex !== snapshot.metadata.index) {
+      throw new Error(`staged state is at index ${this.state.appliedIndex}, the snapshot at ${snapshot.metadata.index}`);
+    }
+    this.memory.applySnapshot(snapshot);
+    await this.log.reset(snapshot.metadata);
+    this.lastSnapshotIndex = snapshot.metadata.index;
+    this.appliedConf = { voters: [...snapshot.metadata.voters], learners: [...snapshot.metadata.learners] };
+    clearTimeout(pending.timer);
+    this.pendingInstall = undefined;
+    pending.resolve(true);
+    this.metrics.appliedIndex.set(this.state.appliedIndex);
+    this.metrics.storeRevision.set(this.state.revision);
+    this.metrics.snapshotsInstalled.inc();
+  }
+
+  /**
+   * Every `snapshotEntries` applied entries: make the applied state durable, record a snapshot at
+   * the applied index, and drop the log behind it except a tail for slow followers. Runs between
+   * advance() and the next ready(), as the core requires.
+   */
+  private async maybeSnapshot(): Promise<void> {
+    const applied = this.state.appliedIndex;
+    if (applied - this.lastSnapshotIndex < this.config.snapshotEntries || this.pendingInstall) return;
+    const flush = this.db.batch();
+    flush.put(FLUSH_KEY, Buffer.from(String(applied)));
+    await flush.write({ sync: true });
+    const metadata = { index: applied, term: this.memory.term(applied), ...this.raft.confState() };
+    this.memory.createSnapshot({ metadata });
+    await this.log.saveSnapshot(metadata);
+    this.lastSnapshotIndex = applied;
+    this.metrics.snapshotsTaken.inc();
+    const upTo = applied - this.config.logTailEntries;
+    if (upTo >= this.memory.firstIndex()) {
+      this.memory.compact(upTo);
+      await this.log.compact(upTo);
+    }
+    await this.maybeCompactHistory();
+  }
+
+  /** Drops MVCC history older than the retention, a bounded batch at a time. */
+  private async maybeCompactHistory(): Promise<void> {
+    const target = this.state.revision - this.config.historyRevisions;
+    if (target <= this.state.compactRevision) return;
+    await this.state.compact(target);
   }
 
   private trackLag(): void {
@@ -374,6 +505,7 @@ export class StorageMember {
     batches.forEach((batch, i) => {
       if (batch) this.proposals.resolve(batch.proposalId, outcomes[i]);
     });
+    this.appliedConf = this.raft.confState();
     this.metrics.proposalsCommitted.inc(entries.length);
     this.metrics.appliedIndex.set(this.state.appliedIndex);
     this.metrics.storeRevision.set(this.state.revision);

@@ -1,5 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { InvalidArgumentError, OverloadedError, toServiceError } from '../errors.js';
+import type { InstallSnapshotResponse } from '../gen/quorumkv/internal/v1/InstallSnapshotResponse.js';
+import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import type { ListNodesRequest__Output } from '../gen/quorumkv/internal/v1/ListNodesRequest.js';
 import type { NodeInfo__Output } from '../gen/quorumkv/internal/v1/NodeInfo.js';
 import type { NodeList } from '../gen/quorumkv/internal/v1/NodeList.js';
@@ -48,6 +50,12 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
         if (!failed) callback(null, {});
       });
       call.on('error', () => undefined);
+    },
+    installSnapshot: (call: grpc.ServerReadableStream<SnapshotChunk__Output, InstallSnapshotResponse>, callback: grpc.sendUnaryData<InstallSnapshotResponse>) => {
+      member.receiveSnapshot(call).then(
+        (result) => callback(null, result),
+        (error: unknown) => callback(toServiceError(error)),
+      );
     },
   });
   rpc.server.addService(Storage.service, {

@@ -11,6 +11,8 @@ export interface ProcessSpec {
   listen: string;
   metrics: string;
   zone?: string;
+  /** Extra command-line flags for this process (e.g. tuning). */
+  flags?: string[];
 }
 
 export interface Topology {
@@ -71,7 +73,16 @@ export function validateTopology(raw: unknown, source: string): Topology {
     } catch (error) {
       fail(`${where}: ${(error as Error).message}`);
     }
-    return { id: s!.id as string, listen: s!.listen as string, metrics: s!.metrics as string, zone: typeof s!.zone === 'string' ? s!.zone : undefined };
+    if (s!.flags !== undefined && !(Array.isArray(s!.flags) && (s!.flags as unknown[]).every((f) => typeof f === 'string' && f.startsWith('--')))) {
+      fail(`${where}.flags must be a list of --flag=value strings`);
+    }
+    return {
+      id: s!.id as string,
+      listen: s!.listen as string,
+      metrics: s!.metrics as string,
+      zone: typeof s!.zone === 'string' ? s!.zone : undefined,
+      ...(s!.flags ? { flags: s!.flags as string[] } : {}),
+    };
   };
   const list = (key: string, min: number, max = Infinity): ProcessSpec[] => {
     const items = value[key] ?? (min === 0 ? [] : undefined);
@@ -121,6 +132,7 @@ export function childSpecs(topology: Topology, dataDir: string, route: Route = d
       `--data-dir=${join(dataDir, s.id)}`,
       `--metrics-listen=${s.metrics}`,
       ...(s.zone ? [`--zone=${s.zone}`] : []),
+      ...(s.flags ?? []),
     ],
   }));
   const node = (mode: 'writer' | 'reader') => (n: ProcessSpec): ChildSpec => ({
@@ -137,6 +149,7 @@ export function childSpecs(topology: Topology, dataDir: string, route: Route = d
       `--storage=${joinAddresses(topology.storage, n.id, route)}`,
       `--metrics-listen=${n.metrics}`,
       ...(n.zone ? [`--zone=${n.zone}`] : []),
+      ...(n.flags ?? []),
     ],
   });
   const g = topology.gateway;

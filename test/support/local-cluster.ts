@@ -23,6 +23,8 @@ export interface ClusterShape {
   storage: number;
   writers: number;
   readers?: number;
+  /** Extra flags for every storage member. */
+  storageFlags?: string[];
 }
 
 export async function testTopology(shape: ClusterShape): Promise<Topology> {
@@ -33,7 +35,7 @@ export async function testTopology(shape: ClusterShape): Promise<Topology> {
   const zones = ['zone-a', 'zone-b', 'zone-c'];
   return {
     cluster: 'test',
-    storage: Array.from({ length: shape.storage }, (_, i) => ({ id: `s${i + 1}`, zone: zones[i % 3], ...at(i) })),
+    storage: Array.from({ length: shape.storage }, (_, i) => ({ id: `s${i + 1}`, zone: zones[i % 3], ...at(i), ...(shape.storageFlags ? { flags: shape.storageFlags } : {}) })),
     writers: Array.from({ length: shape.writers }, (_, i) => ({ id: `w${i + 1}`, ...at(shape.storage + i) })),
     readers: Array.from({ length: readers }, (_, i) => ({ id: `r${i + 1}`, zone: zones[i % 3], ...at(shape.storage + shape.writers + i) })),
     gateway: { id: 'g1', ...at(processes - 1), readerListen: `127.0.0.1:${ports[processes * 2]}` },

@@ -37,6 +37,11 @@ export interface MemberStatus {
    */
   'lagRevisions'?: (number | string | Long);
   'lagMs'?: (number | string | Long);
+  /**
+   * Storage members: the first index still in the raft log, and the latest snapshot's index.
+   */
+  'firstIndex'?: (number | string | Long);
+  'snapshotIndex'?: (number | string | Long);
 }
 
 export interface MemberStatus__Output {
@@ -74,4 +79,9 @@ export interface MemberStatus__Output {
    */
   'lagRevisions': (number);
   'lagMs': (number);
+  /**
+   * Storage members: the first index still in the raft log, and the latest snapshot's index.
+   */
+  'firstIndex': (number);
+  'snapshotIndex': (number);
 }

@@ -1,0 +1,116 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Message, NodeId } from '../consensus/types.js';
+import type { InstallSnapshotResponse__Output } from '../gen/quorumkv/internal/v1/InstallSnapshotResponse.js';
+import type { KeyValuePair } from '../gen/quorumkv/internal/v1/KeyValuePair.js';
+import type { SnapshotChunk } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
+import type { Keyspace } from '../mvcc/keyspace.js';
+import { Raft, type RaftClient } from '../proto/services.js';
+import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { toWire } from './raft-transport.js';
+
+// Streams this member's applied state to a follower that needs a snapshot, in bounded chunks with
+// the stream's flow control: memory does not grow with the state. The iterator that reads the
+// state is opened when the send starts, so it reads one consistent view (LevelDB iterators read a
+// snapshot). One send per follower at a time; the outcome goes back to the consensus core.
+
+const CHUNK_PAIRS = 512;
+const CHUNK_BYTES = 1024 * 1024;
+const SEND_TIMEOUT_MS = 10 * 60_000;
+
+export interface SnapshotSource {
+  cluster: string;
+  /** The state as of the snapshot's index: its iterator must be opened right away. */
+  state: Keyspace;
+  /** Storage addresses of the configuration's members. */
+  addresses: Record<string, string>;
+}
+
+export class SnapshotSender {
+  private readonly sending = new Set<NodeId>();
+  private readonly clients = new Map<string, RaftClient>();
+
+  constructor(private readonly report: (to: NodeId, ok: boolean) => void) {}
+
+  get inFlight(): number {
+    return this.sending.size;
+  }
+
+  /** Starts streaming to `address`; `message` is the Snap message describing the state. */
+  send(message: Message, address: string | undefined, source: SnapshotSource): void {
+    const to = message.to;
+    if (this.sending.has(to)) return;
+    if (!address) {
+      this.report(to, false);
+      return;
+    }
+    this.sending.add(to);
+    const iterator = source.state.iterator({ keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    this.stream(this.clientFor(address), message, iterator, source).then(
+      (ok) => this.finish(to, ok),
+      (error: Error) => {
+        console.error(`snapshot to ${to} failed: ${error.message}`);
+        this.finish(to, false);
+      },
+    );
+  }
+
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+  }
+
+  private finish(to: NodeId, ok: boolean): void {
+    this.sending.delete(to);
+    this.report(to, ok);
+  }
+
+  private clientFor(address: string): RaftClient {
+    let client = this.clients.get(address);
+    if (!client) {
+      client = new Raft(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
+      this.clients.set(address, client);
+    }
+    return client;
+  }
+
+  private async stream(client: RaftClient, message: Message, iterator: AsyncIterable<[Buffer, Buffer]> & { close(): Promise<void> }, source: SnapshotSource): Promise<boolean> {
+    let settle!: (response: InstallSnapshotResponse__Output | undefined) => void;
+    const answered = new Promise<InstallSnapshotResponse__Output | undefined>((resolve) => (settle = resolve));
+    const call = client.installSnapshot({ deadline: Date.now() + SEND_TIMEOUT_MS }, (error, response) => settle(error ? undefined : response));
+    try {
+      await write(call, { cluster: source.cluster, message: toWire(message), addresses: source.addresses, pairs: [] });
+      let pairs: KeyValuePair[] = [];
+      let bytes = 0;
+      for await (const [key, value] of iterator) {
+        pairs.push({ key, value });
+        bytes += key.length + value.length;
+        if (pairs.length >= CHUNK_PAIRS || bytes >= CHUNK_BYTES) {
+          await write(call, { pairs });
+          pairs = [];
+          bytes = 0;
+        }
+      }
+      if (pairs.length > 0) await write(call, { pairs });
+      call.end();
+    } catch (error) {
+      call.cancel();
+      throw error;
+    } finally {
+      await iterator.close();
+    }
+    const response = await answered;
+    return response?.installed ?? false;
+  }
+}
+
+/** Writes one chunk, waiting for the stream to drain when its buffer is full. */
+function write(call: grpc.ClientWritableStream<SnapshotChunk>, chunk: SnapshotChunk): Promise<void> {
+  if (call.write(chunk)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    call.once('error', onError);
+    call.once('drain', () => {
+      call.off('error', onError);
+      resolve();
+    });
+  });
+}

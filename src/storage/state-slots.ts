@@ -1,0 +1,63 @@
+import type { Level } from 'level';
+import type { Keyspace } from '../mvcc/keyspace.js';
+
+// The applied state lives in one of two sublevels. A snapshot from the leader is staged in the
+// other one, and a single durable write of the pointer makes it the applied state: a crash
+// before that write leaves the old state in force, after it the new one.
+
+const SLOTS = ['state', 'state-b'] as const;
+type Slot = (typeof SLOTS)[number];
+const ACTIVE_KEY = Buffer.from('active-state');
+const CLEAR_BATCH_KEYS = 1_000;
+const OPTIONS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
+
+export class StateSlots {
+  private constructor(
+    private readonly db: Level<Buffer, Buffer>,
+    private active: Slot,
+  ) {}
+
+  static async open(db: Level<Buffer, Buffer>): Promise<StateSlots> {
+    const raw = await db.get(ACTIVE_KEY);
+    const name = raw?.toString('utf8');
+    return new StateSlots(db, SLOTS.includes(name as Slot) ? (name as Slot) : 'state');
+  }
+
+  activeSpace(): Keyspace {
+    return this.space(this.active);
+  }
+
+  /** The other slot, emptied, to stage a snapshot in. */
+  async emptyStaging(): Promise<Keyspace> {
+    const staging = this.space(this.other());
+    await clear(staging);
+    return staging;
+  }
+
+  /** Makes the staged slot the applied state, durably. */
+  async activateStaging(): Promise<Keyspace> {
+    const next = this.other();
+    const batch = this.db.batch();
+    batch.put(ACTIVE_KEY, Buffer.from(next, 'utf8'));
+    await batch.write({ sync: true });
+    this.active = next;
+    return this.space(next);
+  }
+
+  private other(): Slot {
+    return this.active === SLOTS[0] ? SLOTS[1] : SLOTS[0];
+  }
+
+  private space(slot: Slot): Keyspace {
+    return this.db.sublevel<Buffer, Buffer>(slot, OPTIONS) as unknown as Keyspace;
+  }
+}
+
+async function clear(space: Keyspace): Promise<void> {
+  for (;;) {
+    const keys: Buffer[] = [];
+    for await (const key of space.keys({ limit: CLEAR_BATCH_KEYS })) keys.push(key as Buffer);
+    if (keys.length === 0) return;
+    await space.batch(keys.map((key) => ({ type: 'del' as const, key })));
+  }
+}
