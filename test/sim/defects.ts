@@ -28,6 +28,14 @@ class VotesTwice extends RaftNode {
   }
 }
 
+/** Counts learners as voters: their acks toward commits, their number toward the quorum size. */
+class CountsLearnersAsVoters extends RaftNode {
+  protected override quorumVoters(): readonly string[] {
+    const { voters, learners } = this.confState();
+    return [...voters, ...learners];
+  }
+}
+
 function factory(Node: typeof RaftNode): NodeFactory {
   return (options: RaftOptions, storage: MemoryLogStorage) => new Node(options, storage);
 }
@@ -36,6 +44,7 @@ export const DEFECTS = {
   'counts-unsynced-leader-entries': factory(CountsUnsyncedLeaderEntries),
   'commits-without-quorum': factory(CommitsWithoutQuorum),
   'votes-twice': factory(VotesTwice),
+  'counts-learners-as-voters': factory(CountsLearnersAsVoters),
 } as const;
 
 export type DefectName = keyof typeof DEFECTS;

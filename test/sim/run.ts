@@ -1,8 +1,9 @@
 // CLI for the simulator: `node dist/test/sim/run.js --seeds N [--start S] [--seed X]
-// [--voters 3|5|6] [--verbose]`. Exits 1 if any seed violates an invariant.
+// [--voters 3|5|6] [--scenario mix|base|snapshot|membership|full] [--verbose]`. Exits 1 if any
+// seed violates an invariant. The default scenario, mix, spreads seeds over all of them.
 
 import { parseArgs } from 'node:util';
-import { formatFailure, simulate, type SimResult } from './simulator.js';
+import { formatFailure, SCENARIOS, scenarioForSeed, simulate, type Scenario, type SimResult } from './simulator.js';
 
 const VOTER_COUNTS = [3, 5, 6] as const;
 
@@ -11,6 +12,7 @@ interface RunArgs {
   start: number;
   seed: number | undefined;
   voters: number | undefined;
+  scenario: Scenario | undefined;
   verbose: boolean;
   faultTicks: number | undefined;
 }
@@ -30,6 +32,7 @@ function parseRunArgs(argv: string[]): RunArgs {
       start: { type: 'string' },
       seed: { type: 'string' },
       voters: { type: 'string' },
+      scenario: { type: 'string', default: 'mix' },
       'fault-ticks': { type: 'string' },
       verbose: { type: 'boolean', default: false },
     },
@@ -39,7 +42,12 @@ function parseRunArgs(argv: string[]): RunArgs {
   if (voters !== undefined && !(VOTER_COUNTS as readonly number[]).includes(voters)) {
     throw new Error(`--voters must be one of ${VOTER_COUNTS.join(', ')}`);
   }
+  const scenario = values.scenario ?? 'mix';
+  if (scenario !== 'mix' && !(SCENARIOS as readonly string[]).includes(scenario)) {
+    throw new Error(`--scenario must be one of mix, ${SCENARIOS.join(', ')}`);
+  }
   return {
+    scenario: scenario === 'mix' ? undefined : (scenario as Scenario),
     seeds: integerArg('seeds', values.seeds) ?? 100,
     start: integerArg('start', values.start) ?? 1,
     seed: integerArg('seed', values.seed),
@@ -64,6 +72,7 @@ function main(): number {
     const result = simulate({
       seed,
       voters: votersForSeed(seed, args.voters),
+      scenario: scenarioForSeed(seed, args.scenario),
       faultTicks: args.faultTicks,
       trace: args.verbose ? (line) => console.log(line) : undefined,
     });

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEFECTS, type DefectName } from './defects.js';
-import { formatFailure, simulate } from './simulator.js';
+import { formatFailure, scenarioForSeed, simulate, type Scenario, type SimStats } from './simulator.js';
 
-const SEEDS_PER_SIZE = 170; // 510 seeds in all
+const SEEDS_PER_SIZE = 170; // 510 seeds in all, spread over the scenarios
 
 describe('simulator', () => {
   for (const voters of [3, 5, 6]) {
-    it(`${voters} voters: ${SEEDS_PER_SIZE} seeds keep every invariant and stay live`, () => {
+    it(`${voters} voters: ${SEEDS_PER_SIZE} seeds (base, snapshot, membership, full) keep every invariant and stay live`, () => {
       const failures: string[] = [];
-      for (let seed = 1; seed <= SEEDS_PER_SIZE; seed++) {
-        const result = simulate({ seed: voters * 100_000 + seed, voters });
+      for (let i = 1; i <= SEEDS_PER_SIZE; i++) {
+        const seed = voters * 100_000 + i;
+        const result = simulate({ seed, voters, scenario: scenarioForSeed(seed) });
         if (!result.ok) failures.push(formatFailure(result));
         else expect(result.stats.commitIndex).toBeGreaterThan(0);
       }
@@ -40,6 +41,37 @@ describe('simulator', () => {
     expect(totals.commitIndex).toBeGreaterThan(3000);
   });
 
+  function totalsOver(scenario: Scenario, seeds: number): SimStats {
+    const totals = simulate({ seed: 0, voters: 3, faultTicks: 0, quietTicks: 0 }).stats;
+    for (const key of Object.keys(totals) as (keyof SimStats)[]) totals[key] = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const { stats } = simulate({ seed, voters: [3, 5, 6][seed % 3]!, scenario });
+      for (const key of Object.keys(totals) as (keyof SimStats)[]) totals[key] += stats[key];
+    }
+    return totals;
+  }
+
+  it('snapshot scenario: nodes compact their logs and lagging nodes catch up from snapshots', () => {
+    const totals = totalsOver('snapshot', 20);
+    expect(totals.compactions).toBeGreaterThan(200);
+    expect(totals.snapshotsInstalled).toBeGreaterThan(20);
+    expect(totals.snapshotsSent).toBeGreaterThanOrEqual(totals.snapshotsInstalled);
+    expect(totals.crashes).toBeGreaterThan(40);
+  });
+
+  it('membership scenario: learners are added, promoted and voters removed, under faults', () => {
+    const totals = totalsOver('membership', 20);
+    expect(totals.confChanges).toBeGreaterThan(80);
+    expect(totals.leaderRemovals).toBeGreaterThan(0);
+    expect(totals.crashes).toBeGreaterThan(40);
+  });
+
+  it('full scenario: membership changes and snapshot installs in the same runs', () => {
+    const totals = totalsOver('full', 20);
+    expect(totals.confChanges).toBeGreaterThan(80);
+    expect(totals.snapshotsInstalled).toBeGreaterThan(20);
+  });
+
   it('reports a liveness failure when the quiet phase is too short to recover', () => {
     const result = simulate({ seed: 1, voters: 3, quietTicks: 1 });
     expect(result.ok).toBe(false);
@@ -51,16 +83,18 @@ describe('simulator', () => {
     'commits-without-quorum': /durable-quorum|leader-completeness|state-machine-safety/,
     'votes-twice': /election-safety/,
     'counts-unsynced-leader-entries': /durable-quorum/,
+    'counts-learners-as-voters': /durable-quorum|election-safety|leader-completeness|state-machine-safety/,
   };
 
   // Counting the leader's unsynced entries is masked in this driver model: a leader's entries only
   // leave in a Ready sent after its own fsync, so followers cannot ack them earlier. The unit test
   // "the leader's unsynced entries do not count" covers that rule at the core's level.
-  for (const defect of ['commits-without-quorum', 'votes-twice'] as const) {
+  const defectScenario: Partial<Record<DefectName, Scenario>> = { 'counts-learners-as-voters': 'membership' };
+  for (const defect of ['commits-without-quorum', 'votes-twice', 'counts-learners-as-voters'] as const) {
     it(`catches a deliberately broken node: ${defect}`, () => {
       let caught: ReturnType<typeof simulate> | undefined;
       for (let seed = 1; seed <= 60 && caught === undefined; seed++) {
-        const result = simulate({ seed, voters: [3, 5, 6][seed % 3]!, createNode: DEFECTS[defect] });
+        const result = simulate({ seed, voters: [3, 5, 6][seed % 3]!, scenario: defectScenario[defect], createNode: DEFECTS[defect] });
         if (!result.ok) caught = result;
       }
       expect(caught).toBeDefined();

@@ -2,18 +2,26 @@
 // whole run: ticks, message loss/delay/duplication/reordering, partitions, crashes that lose
 // unsynced writes, restarts, and a client workload. Invariants are checked after every event.
 //
+// Scenarios add to that: 'snapshot' has nodes snapshot their applied state and compact their logs
+// now and then, so a node that was down or cut off long enough must catch up from a snapshot;
+// 'membership' has an operator add learners, promote them and remove voters (the leader too),
+// one change at a time, under the same faults; 'full' does both.
+//
 // Each node's "disk" persists one Ready at a time after a simulated fsync delay; only then are
 // the Ready's messages sent, its committed entries applied, and advance() called. A crash drops
 // the Ready in flight. A restarted node is a new RaftNode on its durable storage with applied = 0:
-// its state machine is volatile and is rebuilt by re-applying the committed log.
+// its state machine is volatile and is rebuilt from its latest snapshot (if any) and the log.
+// The state machine is a hash chain over the applied entries, so a snapshot carries a state that
+// the checker can compare with every other node's at the same index.
 
 import type { RaftOptions } from '../../src/consensus/config.js';
 import { MemoryLogStorage } from '../../src/consensus/memory-storage.js';
 import { SeededRandom } from '../../src/consensus/random.js';
 import { RaftNode } from '../../src/consensus/raft.js';
-import { MessageType, type Message, type NodeId, type Ready } from '../../src/consensus/types.js';
+import type { ConfChange } from '../../src/consensus/conf-change.js';
+import { MessageType, type Message, type NodeId, type Ready, type SnapshotMetadata } from '../../src/consensus/types.js';
 import { EventQueue } from './event-queue.js';
-import { InvariantChecker, InvariantViolation, type LeaderView } from './invariants.js';
+import { hashEntry, InvariantChecker, InvariantViolation, type LeaderView, type TermLookup } from './invariants.js';
 import { describePartition, Network } from './network.js';
 
 /** Simulated time units per Raft tick. */
@@ -21,9 +29,23 @@ export const UNITS_PER_TICK = 10;
 
 export type NodeFactory = (options: RaftOptions, storage: MemoryLogStorage) => RaftNode;
 
+export const SCENARIOS = ['base', 'snapshot', 'membership', 'full'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+/** Spreads seeds over the scenarios (and, with seed % 3 choosing the size, over sizes too). */
+export function scenarioForSeed(seed: number, forced?: Scenario): Scenario {
+  return forced ?? SCENARIOS[Math.floor(Math.abs(seed) / 3) % SCENARIOS.length]!;
+}
+
+/** Nodes a membership run may add, beyond the bootstrap voters. */
+const SPARE_NODES = 3;
+
 export interface SimOptions {
   seed: number;
+  /** Bootstrap voters. */
   voters: number;
+  /** Default 'base'. */
+  scenario?: Scenario;
   /** Ticks of faults and workload before everything heals. */
   faultTicks?: number;
   /** Ticks the healed cluster gets to elect a leader and commit a final proposal everywhere. */
@@ -44,11 +66,19 @@ export interface SimStats {
   readsAnswered: number;
   crashes: number;
   messagesDelivered: number;
+  compactions: number;
+  snapshotsSent: number;
+  snapshotsInstalled: number;
+  /** ConfChange entries committed (as first applied). */
+  confChanges: number;
+  /** Removals of the node that was leader, accepted for proposal. */
+  leaderRemovals: number;
 }
 
 export interface SimResult {
   seed: number;
   voters: number;
+  scenario: Scenario;
   ok: boolean;
   violation?: { invariant: string; detail: string };
   recentEvents: string[];
@@ -57,13 +87,22 @@ export interface SimResult {
 
 type SimEvent =
   | { kind: 'tick'; node: number; incarnation: number }
-  | { kind: 'deliver'; message: Message }
+  | { kind: 'deliver'; message: Message; payload?: SnapState }
+  | { kind: 'snap-report'; node: number; incarnation: number; to: NodeId; ok: boolean }
+  | { kind: 'compact' }
+  | { kind: 'membership' }
   | { kind: 'persisted'; node: number; incarnation: number }
   | { kind: 'client' }
   | { kind: 'fault' }
   | { kind: 'restart'; node: number }
   | { kind: 'quiet' }
   | { kind: 'final-propose' };
+
+/** The simulated application state: a hash chain over the applied entries. */
+interface SnapState {
+  hash: number;
+  hasFinal: boolean;
+}
 
 interface SimNode {
   id: NodeId;
@@ -73,8 +112,18 @@ interface SimNode {
   incarnation: number;
   pending: Ready | undefined;
   appliedIndex: number;
-  hasFinal: boolean;
+  state: SnapState;
+  /** The durable snapshot of the state, matching storage.snapshot(). */
+  snapshot: { metadata: SnapshotMetadata; state: SnapState } | undefined;
+  /** A snapshot streamed in from the leader, waiting for the core to accept it. */
+  staged: { index: number; state: SnapState } | undefined;
+  /** Started at least once (spare nodes start when first added). */
+  started: boolean;
+  /** Once removed from the configuration, never added again. */
+  removed: boolean;
 }
+
+const INITIAL_STATE: SnapState = { hash: 0, hasFinal: false };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -88,10 +137,14 @@ export class Simulation {
   private readonly queue = new EventQueue<SimEvent>();
   private readonly nodes: SimNode[];
   /** Each node's durable log, as its disk holds it. */
-  private readonly durableLogs: ((index: number) => number | undefined)[];
+  private readonly durableLogs: Map<NodeId, TermLookup>;
   private readonly ids: NodeId[];
+  private readonly bootstrap: NodeId[];
   private readonly network: Network;
-  private readonly checker = new InvariantChecker();
+  private readonly checker: InvariantChecker;
+  private readonly scenario: Scenario;
+  private readonly snapshots: boolean;
+  private readonly membership: boolean;
   private readonly createNode: NodeFactory;
   private readonly faultTicks: number;
   private readonly quietTicks: number;
@@ -115,11 +168,22 @@ export class Simulation {
     readsAnswered: 0,
     crashes: 0,
     messagesDelivered: 0,
+    compactions: 0,
+    snapshotsSent: 0,
+    snapshotsInstalled: 0,
+    confChanges: 0,
+    leaderRemovals: 0,
   };
 
   constructor(private readonly options: SimOptions) {
     this.random = new SeededRandom(options.seed);
-    this.ids = Array.from({ length: options.voters }, (_, i) => `n${i + 1}`);
+    this.scenario = options.scenario ?? 'base';
+    this.snapshots = this.scenario === 'snapshot' || this.scenario === 'full';
+    this.membership = this.scenario === 'membership' || this.scenario === 'full';
+    const spares = this.membership ? SPARE_NODES : 0;
+    this.ids = Array.from({ length: options.voters + spares }, (_, i) => `n${i + 1}`);
+    this.bootstrap = this.ids.slice(0, options.voters);
+    this.checker = new InvariantChecker(this.bootstrap);
     this.createNode = options.createNode ?? defaultNodeFactory;
     this.faultTicks = options.faultTicks ?? 600;
     this.quietTicks = options.quietTicks ?? 300;
@@ -145,15 +209,21 @@ export class Simulation {
       incarnation: 0,
       pending: undefined,
       appliedIndex: 0,
-      hasFinal: false,
+      state: INITIAL_STATE,
+      snapshot: undefined,
+      staged: undefined,
+      started: false,
+      removed: false,
     }));
-    this.durableLogs = this.nodes.map((n) => (i: number) => (i <= n.storage.lastIndex() ? n.storage.term(i) : undefined));
+    this.durableLogs = new Map(this.nodes.map((n) => [n.id, (i: number) => durableTerm(n.storage, i, this.checker)]));
   }
 
   run(): SimResult {
     try {
-      for (const node of this.nodes) this.start(node);
+      for (const node of this.nodes) if (this.bootstrap.includes(node.id)) this.start(node);
       this.queue.push(this.random.between(1, 5 * UNITS_PER_TICK), { kind: 'client' });
+      if (this.snapshots) this.queue.push(this.random.between(10, 40) * UNITS_PER_TICK, { kind: 'compact' });
+      if (this.membership) this.queue.push(this.random.between(20, 60) * UNITS_PER_TICK, { kind: 'membership' });
       this.queue.push(this.random.between(1, 50 * UNITS_PER_TICK), { kind: 'fault' });
       this.queue.push(this.faultTicks * UNITS_PER_TICK, { kind: 'quiet' });
       const endUnits = (this.faultTicks + this.quietTicks) * UNITS_PER_TICK;
@@ -179,7 +249,13 @@ export class Simulation {
       case 'tick':
         return this.onTick(event.node, event.incarnation);
       case 'deliver':
-        return this.onDeliver(event.message);
+        return this.onDeliver(event.message, event.payload);
+      case 'snap-report':
+        return this.onSnapReport(event.node, event.incarnation, event.to, event.ok);
+      case 'compact':
+        return this.onCompact();
+      case 'membership':
+        return this.onMembership();
       case 'persisted':
         return this.onPersisted(event.node, event.incarnation);
       case 'client':
@@ -204,12 +280,35 @@ export class Simulation {
     this.queue.push(this.now + UNITS_PER_TICK, { kind: 'tick', node: index, incarnation });
   }
 
-  private onDeliver(m: Message): void {
+  private onDeliver(m: Message, payload: SnapState | undefined): void {
     const node = this.nodes[this.ids.indexOf(m.to)]!;
-    if (node.raft === undefined || !this.network.connected(m.from, m.to)) return;
+    if (node.raft === undefined || !this.network.connected(m.from, m.to)) {
+      if (m.type === MessageType.Snap) this.reportSnapshot(m, false);
+      return;
+    }
     this.record(() => `deliver ${describeMessage(m)}`);
     this.stats.messagesDelivered++;
+    if (m.type === MessageType.Snap) {
+      // The state arrived in full: stage it, then hand the core the metadata.
+      node.staged = { index: m.index, state: payload! };
+      this.reportSnapshot(m, true);
+    }
     node.raft.step(m);
+    this.afterStep(node);
+  }
+
+  /** The sender learns how its snapshot transfer went, a little later. */
+  private reportSnapshot(m: Message, ok: boolean): void {
+    const sender = this.nodes[this.ids.indexOf(m.from)]!;
+    const at = this.now + this.random.between(1, 3 * UNITS_PER_TICK);
+    this.queue.push(at, { kind: 'snap-report', node: sender.index, incarnation: sender.incarnation, to: m.to, ok });
+  }
+
+  private onSnapReport(index: number, incarnation: number, to: NodeId, ok: boolean): void {
+    const node = this.nodes[index]!;
+    if (node.raft === undefined || node.incarnation !== incarnation) return;
+    this.record(() => `${node.id} snapshot to ${to}: ${ok ? 'delivered' : 'failed'}`);
+    node.raft.reportSnapshot(to, ok);
     this.afterStep(node);
   }
 
@@ -218,29 +317,58 @@ export class Simulation {
     if (node.raft === undefined || node.incarnation !== incarnation || node.pending === undefined) return;
     const rd = node.pending;
     node.pending = undefined;
+    if (rd.snapshot !== undefined) this.installSnapshot(node, rd.snapshot.metadata);
     if (rd.hardState !== undefined) node.storage.setHardState(rd.hardState);
     node.storage.append(rd.entries);
     this.record(() => `${node.id} persisted ${rd.entries.length} entries${rd.hardState ? ` hs=${JSON.stringify(rd.hardState)}` : ''}, sends ${rd.messages.length}, applies ${rd.committedEntries.length}`);
     for (const m of rd.messages) this.send(m);
     this.apply(node, rd);
     node.raft.advance();
+    const status = node.raft.status();
+    this.checker.configSeen(node.id, status.applied, status.config);
     this.afterStep(node);
+  }
+
+  private installSnapshot(node: SimNode, metadata: SnapshotMetadata): void {
+    const staged = node.staged;
+    if (staged === undefined || staged.index !== metadata.index) {
+      throw new InvariantViolation('snapshot-install', `${node.id} was told to install a snapshot at ${metadata.index} it never received`);
+    }
+    node.staged = undefined;
+    this.checker.snapshotInstalled(node.id, metadata, staged.state.hash);
+    node.storage.applySnapshot({ metadata });
+    node.snapshot = { metadata, state: staged.state };
+    node.state = staged.state;
+    node.appliedIndex = metadata.index;
+    this.stats.snapshotsInstalled++;
+    this.record(() => `${node.id} installed snapshot at ${metadata.index} (term ${metadata.term})`);
+    this.checkDone();
   }
 
   private apply(node: SimNode, rd: Ready): void {
     if (rd.committedEntries.length === 0) return;
     const durableCommit = node.storage.initialState().commit;
     for (const e of rd.committedEntries) {
-      this.checker.applied(node.id, e, node.appliedIndex + 1, durableCommit);
+      const hash = hashEntry(node.state.hash, e);
+      if (this.checker.applied(node.id, e, node.appliedIndex + 1, durableCommit, hash)) this.stats.confChanges++;
+      const hasFinal = node.state.hasFinal || (e.data.byteLength > 0 && decoder.decode(e.data) === this.finalValue);
+      node.state = { hash, hasFinal };
       node.appliedIndex = e.index;
-      if (e.data.byteLength > 0 && decoder.decode(e.data) === this.finalValue) node.hasFinal = true;
     }
-    if (this.quiet && this.nodes.every((n) => n.hasFinal)) this.done = true;
+    this.checkDone();
+  }
+
+  /** Done once every member of the committed configuration has applied the final value. */
+  private checkDone(): void {
+    if (!this.quiet) return;
+    const conf = this.checker.latestConfig;
+    const members = [...conf.voters, ...conf.learners];
+    if (members.every((id) => this.nodes[this.ids.indexOf(id)]!.state.hasFinal)) this.done = true;
   }
 
   private onClient(): void {
     if (this.quiet) return;
-    const live = this.nodes.filter((n) => n.raft !== undefined);
+    const live = this.nodes.filter((n) => n.raft !== undefined && !n.removed);
     if (live.length > 0) {
       const node = this.random.pick(live);
       if (this.random.chance(0.7)) this.propose(node);
@@ -277,7 +405,7 @@ export class Simulation {
       this.network.heal();
       this.record(() => 'partition: healed');
     } else {
-      this.crash(this.random.pick(this.nodes));
+      this.crash(this.random.pick(this.nodes.filter((n) => n.started)));
     }
     this.queue.push(this.now + this.random.between(10, 50) * UNITS_PER_TICK, { kind: 'fault' });
   }
@@ -287,8 +415,7 @@ export class Simulation {
     node.raft = undefined;
     node.pending = undefined;
     node.incarnation++;
-    node.appliedIndex = 0;
-    node.hasFinal = false;
+    node.staged = undefined;
     this.stats.crashes++;
     this.record(() => `${node.id} crashed (unsynced Ready lost)`);
     this.queue.push(this.now + this.random.between(5, 60) * UNITS_PER_TICK, { kind: 'restart', node: node.index });
@@ -302,7 +429,13 @@ export class Simulation {
 
   private start(node: SimNode): void {
     const seed = (this.options.seed * 7919 + node.index * 104729 + node.incarnation * 31) | 0;
-    node.raft = this.createNode({ id: node.id, voters: this.ids, seed, applied: 0, ...this.raftTuning }, node.storage);
+    // The state machine restarts from the durable snapshot, or from scratch.
+    node.state = node.snapshot?.state ?? INITIAL_STATE;
+    node.appliedIndex = node.snapshot?.metadata.index ?? 0;
+    node.started = true;
+    const joining = !this.bootstrap.includes(node.id);
+    const options: RaftOptions = { id: node.id, voters: this.bootstrap, joining, seed, applied: node.appliedIndex, ...this.raftTuning };
+    node.raft = this.createNode(options, node.storage);
     this.checker.nodeRestarted(node.id, node.storage.initialState().commit);
     const durableLastIndex = node.storage.lastIndex();
     const incarnation = node.incarnation;
@@ -317,14 +450,14 @@ export class Simulation {
     this.network.heal();
     this.network.profile = { ...this.network.profile, dropRate: 0, duplicateRate: 0 };
     this.record(() => 'quiet phase: healed, no loss, restarting crashed nodes');
-    for (const node of this.nodes) if (node.raft === undefined) this.start(node);
+    for (const node of this.nodes) if (node.raft === undefined && node.started) this.start(node);
     this.queue.push(this.now + UNITS_PER_TICK, { kind: 'final-propose' });
   }
 
-  /** Proposes the final value at the current leader until every node has applied it. */
+  /** Proposes the final value at the current leader until every member has applied it. */
   private onFinalPropose(): void {
-    const leader = this.nodes.find((n) => n.raft?.status().role === 'leader');
-    if (leader !== undefined && !leader.hasFinal) {
+    const leader = this.currentLeader();
+    if (leader !== undefined && !leader.state.hasFinal) {
       leader.raft!.propose([encoder.encode(this.finalValue)]);
       this.record(() => `final proposal at leader ${leader.id}`);
       this.afterStep(leader);
@@ -332,12 +465,97 @@ export class Simulation {
     this.queue.push(this.now + 30 * UNITS_PER_TICK, { kind: 'final-propose' });
   }
 
+  /** The leader of the highest term among live nodes. */
+  private currentLeader(): SimNode | undefined {
+    let best: SimNode | undefined;
+    for (const n of this.nodes) {
+      const s = n.raft?.status();
+      if (s?.role === 'leader' && (best === undefined || s.term > best.raft!.status().term)) best = n;
+    }
+    return best;
+  }
+
+  // ---- snapshots and membership ---------------------------------------------------------------
+
+  /** A random live node snapshots its applied state and compacts its log behind it. */
+  private onCompact(): void {
+    if (this.quiet) return;
+    const candidates = this.nodes.filter((n) => n.raft !== undefined && n.pending === undefined);
+    if (candidates.length > 0) this.compact(this.random.pick(candidates));
+    this.queue.push(this.now + this.random.between(5, 30) * UNITS_PER_TICK, { kind: 'compact' });
+  }
+
+  private compact(node: SimNode): void {
+    const raft = node.raft!;
+    const applied = node.appliedIndex;
+    if (applied <= (node.snapshot?.metadata.index ?? 0) || applied < node.storage.firstIndex()) return;
+    // Between advance() and the next ready(), the core's configuration is the one at `applied`.
+    const metadata: SnapshotMetadata = { index: applied, term: node.storage.term(applied), ...raft.confState() };
+    node.storage.createSnapshot({ metadata });
+    node.snapshot = { metadata, state: node.state };
+    const keep = this.random.pick([0, 0, 2, 10]);
+    node.storage.compact(applied - keep);
+    this.stats.compactions++;
+    this.record(() => `${node.id} snapshot at ${applied}, log compacted to ${node.storage.firstIndex() - 1}`);
+  }
+
+  /** One membership change, as an operator would make it: add, promote, or remove. */
+  private onMembership(): void {
+    if (this.quiet) return;
+    this.queue.push(this.now + this.random.between(30, 90) * UNITS_PER_TICK, { kind: 'membership' });
+    const leader = this.currentLeader();
+    if (leader === undefined) return;
+    const cc = this.nextConfChange(leader.raft!.confState());
+    if (cc === undefined) return;
+    const target = this.nodes[this.ids.indexOf(cc.node)]!;
+    if (cc.type === 'add-learner' && !target.started) this.start(target);
+    if (cc.type === 'remove-node') target.removed = true;
+    // Sometimes through a follower, which forwards it.
+    const live = this.nodes.filter((n) => n.raft !== undefined && !n.removed);
+    const via = this.random.chance(0.3) && live.length > 0 ? this.random.pick(live) : leader;
+    const result = via.raft!.proposeConfChange(cc);
+    if (result.ok && cc.type === 'remove-node' && cc.node === leader.id) this.stats.leaderRemovals++;
+    this.record(() => `operator ${cc.type} ${cc.node} at ${via.id}: ${result.ok ? 'ok' : `${result.reason} (${result.detail})`}`);
+    this.afterStep(via);
+  }
+
+  private nextConfChange(conf: { voters: NodeId[]; learners: NodeId[] }): ConfChange | undefined {
+    const learner = conf.learners[0];
+    if (learner !== undefined) return { type: 'promote-learner', node: learner };
+    if (conf.voters.length > this.bootstrap.length || (conf.voters.length > 3 && this.random.chance(0.3))) {
+      return { type: 'remove-node', node: this.random.pick(conf.voters) };
+    }
+    const spare = this.nodes.find((n) => !n.removed && !conf.voters.includes(n.id) && !this.bootstrap.includes(n.id));
+    return spare === undefined ? undefined : { type: 'add-learner', node: spare.id, context: `addr-${spare.id}` };
+  }
+
   // ---- plumbing ----------------------------------------------------------------------------
 
   private send(m: Message): void {
+    if (m.type === MessageType.Snap) {
+      this.sendSnapshot(m);
+      return;
+    }
     for (const delay of this.network.delaysFor(this.random)) {
       this.queue.push(this.now + delay, { kind: 'deliver', message: m });
     }
+  }
+
+  /** The application streams its snapshot state along with the core's Snap message. */
+  private sendSnapshot(m: Message): void {
+    const sender = this.nodes[this.ids.indexOf(m.from)]!;
+    const snap = sender.snapshot;
+    if (snap === undefined || snap.metadata.index !== m.index || snap.metadata.term !== m.logTerm) {
+      throw new InvariantViolation('snapshot-send', `${m.from} sent a snapshot at ${m.index} that its storage does not hold`);
+    }
+    this.stats.snapshotsSent++;
+    const delays = this.network.delaysFor(this.random);
+    if (delays.length === 0) {
+      this.reportSnapshot(m, false);
+      return;
+    }
+    // A stream takes longer than a message; it is never duplicated.
+    this.queue.push(this.now + delays[0]! + this.random.between(0, 5 * UNITS_PER_TICK), { kind: 'deliver', message: m, payload: snap.state });
   }
 
   /** Observes the node after any input, checks invariants, and hands its next Ready to the disk. */
@@ -358,10 +576,10 @@ export class Simulation {
     this.checker.statusSeen(node.id, status.applied, status.commit, status.lastIndex);
     const termAt = (i: number): number | undefined => raft.termAt(i);
     if (status.role === 'leader') {
-      this.checker.leaderSeen({ id: node.id, term: status.term, termAt });
+      this.checker.leaderSeen({ id: node.id, term: status.term, termAt, firstIndex: status.firstIndex, voters: status.config.voters });
       this.stats.leaderTerms = this.checker.termsWithLeader;
     }
-    if (status.commit > 0) this.checker.commitSeen(node.id, status.commit, termAt, this.leaders(), this.durableLogs);
+    if (status.commit > 0) this.checker.commitSeen(node.id, status.commit, termAt, status.firstIndex, this.leaders(), this.durableLogs);
     this.stats.commitIndex = this.checker.maxCommitIndex;
   }
 
@@ -371,10 +589,11 @@ export class Simulation {
       const raft = n.raft;
       if (raft === undefined) continue;
       const s = raft.status();
-      if (s.role === 'leader') out.push({ id: n.id, term: s.term, termAt: (i) => raft.termAt(i) });
+      if (s.role === 'leader') out.push({ id: n.id, term: s.term, termAt: (i) => raft.termAt(i), firstIndex: s.firstIndex, voters: s.config.voters });
     }
     return out;
   }
+
 
   private checkReady(node: SimNode, raft: RaftNode, rd: Ready): void {
     for (const m of rd.messages) {
@@ -397,14 +616,15 @@ export class Simulation {
   private livenessReport(): string {
     const states = this.nodes.map((n) => {
       const s = n.raft?.status();
-      return s ? `${n.id}:${s.role}@${s.term} commit=${s.commit} applied=${n.appliedIndex} final=${n.hasFinal}` : `${n.id}:down`;
+      const conf = s ? ` voters=[${s.config.voters.join(',')}] learners=[${s.config.learners.join(',')}] first=${s.firstIndex}` : '';
+      return s ? `${n.id}:${s.role}@${s.term} commit=${s.commit} applied=${n.appliedIndex} final=${n.state.hasFinal}${conf}` : `${n.id}:${n.started ? 'down' : 'not started'}`;
     });
     return `no leader committed a proposal on every node within ${this.quietTicks} quiet ticks; ${states.join('; ')}`;
   }
 
   private result(error?: unknown): SimResult {
     const recentEvents = this.recent.map((e) => formatEvent(e.timeUnits, e.describe));
-    const base = { seed: this.options.seed, voters: this.options.voters, recentEvents, stats: { ...this.stats } };
+    const base = { seed: this.options.seed, voters: this.options.voters, scenario: this.scenario, recentEvents, stats: { ...this.stats } };
     if (error === undefined) return { ...base, ok: true };
     if (error instanceof InvariantViolation) {
       return { ...base, ok: false, violation: { invariant: error.invariant, detail: error.message } };
@@ -426,6 +646,7 @@ export function describeMessage(m: Message): string {
   else if (m.reject) parts.push('reject');
   else if (m.type === MessageType.Heartbeat) parts.push(`commit=${m.commit}`);
   else if (m.type === MessageType.ReadIndexResp) parts.push(`index=${m.index}`);
+  else if (m.type === MessageType.Snap) parts.push(`snapshot=(${m.index},t${m.logTerm}) ${new TextDecoder().decode(m.context)}`);
   return parts.join(' ');
 }
 
@@ -433,14 +654,21 @@ export function simulate(options: SimOptions): SimResult {
   return new Simulation(options).run();
 }
 
-export function replayCommand(result: Pick<SimResult, 'seed' | 'voters'>): string {
-  return `npm run build && npm run sim -- --seed ${result.seed} --voters ${result.voters} --verbose`;
+export function replayCommand(result: Pick<SimResult, 'seed' | 'voters' | 'scenario'>): string {
+  return `npm run build && npm run sim -- --seed ${result.seed} --voters ${result.voters} --scenario ${result.scenario} --verbose`;
+}
+
+/** What a node's disk holds at an index: compacted entries are committed (and in its snapshot). */
+function durableTerm(storage: MemoryLogStorage, index: number, checker: InvariantChecker): number | undefined {
+  if (index > storage.lastIndex()) return undefined;
+  if (index < storage.firstIndex() - 1) return checker.committedTermAt(index);
+  return storage.term(index);
 }
 
 export function formatFailure(result: SimResult): string {
   if (result.ok || result.violation === undefined) return '';
   return [
-    `FAILED seed=${result.seed} voters=${result.voters}`,
+    `FAILED seed=${result.seed} voters=${result.voters} scenario=${result.scenario}`,
     `invariant: ${result.violation.invariant}`,
     `detail: ${result.violation.detail}`,
     `last ${result.recentEvents.length} events:`,
