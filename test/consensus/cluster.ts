@@ -32,7 +32,7 @@ export class TestCluster {
 
   constructor(
     readonly ids: NodeId[],
-    overrides: Partial<RaftOptions> = {},
+    private readonly overrides: Partial<RaftOptions> = {},
     storages: Partial<Record<NodeId, MemoryLogStorage>> = {},
   ) {
     ids.forEach((id, i) => {
@@ -40,6 +40,19 @@ export class TestCluster {
       const raft = new RaftNode({ id, voters: ids, seed: i + 1, ...overrides }, storage);
       this.members.set(id, { id, raft, storage, applied: [], readStates: [] });
     });
+  }
+
+  /** Starts a node outside the bootstrap configuration, to be added as a learner. */
+  addNode(id: NodeId, storage = new MemoryLogStorage()): TestMember {
+    const raft = new RaftNode({ id, voters: this.ids, joining: true, seed: this.members.size + 1, ...this.overrides }, storage);
+    const member = { id, raft, storage, applied: [], readStates: [] };
+    this.members.set(id, member);
+    return member;
+  }
+
+  /** Every node that is currently leader. */
+  leaders(): NodeId[] {
+    return [...this.members.keys()].filter((id) => this.raft(id).status().role === 'leader');
   }
 
   get(id: NodeId): TestMember {
@@ -64,6 +77,7 @@ export class TestCluster {
   /** Carries out a Ready taken earlier (persist, queue messages, apply, advance). */
   complete(id: NodeId, rd: Ready): void {
     const m = this.get(id);
+    if (rd.snapshot) m.storage.applySnapshot(rd.snapshot);
     if (rd.hardState) m.storage.setHardState(rd.hardState);
     m.storage.append(rd.entries);
     this.queue(rd.messages);
@@ -109,7 +123,7 @@ export class TestCluster {
   }
 
   isolate(id: NodeId): void {
-    for (const other of this.ids) {
+    for (const other of this.members.keys()) {
       if (other === id) continue;
       this.cut.add(`${id}->${other}`);
       this.cut.add(`${other}->${id}`);
@@ -122,6 +136,15 @@ export class TestCluster {
 
   tickAll(ticks: number): void {
     for (let i = 0; i < ticks; i++) for (const m of this.members.values()) m.raft.tick();
+  }
+
+  /** Records a snapshot of `id`'s applied state and compacts its log up to `compactTo` (default: all of it). */
+  snapshotAndCompact(id: NodeId, compactTo?: number): number {
+    const { raft, storage } = this.get(id);
+    const index = raft.status().applied;
+    storage.createSnapshot({ metadata: { index, term: storage.term(index), ...raft.confState() } });
+    storage.compact(compactTo ?? index);
+    return index;
   }
 
   appliedData(id: NodeId): string[] {
