@@ -213,6 +213,27 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+export const membersCommand: Command = {
+  name: 'members',
+  summary: 'list or change the storage members: list | add ID HOST:PORT | promote ID | remove ID',
+  usage: 'quorumkv members list | add ID HOST:PORT | promote ID | remove ID  [--json] [--endpoint HOST:PORT]',
+  options: endpointOption,
+  positionals: { min: 1, max: 3 },
+  prepare: ({ values, positionals: [action, id, address] }) => {
+    const arity: Record<string, number> = { list: 1, add: 3, promote: 2, remove: 2 };
+    if (!(action in arity)) throw new UsageError(`members: unknown action ${JSON.stringify(action)}; use list, add, promote or remove`);
+    const given = [action, id, address].filter((p) => p !== undefined).length;
+    if (given !== arity[action]) throw new UsageError(`members ${action}: expected ${arity[action] - 1} argument(s)`);
+    return withClient(values, async (client) => {
+      const response =
+        action === 'add' ? await client.addMember(id, address) : action === 'promote' ? await client.promoteMember(id) : action === 'remove' ? await client.removeMember(id) : await client.members();
+      if (values.json) print({ leader: response.leader, members: response.members });
+      else print(renderTable(['ID', 'ADDRESS', 'ROLE', 'MATCH', 'LEADER'], response.members.map((m) => [m.id, m.address, m.role, String(m.matchIndex), m.id === response.leader ? 'yes' : ''])));
+      return 0;
+    });
+  },
+};
+
 export const statusCommand: Command = {
   name: 'status',
   summary: 'show every process of the cluster: role, id, address, leader, term, indexes, health',
@@ -240,7 +261,8 @@ function memberRow(m: MemberStatus__Output) {
     commitIndex: m.commitIndex,
     appliedIndex: m.appliedIndex,
     healthy: m.healthy,
-    ...(m.role === 'storage' ? { hash: m.hash, hashRevision: m.hashRevision } : {}),
+    ...(m.role === 'storage' ? { hash: m.hash, hashRevision: m.hashRevision, revision: m.revision, firstIndex: m.firstIndex, snapshotIndex: m.snapshotIndex } : {}),
+    ...(m.role === 'reader' ? { revision: m.revision, lagRevisions: m.lagRevisions, lagMs: m.lagMs } : {}),
     ...(m.error ? { error: m.error } : {}),
   };
 }

@@ -2,12 +2,12 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './address-list.js';
 import { benchCommand } from './bench-command.js';
 import { chaosCommand } from './chaos-command.js';
-import { addCommand, delCommand, getCommand, putCommand, statusCommand, txnCommand, watchCommand } from './client-commands.js';
+import { addCommand, delCommand, getCommand, membersCommand, putCommand, statusCommand, txnCommand, watchCommand } from './client-commands.js';
 import type { Command, ParsedArgs } from './command.js';
 import { gatewayCommand, nodeCommand, storageCommand } from './server-commands.js';
 import { upCommand } from './up-command.js';
 
-export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, addCommand, txnCommand, watchCommand, statusCommand, benchCommand, chaosCommand];
+export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, addCommand, txnCommand, watchCommand, statusCommand, membersCommand, benchCommand, chaosCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

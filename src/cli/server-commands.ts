@@ -27,7 +27,7 @@ function integer(values: Record<string, unknown>, name: string): number | undefi
 export const storageCommand: Command = {
   name: 'storage',
   summary: 'run a storage member (one voter of the raft group that holds the shared log)',
-  usage: 'quorumkv storage --id ID --listen HOST:PORT --peers ID=HOST:PORT,... --data-dir DIR [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--tick-ms N] [--election-ticks N] [--snapshot-entries N] [--log-tail-entries N] [--history-revisions N]',
+  usage: 'quorumkv storage --id ID --listen HOST:PORT --peers ID=HOST:PORT,... [--join] --data-dir DIR [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--tick-ms N] [--election-ticks N] [--snapshot-entries N] [--log-tail-entries N] [--history-revisions N]',
   options: {
     id: { type: 'string' },
     cluster: { type: 'string' },
@@ -38,6 +38,7 @@ export const storageCommand: Command = {
     zone: { type: 'string' },
     'tick-ms': { type: 'string' },
     'election-ticks': { type: 'string' },
+    join: { type: 'boolean' },
     'snapshot-entries': { type: 'string' },
     'log-tail-entries': { type: 'string' },
     'history-revisions': { type: 'string' },
@@ -53,6 +54,7 @@ export const storageCommand: Command = {
       zone: values.zone as string | undefined,
       tickMs: integer(values, 'tick-ms'),
       electionTicks: integer(values, 'election-ticks'),
+      join: Boolean(values.join),
       snapshotEntries: integer(values, 'snapshot-entries'),
       logTailEntries: integer(values, 'log-tail-entries'),
       historyRevisions: integer(values, 'history-revisions'),

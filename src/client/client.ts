@@ -6,6 +6,7 @@ import type { PutResponse__Output } from '../gen/quorumkv/v1/PutResponse.js';
 import type { RangeRequest } from '../gen/quorumkv/v1/RangeRequest.js';
 import type { RangeResponse__Output } from '../gen/quorumkv/v1/RangeResponse.js';
 import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.js';
+import type { MemberListResponse__Output } from '../gen/quorumkv/v1/MemberListResponse.js';
 import type { TxnRequest } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 import { Cluster, KV, Watch, type ClusterClient, type KVClient, type WatchClient } from '../proto/services.js';
@@ -203,6 +204,25 @@ export class QuorumkvClient {
       if (attempt > 0) this.current = (this.current + 1) % this.endpoints.length;
       return this.endpoints[this.current].watch;
     });
+  }
+
+  /** The storage tier's members (voters and learners), as the leader sees them. */
+  members(): Promise<MemberListResponse__Output> {
+    return this.call((e, o, done) => e.cluster.memberList({}, o, done));
+  }
+
+  /** Adds a storage member as a learner; start its process with `quorumkv storage --join`. */
+  addMember(id: string, address: string): Promise<MemberListResponse__Output> {
+    return this.call((e, o, done) => e.cluster.memberAdd({ id, address }, o, done));
+  }
+
+  /** Makes a caught-up learner a voter. */
+  promoteMember(id: string): Promise<MemberListResponse__Output> {
+    return this.call((e, o, done) => e.cluster.memberPromote({ id }, o, done));
+  }
+
+  removeMember(id: string): Promise<MemberListResponse__Output> {
+    return this.call((e, o, done) => e.cluster.memberRemove({ id }, o, done));
   }
 
   status(): Promise<StatusResponse__Output> {

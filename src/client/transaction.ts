@@ -21,6 +21,7 @@ export interface RunTransactionOptions {
 
 export class Transaction {
   private revision = 0;
+  private fixing: Promise<RangeResponse__Output> | undefined;
   private readonly readSet: KeyRange[] = [];
   private readonly ops: RequestOp[] = [];
   private readonly written = new Map<string, Buffer | null>();
@@ -44,11 +45,18 @@ export class Transaction {
   /** Reads a range at the snapshot (not overlaid with this transaction's own writes). */
   async range(key: Bytes, options: Omit<RangeOptions, 'revision' | 'serializable'> = {}): Promise<RangeResponse__Output> {
     const keyBytes = bytes(key);
-    const response = await this.client.range(keyBytes, { ...options, revision: this.revision || undefined });
-    // The first read fixes the snapshot: the revision its answer was read at (or earlier).
-    if (this.revision === 0) this.revision = response.header?.revision ?? 0;
     this.readSet.push({ key: keyBytes, rangeEnd: rangeEndFor(keyBytes, options) });
-    return response;
+    // The first read fixes the snapshot revision; reads issued meanwhile wait for it and then
+    // read at exactly that revision, so no read can see a state older than the snapshot.
+    if (this.revision === 0 && !this.fixing) {
+      this.fixing = this.client.range(keyBytes, options).then((response) => {
+        this.revision = response.header?.revision ?? 0;
+        return response;
+      });
+      return this.fixing;
+    }
+    if (this.revision === 0) await this.fixing!.catch(() => undefined);
+    return this.client.range(keyBytes, { ...options, revision: this.revision || undefined });
   }
 
   put(key: Bytes, value: Bytes): void {

@@ -5,7 +5,9 @@ import { startHttpServer } from '../observability/http-server.js';
 import { Metrics } from '../observability/metrics.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { Cluster } from '../proto/services.js';
+import { UnavailableError } from '../errors.js';
 import { addClusterService, memberStatus } from '../rpc/cluster-service.js';
+import type { MembershipBackend } from '../rpc/membership-service.js';
 import { RpcServer } from '../rpc/server.js';
 import { BackendPool, type Backend } from './backend-pool.js';
 import { Discovery } from './discovery.js';
@@ -14,6 +16,7 @@ import type { GatewayOptions } from './options.js';
 
 const DRAIN_MS = 5_000;
 const STATUS_TIMEOUT_MS = 1_500;
+const MEMBERSHIP_TIMEOUT_MS = 15_000;
 
 /** `quorumkv gateway`: the cluster endpoint and the reader endpoint, until SIGTERM or SIGINT. */
 export async function runGateway(options: GatewayOptions): Promise<void> {
@@ -32,7 +35,12 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
     if (!address) continue;
     const rpc = new RpcServer(metrics);
     addForwardingServices(rpc.server, { endpoint, writers, readers, metrics });
-    addClusterService(rpc, { role: 'gateway', id: options.id, address: options.listen, zone: '' }, () => nodeStatuses([...writers.backends, ...readers.backends]));
+    addClusterService(
+      rpc,
+      { role: 'gateway', id: options.id, address: options.listen, zone: '' },
+      () => nodeStatuses([...writers.backends, ...readers.backends]),
+      membershipThrough(writers),
+    );
     await rpc.listen(address);
     rpc.setServing(true);
     servers.set(endpoint, rpc);
@@ -54,6 +62,31 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
     readers.stop();
     http?.close();
   });
+}
+
+/** Membership calls go to a healthy writer node, which asks the storage leader. */
+function membershipThrough(writers: BackendPool): MembershipBackend {
+  const call = <Res>(invoke: (client: InstanceType<typeof Cluster>, deadline: number, done: (e: grpc.ServiceError | null, r?: Res) => void) => void): Promise<Res> => {
+    const backend = writers.pick();
+    if (!backend) return Promise.reject(new UnavailableError('no healthy writer node behind this gateway'));
+    const client = new Cluster(backend.address, grpc.credentials.createInsecure());
+    return new Promise<Res>((resolve, reject) =>
+      invoke(client, Date.now() + MEMBERSHIP_TIMEOUT_MS, (error, response) => {
+        client.close();
+        if (error) reject(error);
+        else resolve(response as Res);
+      }),
+    );
+  };
+  return {
+    list: () => call((c, deadline, done) => c.memberList({}, { deadline }, done)),
+    change: (type, id, address) =>
+      call((c, deadline, done) => {
+        if (type === 'add-learner') c.memberAdd({ id, address }, { deadline }, done);
+        else if (type === 'promote-learner') c.memberPromote({ id }, { deadline }, done);
+        else c.memberRemove({ id }, { deadline }, done);
+      }),
+  };
 }
 
 /** What the nodes report of themselves and of the storage tier; an unreachable node is listed unhealthy. */

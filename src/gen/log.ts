@@ -12,6 +12,11 @@ import type { Event as _quorumkv_v1_Event, Event__Output as _quorumkv_v1_Event__
 import type { KVClient as _quorumkv_v1_KVClient, KVDefinition as _quorumkv_v1_KVDefinition } from './quorumkv/v1/KV.js';
 import type { KeyRange as _quorumkv_v1_KeyRange, KeyRange__Output as _quorumkv_v1_KeyRange__Output } from './quorumkv/v1/KeyRange.js';
 import type { KeyValue as _quorumkv_v1_KeyValue, KeyValue__Output as _quorumkv_v1_KeyValue__Output } from './quorumkv/v1/KeyValue.js';
+import type { MemberAddRequest as _quorumkv_v1_MemberAddRequest, MemberAddRequest__Output as _quorumkv_v1_MemberAddRequest__Output } from './quorumkv/v1/MemberAddRequest.js';
+import type { MemberListRequest as _quorumkv_v1_MemberListRequest, MemberListRequest__Output as _quorumkv_v1_MemberListRequest__Output } from './quorumkv/v1/MemberListRequest.js';
+import type { MemberListResponse as _quorumkv_v1_MemberListResponse, MemberListResponse__Output as _quorumkv_v1_MemberListResponse__Output } from './quorumkv/v1/MemberListResponse.js';
+import type { MemberPromoteRequest as _quorumkv_v1_MemberPromoteRequest, MemberPromoteRequest__Output as _quorumkv_v1_MemberPromoteRequest__Output } from './quorumkv/v1/MemberPromoteRequest.js';
+import type { MemberRemoveRequest as _quorumkv_v1_MemberRemoveRequest, MemberRemoveRequest__Output as _quorumkv_v1_MemberRemoveRequest__Output } from './quorumkv/v1/MemberRemoveRequest.js';
 import type { MemberStatus as _quorumkv_v1_MemberStatus, MemberStatus__Output as _quorumkv_v1_MemberStatus__Output } from './quorumkv/v1/MemberStatus.js';
 import type { PutRequest as _quorumkv_v1_PutRequest, PutRequest__Output as _quorumkv_v1_PutRequest__Output } from './quorumkv/v1/PutRequest.js';
 import type { PutResponse as _quorumkv_v1_PutResponse, PutResponse__Output as _quorumkv_v1_PutResponse__Output } from './quorumkv/v1/PutResponse.js';
@@ -22,6 +27,7 @@ import type { ResponseHeader as _quorumkv_v1_ResponseHeader, ResponseHeader__Out
 import type { ResponseOp as _quorumkv_v1_ResponseOp, ResponseOp__Output as _quorumkv_v1_ResponseOp__Output } from './quorumkv/v1/ResponseOp.js';
 import type { StatusRequest as _quorumkv_v1_StatusRequest, StatusRequest__Output as _quorumkv_v1_StatusRequest__Output } from './quorumkv/v1/StatusRequest.js';
 import type { StatusResponse as _quorumkv_v1_StatusResponse, StatusResponse__Output as _quorumkv_v1_StatusResponse__Output } from './quorumkv/v1/StatusResponse.js';
+import type { StorageMember as _quorumkv_v1_StorageMember, StorageMember__Output as _quorumkv_v1_StorageMember__Output } from './quorumkv/v1/StorageMember.js';
 import type { TxnRequest as _quorumkv_v1_TxnRequest, TxnRequest__Output as _quorumkv_v1_TxnRequest__Output } from './quorumkv/v1/TxnRequest.js';
 import type { TxnResponse as _quorumkv_v1_TxnResponse, TxnResponse__Output as _quorumkv_v1_TxnResponse__Output } from './quorumkv/v1/TxnResponse.js';
 import type { WatchClient as _quorumkv_v1_WatchClient, WatchDefinition as _quorumkv_v1_WatchDefinition } from './quorumkv/v1/Watch.js';
@@ -56,6 +62,11 @@ export interface ProtoGrpcType {
       KV: SubtypeConstructor<typeof grpc.Client, _quorumkv_v1_KVClient> & { service: _quorumkv_v1_KVDefinition }
       KeyRange: MessageTypeDefinition<_quorumkv_v1_KeyRange, _quorumkv_v1_KeyRange__Output>
       KeyValue: MessageTypeDefinition<_quorumkv_v1_KeyValue, _quorumkv_v1_KeyValue__Output>
+      MemberAddRequest: MessageTypeDefinition<_quorumkv_v1_MemberAddRequest, _quorumkv_v1_MemberAddRequest__Output>
+      MemberListRequest: MessageTypeDefinition<_quorumkv_v1_MemberListRequest, _quorumkv_v1_MemberListRequest__Output>
+      MemberListResponse: MessageTypeDefinition<_quorumkv_v1_MemberListResponse, _quorumkv_v1_MemberListResponse__Output>
+      MemberPromoteRequest: MessageTypeDefinition<_quorumkv_v1_MemberPromoteRequest, _quorumkv_v1_MemberPromoteRequest__Output>
+      MemberRemoveRequest: MessageTypeDefinition<_quorumkv_v1_MemberRemoveRequest, _quorumkv_v1_MemberRemoveRequest__Output>
       MemberStatus: MessageTypeDefinition<_quorumkv_v1_MemberStatus, _quorumkv_v1_MemberStatus__Output>
       PutRequest: MessageTypeDefinition<_quorumkv_v1_PutRequest, _quorumkv_v1_PutRequest__Output>
       PutResponse: MessageTypeDefinition<_quorumkv_v1_PutResponse, _quorumkv_v1_PutResponse__Output>
@@ -66,6 +77,7 @@ export interface ProtoGrpcType {
       ResponseOp: MessageTypeDefinition<_quorumkv_v1_ResponseOp, _quorumkv_v1_ResponseOp__Output>
       StatusRequest: MessageTypeDefinition<_quorumkv_v1_StatusRequest, _quorumkv_v1_StatusRequest__Output>
       StatusResponse: MessageTypeDefinition<_quorumkv_v1_StatusResponse, _quorumkv_v1_StatusResponse__Output>
+      StorageMember: MessageTypeDefinition<_quorumkv_v1_StorageMember, _quorumkv_v1_StorageMember__Output>
       TxnRequest: MessageTypeDefinition<_quorumkv_v1_TxnRequest, _quorumkv_v1_TxnRequest__Output>
       TxnResponse: MessageTypeDefinition<_quorumkv_v1_TxnResponse, _quorumkv_v1_TxnResponse__Output>
       /**

@@ -7,6 +7,7 @@ import type { Conflict as _quorumkv_internal_v1_Conflict, Conflict__Output as _q
 import type { HashKVRequest as _quorumkv_internal_v1_HashKVRequest, HashKVRequest__Output as _quorumkv_internal_v1_HashKVRequest__Output } from './quorumkv/internal/v1/HashKVRequest.js';
 import type { HashKVResponse as _quorumkv_internal_v1_HashKVResponse, HashKVResponse__Output as _quorumkv_internal_v1_HashKVResponse__Output } from './quorumkv/internal/v1/HashKVResponse.js';
 import type { ListNodesRequest as _quorumkv_internal_v1_ListNodesRequest, ListNodesRequest__Output as _quorumkv_internal_v1_ListNodesRequest__Output } from './quorumkv/internal/v1/ListNodesRequest.js';
+import type { MembershipChange as _quorumkv_internal_v1_MembershipChange, MembershipChange__Output as _quorumkv_internal_v1_MembershipChange__Output } from './quorumkv/internal/v1/MembershipChange.js';
 import type { NodeInfo as _quorumkv_internal_v1_NodeInfo, NodeInfo__Output as _quorumkv_internal_v1_NodeInfo__Output } from './quorumkv/internal/v1/NodeInfo.js';
 import type { NodeList as _quorumkv_internal_v1_NodeList, NodeList__Output as _quorumkv_internal_v1_NodeList__Output } from './quorumkv/internal/v1/NodeList.js';
 import type { RegisterNodeResponse as _quorumkv_internal_v1_RegisterNodeResponse, RegisterNodeResponse__Output as _quorumkv_internal_v1_RegisterNodeResponse__Output } from './quorumkv/internal/v1/RegisterNodeResponse.js';
@@ -23,6 +24,11 @@ import type { Event as _quorumkv_v1_Event, Event__Output as _quorumkv_v1_Event__
 import type { KVClient as _quorumkv_v1_KVClient, KVDefinition as _quorumkv_v1_KVDefinition } from './quorumkv/v1/KV.js';
 import type { KeyRange as _quorumkv_v1_KeyRange, KeyRange__Output as _quorumkv_v1_KeyRange__Output } from './quorumkv/v1/KeyRange.js';
 import type { KeyValue as _quorumkv_v1_KeyValue, KeyValue__Output as _quorumkv_v1_KeyValue__Output } from './quorumkv/v1/KeyValue.js';
+import type { MemberAddRequest as _quorumkv_v1_MemberAddRequest, MemberAddRequest__Output as _quorumkv_v1_MemberAddRequest__Output } from './quorumkv/v1/MemberAddRequest.js';
+import type { MemberListRequest as _quorumkv_v1_MemberListRequest, MemberListRequest__Output as _quorumkv_v1_MemberListRequest__Output } from './quorumkv/v1/MemberListRequest.js';
+import type { MemberListResponse as _quorumkv_v1_MemberListResponse, MemberListResponse__Output as _quorumkv_v1_MemberListResponse__Output } from './quorumkv/v1/MemberListResponse.js';
+import type { MemberPromoteRequest as _quorumkv_v1_MemberPromoteRequest, MemberPromoteRequest__Output as _quorumkv_v1_MemberPromoteRequest__Output } from './quorumkv/v1/MemberPromoteRequest.js';
+import type { MemberRemoveRequest as _quorumkv_v1_MemberRemoveRequest, MemberRemoveRequest__Output as _quorumkv_v1_MemberRemoveRequest__Output } from './quorumkv/v1/MemberRemoveRequest.js';
 import type { MemberStatus as _quorumkv_v1_MemberStatus, MemberStatus__Output as _quorumkv_v1_MemberStatus__Output } from './quorumkv/v1/MemberStatus.js';
 import type { PutRequest as _quorumkv_v1_PutRequest, PutRequest__Output as _quorumkv_v1_PutRequest__Output } from './quorumkv/v1/PutRequest.js';
 import type { PutResponse as _quorumkv_v1_PutResponse, PutResponse__Output as _quorumkv_v1_PutResponse__Output } from './quorumkv/v1/PutResponse.js';
@@ -33,6 +39,7 @@ import type { ResponseHeader as _quorumkv_v1_ResponseHeader, ResponseHeader__Out
 import type { ResponseOp as _quorumkv_v1_ResponseOp, ResponseOp__Output as _quorumkv_v1_ResponseOp__Output } from './quorumkv/v1/ResponseOp.js';
 import type { StatusRequest as _quorumkv_v1_StatusRequest, StatusRequest__Output as _quorumkv_v1_StatusRequest__Output } from './quorumkv/v1/StatusRequest.js';
 import type { StatusResponse as _quorumkv_v1_StatusResponse, StatusResponse__Output as _quorumkv_v1_StatusResponse__Output } from './quorumkv/v1/StatusResponse.js';
+import type { StorageMember as _quorumkv_v1_StorageMember, StorageMember__Output as _quorumkv_v1_StorageMember__Output } from './quorumkv/v1/StorageMember.js';
 import type { TxnRequest as _quorumkv_v1_TxnRequest, TxnRequest__Output as _quorumkv_v1_TxnRequest__Output } from './quorumkv/v1/TxnRequest.js';
 import type { TxnResponse as _quorumkv_v1_TxnResponse, TxnResponse__Output as _quorumkv_v1_TxnResponse__Output } from './quorumkv/v1/TxnResponse.js';
 import type { WatchClient as _quorumkv_v1_WatchClient, WatchDefinition as _quorumkv_v1_WatchDefinition } from './quorumkv/v1/Watch.js';
@@ -53,6 +60,7 @@ export interface ProtoGrpcType {
         HashKVRequest: MessageTypeDefinition<_quorumkv_internal_v1_HashKVRequest, _quorumkv_internal_v1_HashKVRequest__Output>
         HashKVResponse: MessageTypeDefinition<_quorumkv_internal_v1_HashKVResponse, _quorumkv_internal_v1_HashKVResponse__Output>
         ListNodesRequest: MessageTypeDefinition<_quorumkv_internal_v1_ListNodesRequest, _quorumkv_internal_v1_ListNodesRequest__Output>
+        MembershipChange: MessageTypeDefinition<_quorumkv_internal_v1_MembershipChange, _quorumkv_internal_v1_MembershipChange__Output>
         NodeInfo: MessageTypeDefinition<_quorumkv_internal_v1_NodeInfo, _quorumkv_internal_v1_NodeInfo__Output>
         NodeList: MessageTypeDefinition<_quorumkv_internal_v1_NodeList, _quorumkv_internal_v1_NodeList__Output>
         RegisterNodeResponse: MessageTypeDefinition<_quorumkv_internal_v1_RegisterNodeResponse, _quorumkv_internal_v1_RegisterNodeResponse__Output>
@@ -78,6 +86,11 @@ export interface ProtoGrpcType {
       KV: SubtypeConstructor<typeof grpc.Client, _quorumkv_v1_KVClient> & { service: _quorumkv_v1_KVDefinition }
       KeyRange: MessageTypeDefinition<_quorumkv_v1_KeyRange, _quorumkv_v1_KeyRange__Output>
       KeyValue: MessageTypeDefinition<_quorumkv_v1_KeyValue, _quorumkv_v1_KeyValue__Output>
+      MemberAddRequest: MessageTypeDefinition<_quorumkv_v1_MemberAddRequest, _quorumkv_v1_MemberAddRequest__Output>
+      MemberListRequest: MessageTypeDefinition<_quorumkv_v1_MemberListRequest, _quorumkv_v1_MemberListRequest__Output>
+      MemberListResponse: MessageTypeDefinition<_quorumkv_v1_MemberListResponse, _quorumkv_v1_MemberListResponse__Output>
+      MemberPromoteRequest: MessageTypeDefinition<_quorumkv_v1_MemberPromoteRequest, _quorumkv_v1_MemberPromoteRequest__Output>
+      MemberRemoveRequest: MessageTypeDefinition<_quorumkv_v1_MemberRemoveRequest, _quorumkv_v1_MemberRemoveRequest__Output>
       MemberStatus: MessageTypeDefinition<_quorumkv_v1_MemberStatus, _quorumkv_v1_MemberStatus__Output>
       PutRequest: MessageTypeDefinition<_quorumkv_v1_PutRequest, _quorumkv_v1_PutRequest__Output>
       PutResponse: MessageTypeDefinition<_quorumkv_v1_PutResponse, _quorumkv_v1_PutResponse__Output>
@@ -88,6 +101,7 @@ export interface ProtoGrpcType {
       ResponseOp: MessageTypeDefinition<_quorumkv_v1_ResponseOp, _quorumkv_v1_ResponseOp__Output>
       StatusRequest: MessageTypeDefinition<_quorumkv_v1_StatusRequest, _quorumkv_v1_StatusRequest__Output>
       StatusResponse: MessageTypeDefinition<_quorumkv_v1_StatusResponse, _quorumkv_v1_StatusResponse__Output>
+      StorageMember: MessageTypeDefinition<_quorumkv_v1_StorageMember, _quorumkv_v1_StorageMember__Output>
       TxnRequest: MessageTypeDefinition<_quorumkv_v1_TxnRequest, _quorumkv_v1_TxnRequest__Output>
       TxnResponse: MessageTypeDefinition<_quorumkv_v1_TxnResponse, _quorumkv_v1_TxnResponse__Output>
       /**

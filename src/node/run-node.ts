@@ -33,13 +33,16 @@ export async function runNode(config: NodeConfig): Promise<void> {
     rpc,
     { role: config.mode, id: config.id, address: config.listen, zone: config.zone },
     () => storage.describeWithHashes(STATUS_TIMEOUT_MS),
+    storage.membership(DEFAULT_REQUEST_TIMEOUT_MS),
     () => (lag ? { revision: lag.followedRevision, lagRevisions: lag.lagRevisions, lagMs: lag.lagMs } : {}),
   );
   await rpc.listen(config.listen);
 
   let health = { ready: false, reason: 'starting' };
   let homeChosen = false;
+  let refreshes = 0;
   const refresh = async () => {
+    if (refreshes++ % 8 === 0) await storage.learnMembers(LEADER_REFRESH_MS);
     const statuses = await storage.refreshLeader(LEADER_REFRESH_MS);
     const sameZone = statuses.find((s) => s.zone !== '' && s.zone === config.zone && s.healthy);
     if (!homeChosen && sameZone) storage.setHome(sameZone.id);

@@ -2,6 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { NotLeaderError, UnavailableError, fromServiceError } from '../errors.js';
 import type { HashKVResponse__Output } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
+import type { MemberListResponse__Output } from '../gen/quorumkv/v1/MemberListResponse.js';
+import type { MembershipBackend } from '../rpc/membership-service.js';
 import { Storage, type StorageClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { memberStatus } from '../rpc/cluster-service.js';
@@ -125,6 +127,24 @@ export class StorageRouter {
     const common = Math.min(...revisions);
     const hashes = await Promise.all(this.members.map((m, i) => (current[i] ? hashAt(m, common) : undefined)));
     return statuses.map((status, i) => (hashes[i] ? { ...status, hash: hashes[i]!.hash, hashRevision: hashes[i]!.revision } : status));
+  }
+
+  /** Adds the storage members the leader knows and this router does not (after membership changes). */
+  async learnMembers(timeoutMs: number): Promise<void> {
+    const list = await this.toLeader<MemberListResponse__Output>(Date.now() + timeoutMs, (c, o, done) => c.members({}, o, done)).catch(() => undefined);
+    for (const member of list?.members ?? []) {
+      if (!member.address || this.members.some((m) => m.id === member.id)) continue;
+      this.members.push({ id: member.id, address: member.address, client: new Storage(member.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS) });
+    }
+  }
+
+  /** Membership calls, answered by the storage leader. */
+  membership(timeoutMs: number): MembershipBackend {
+    return {
+      list: () => this.toLeader<MemberListResponse__Output>(Date.now() + timeoutMs, (c, o, done) => c.members({}, o, done)),
+      change: (type, id, address) =>
+        this.toLeader<MemberListResponse__Output>(Date.now() + timeoutMs, (c, o, done) => c.changeMembers({ type, id, address }, o, done)),
+    };
   }
 
   /** Asks every member for its report and aims at the leader they name. */

@@ -2,6 +2,7 @@ import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { StatusRequest__Output } from '../gen/quorumkv/v1/StatusRequest.js';
 import type { StatusResponse } from '../gen/quorumkv/v1/StatusResponse.js';
 import { Cluster } from '../proto/services.js';
+import { membershipHandlers, type MembershipBackend } from './membership-service.js';
 import type { RpcServer } from './server.js';
 
 /** A member report with every field present: what is not given is zero, false or empty. */
@@ -41,9 +42,11 @@ export function addClusterService(
   rpc: RpcServer,
   self: SelfDescription,
   others: () => Promise<MemberStatus__Output[]>,
+  membership: MembershipBackend,
   progress: () => Partial<MemberStatus__Output> = () => ({}),
 ): void {
   rpc.server.addService(Cluster.service, {
+    ...membershipHandlers(rpc, membership),
     status: rpc.unary<StatusRequest__Output, StatusResponse>('Cluster/Status', async () => {
       const me = memberStatus({ ...self, pid: process.pid, healthy: true, ...progress() });
       return { header: null, members: dedupe([me, ...(await others())]) };

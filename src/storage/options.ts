@@ -30,6 +30,8 @@ export interface StorageOptions {
   electionTicks?: number;
   heartbeatTicks?: number;
   proposalTimeoutMs?: number;
+  /** This member joins a running cluster: `peers` are the members it first contacts. */
+  join?: boolean;
   snapshotEntries?: number;
   logTailEntries?: number;
   historyRevisions?: number;
@@ -46,8 +48,8 @@ export function resolveStorageOptions(options: StorageOptions): StorageConfig {
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.id)) {
     throw new Error(`--id ${JSON.stringify(options.id)}: use 1-63 lowercase letters, digits and dashes`);
   }
-  if (!options.peers.has(options.id)) {
-    throw new Error(`--peers must include this member (${options.id}); got ${[...options.peers.keys()].join(', ') || 'none'}`);
+  if (!options.join && !options.peers.has(options.id)) {
+    throw new Error(`--peers must include this member (${options.id}); got ${[...options.peers.keys()].join(', ') || 'none'} (or give --join to join a running cluster)`);
   }
   splitHostPort(options.listen);
   if (options.metricsListen) splitHostPort(options.metricsListen);
@@ -64,6 +66,7 @@ export function resolveStorageOptions(options: StorageOptions): StorageConfig {
     electionTicks: options.electionTicks ?? DEFAULT_ELECTION_TICKS,
     heartbeatTicks: options.heartbeatTicks ?? DEFAULT_HEARTBEAT_TICKS,
     proposalTimeoutMs: options.proposalTimeoutMs ?? DEFAULT_PROPOSAL_TIMEOUT_MS,
+    join: options.join ?? false,
     snapshotEntries: options.snapshotEntries ?? DEFAULT_SNAPSHOT_ENTRIES,
     logTailEntries: options.logTailEntries ?? DEFAULT_LOG_TAIL_ENTRIES,
     historyRevisions: options.historyRevisions ?? DEFAULT_HISTORY_REVISIONS,

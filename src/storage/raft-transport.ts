@@ -44,6 +44,7 @@ export function fromWire(message: Message__Output): Message {
 }
 
 interface Peer {
+  address: string;
   client: RaftClient;
   stream: grpc.ClientWritableStream<MessageBatch> | undefined;
   /** The stream's buffer is full: drop until it drains. */
@@ -56,10 +57,24 @@ export class GrpcRaftTransport implements Transport {
 
   constructor(
     private readonly cluster: string,
+    private readonly self: NodeId,
     addresses: ReadonlyMap<NodeId, string>,
   ) {
+    this.setPeers(addresses);
+  }
+
+  /** Follows membership changes: new peers get a connection, removed ones lose theirs. */
+  setPeers(addresses: ReadonlyMap<NodeId, string>): void {
+    for (const [id, peer] of this.peers) {
+      if (addresses.get(id) !== peer.address) {
+        peer.stream?.end();
+        peer.client.close();
+        this.peers.delete(id);
+      }
+    }
     for (const [id, address] of addresses) {
-      this.peers.set(id, { client: new Raft(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS), stream: undefined, full: false });
+      if (id === this.self || this.peers.has(id)) continue;
+      this.peers.set(id, { address, client: new Raft(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS), stream: undefined, full: false });
     }
   }
 

@@ -4,9 +4,12 @@ import { Level } from 'level';
 import { validateRange, validateTxn } from '../api/validate.js';
 import { MemoryLogStorage } from '../consensus/memory-storage.js';
 import { RaftNode } from '../consensus/raft.js';
-import { encodeConfState } from '../consensus/conf-change.js';
+import { decodeConfChange, encodeConfState, type ConfChangeType } from '../consensus/conf-change.js';
 import { EntryType, MessageType, NONE, type ConfState, type Entry, type Message, type Ready, type Snapshot, type Transport } from '../consensus/types.js';
-import { NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
+import { InvalidArgumentError, NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
+import type { MemberListResponse } from '../gen/quorumkv/v1/MemberListResponse.js';
+import type { MembershipChange__Output } from '../gen/quorumkv/internal/v1/MembershipChange.js';
+import { AddressBook } from './address-book.js';
 import type { HashKVResponse } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
 import type { LogBatch, LogBatch__Output } from '../gen/quorumkv/internal/v1/LogBatch.js';
 import type { MemberStatus } from '../gen/quorumkv/v1/MemberStatus.js';
@@ -18,6 +21,7 @@ import type { TxnOutcome as WireTxnOutcome } from '../gen/quorumkv/internal/v1/T
 import { numericId } from '../ids.js';
 import { MvccStore, type AppliedEntry, type TxnOutcome } from '../mvcc/mvcc-store.js';
 import type { Metrics } from '../observability/metrics.js';
+import { splitHostPort } from '../observability/http-server.js';
 import { codecFor } from '../proto/codec.js';
 import type { Change } from '../mvcc/change-log.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
@@ -35,6 +39,26 @@ import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_
 // A storage member: the consensus core glued to LevelDB (durable log + MVCC state) and to a
 // transport. It feeds the core ticks and messages and carries out each Ready in order:
 // persist (fsync) → send → apply → advance.
+
+const CHANGE_TYPES: Record<ConfChangeType, true> = { 'add-learner': true, 'promote-learner': true, 'remove-node': true };
+
+/** Longest a membership change may take to be committed and applied. */
+const MEMBERSHIP_TIMEOUT_MS = 10_000;
+/** A learner this close to the commit index may become a voter. */
+const PROMOTE_MAX_LAG_ENTRIES = 1_000;
+
+/** The transport, which follows membership changes. */
+export interface PeerTransport extends Transport {
+  setPeers(addresses: ReadonlyMap<string, string>): void;
+}
+
+function splitHostPortOrThrow(address: string): void {
+  try {
+    splitHostPort(address);
+  } catch (error) {
+    throw new InvalidArgumentError(`member address: ${(error as Error).message}`);
+  }
+}
 
 /** Longest a staged snapshot waits for the core to install it. */
 const INSTALL_TIMEOUT_MS = 5_000;
@@ -84,7 +108,8 @@ export class StorageMember {
     private readonly log: RaftLogStore,
     private readonly slots: StateSlots,
     private state: MvccStore,
-    private readonly transport: Transport,
+    private readonly addresses: AddressBook,
+    private readonly transport: PeerTransport,
     private readonly metrics: Metrics,
   ) {
     this.snapshots = new SnapshotSender((to, ok) => {
@@ -103,12 +128,15 @@ export class StorageMember {
     this.ids = { clusterId: numericId(config.cluster), memberId: numericId(config.id) };
   }
 
-  static async open(config: StorageConfig, transport: Transport, metrics: Metrics): Promise<StorageMember> {
+  static async open(config: StorageConfig, transport: PeerTransport, metrics: Metrics): Promise<StorageMember> {
     mkdirSync(config.dataDir, { recursive: true });
     const db = new Level<Buffer, Buffer>(config.dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     await db.open();
     const sublevelOptions = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
-    const log = await RaftLogStore.open(db.sublevel<Buffer, Buffer>('raft', sublevelOptions));
+    const raftSpace = db.sublevel<Buffer, Buffer>('raft', sublevelOptions);
+    const log = await RaftLogStore.open(raftSpace);
+    const addresses = await AddressBook.open(raftSpace, config.peers);
+    transport.setPeers(addresses.entries());
     const slots = await StateSlots.open(db);
     const state = await MvccStore.open(slots.activeSpace(), mvccLimits(config));
     const { hardState, entries, snapshot } = await log.load();
@@ -116,7 +144,9 @@ export class StorageMember {
     const raft = new RaftNode(
       {
         id: config.id,
-        voters: [...config.peers.keys()],
+        // A joining member learns the configuration from the leader's snapshot.
+        voters: [...config.peers.keys()].filter((id) => !config.join || id !== config.id),
+        joining: config.join,
         electionTicks: config.electionTicks,
         heartbeatTicks: config.heartbeatTicks,
         // Members must not share election timeouts; apply never sees this randomness.
@@ -127,7 +157,7 @@ export class StorageMember {
     );
     metrics.appliedIndex.set(state.appliedIndex);
     metrics.storeRevision.set(state.revision);
-    return new StorageMember(config, db, raft, memory, log, slots, state, transport, metrics);
+    return new StorageMember(config, db, raft, memory, log, slots, state, addresses, transport, metrics);
   }
 
   start(): void {
@@ -163,7 +193,10 @@ export class StorageMember {
       this.proposals.reject(id, error);
     }
     this.scheduleReady();
-    if (this.config.testDefect === 'ack-before-commit') return txns.map(() => prematureOutcome(this.responseHeader(this.state.revision)));
+    if (this.config.testDefect === 'ack-before-commit') {
+      outcome.catch(() => undefined);
+      return txns.map(() => prematureOutcome(this.responseHeader(this.state.revision)));
+    }
     const started = performance.now();
     const outcomes = await outcome;
     this.metrics.commitLatency.observe((performance.now() - started) / 1000);
@@ -246,11 +279,13 @@ export class StorageMember {
   async receiveSnapshot(chunks: AsyncIterable<SnapshotChunk__Output>): Promise<{ installed: boolean; reason: string }> {
     if (this.pendingInstall || this.isStopped) return { installed: false, reason: 'busy: another snapshot is being installed' };
     let message: Message | undefined;
+    let addresses: Map<string, string> | undefined;
     const staging = await this.slots.emptyStaging();
     for await (const chunk of chunks) {
       if (!message) {
         if (!chunk.message || chunk.cluster !== this.config.cluster) return { installed: false, reason: 'the first chunk must carry the snapshot message of this cluster' };
         message = fromWire(chunk.message);
+        addresses = new Map(Object.entries(chunk.addresses));
       }
       if (chunk.pairs.length > 0) await staging.batch(chunk.pairs.map((p) => ({ type: 'put' as const, key: p.key, value: p.value })));
     }
@@ -264,6 +299,12 @@ export class StorageMember {
       this.pendingInstall = { index: snapMessage.index, resolve, timer };
       this.step([snapMessage]);
     });
+    if (installed && addresses) {
+      // Keep our own address: the leader's book may know this member by an address it was added with.
+      addresses.set(this.config.id, this.addresses.get(this.config.id) ?? this.config.listen);
+      await this.addresses.replace(addresses);
+      this.transport.setPeers(addresses);
+    }
     return { installed, reason: installed ? '' : 'the snapshot was not newer than this member\'s log' };
   }
 
@@ -409,15 +450,82 @@ export class StorageMember {
     this.trackLag();
   }
 
+  /** Keeps the address book in step with a committed membership change. */
+  private async applyAddresses(entry: Entry): Promise<void> {
+    const change = decodeConfChange(entry.data);
+    if (!change) return;
+    if (change.type === 'add-learner' && change.context) await this.addresses.set(change.node, change.context);
+    if (change.type === 'remove-node' && change.node !== this.config.id) await this.addresses.delete(change.node);
+    this.transport.setPeers(this.addresses.entries());
+  }
+
+  /** The configuration with addresses, and the leader's view of each member's progress. */
+  members(): MemberListResponse {
+    const status = this.raft.status();
+    if (status.role !== 'leader') throw new NotLeaderError(`membership is answered by the storage leader (${status.leader || 'none known yet'})`, status.leader);
+    const member = (id: string, role: string) => ({ id, address: this.addresses.get(id) ?? '', role, matchIndex: status.progress?.[id]?.match ?? 0 });
+    return {
+      header: this.header(),
+      leader: status.leader,
+      members: [...this.appliedConf.voters.map((id) => member(id, 'voter')), ...this.appliedConf.learners.map((id) => member(id, 'learner'))],
+    };
+  }
+
+  /** Proposes one membership change (leader only) and answers once it is applied here. */
+  async changeMembers(change: MembershipChange__Output): Promise<MemberListResponse> {
+    this.members();
+    const type = change.type as ConfChangeType;
+    const { voters, learners } = this.appliedConf;
+    const known = voters.includes(change.id) || learners.includes(change.id);
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(change.id)) throw new InvalidArgumentError(`member id ${JSON.stringify(change.id)}: use 1-63 lowercase letters, digits and dashes`);
+    // A change already in effect answers as done, so a retried call (after a lost answer) succeeds.
+    const sameAddress = type !== 'add-learner' || this.addresses.get(change.id) === change.address;
+    if (type !== 'remove-node' && type in CHANGE_TYPES && this.changeApplied(type, change.id) && sameAddress) return this.members();
+    if (type === 'add-learner') {
+      if (known) throw new InvalidArgumentError(`${change.id} is already a member`);
+      splitHostPortOrThrow(change.address);
+      // A new member must start from a snapshot (it carries the configuration): make sure the
+      // log no longer starts at the beginning.
+      if (this.memory.firstIndex() === 1) await this.snapshotNow(0);
+    } else if (type === 'promote-learner') {
+      if (!learners.includes(change.id)) throw new InvalidArgumentError(`${change.id} is not a learner`);
+      const match = this.raft.status().progress?.[change.id]?.match ?? 0;
+      if (match + PROMOTE_MAX_LAG_ENTRIES < this.raft.status().commit) {
+        throw new UnavailableError(`${change.id} has ${match} of ${this.raft.status().commit} entries: promote it once it has caught up`);
+      }
+    } else if (type === 'remove-node') {
+      if (!known) throw new InvalidArgumentError(`${change.id} is not a member`);
+      if (voters.length === 1 && voters[0] === change.id) throw new InvalidArgumentError('the last voter cannot be removed');
+    } else {
+      throw new InvalidArgumentError(`membership change type must be add-learner, promote-learner or remove-node, got ${JSON.stringify(change.type)}`);
+    }
+    const result = this.raft.proposeConfChange({ type, node: change.id, ...(type === 'add-learner' ? { context: change.address } : {}) });
+    if (!result.ok) throw new UnavailableError(`the change was refused: ${result.detail ?? result.reason}`);
+    this.scheduleReady();
+    const deadline = Date.now() + MEMBERSHIP_TIMEOUT_MS;
+    while (!this.changeApplied(type, change.id)) {
+      if (Date.now() > deadline || this.isStopped) throw new UnavailableError('the membership change was not applied in time; check `quorumkv members list`');
+      await this.appliedOrTimeout(deadline - Date.now());
+    }
+    return this.raft.status().role === 'leader' ? this.members() : { header: this.header(), leader: '', members: [] };
+  }
+
+  private changeApplied(type: ConfChangeType, id: string): boolean {
+    const { voters, learners } = this.appliedConf;
+    if (type === 'add-learner') return learners.includes(id);
+    if (type === 'promote-learner') return voters.includes(id);
+    return !voters.includes(id) && !learners.includes(id);
+  }
+
   /** Leader: streams its applied state to each follower the core wants a snapshot sent to. */
   private sendSnapshots(messages: Message[]): Message[] {
     if (!messages.some((m) => m.type === MessageType.Snap)) return messages;
     // The state is sent as it is now, at the applied index, so the message must say so.
     const index = this.state.appliedIndex;
-    const source = { cluster: this.config.cluster, state: this.slots.activeSpace(), addresses: Object.fromEntries(this.config.peers) };
+    const source = { cluster: this.config.cluster, state: this.slots.activeSpace(), addresses: Object.fromEntries(this.addresses.entries()) };
     for (const m of messages.filter((m) => m.type === MessageType.Snap)) {
       const message = { ...m, index, logTerm: this.memory.term(index), context: encodeConfState(this.appliedConf) };
-      this.snapshots.send(message, this.config.peers.get(m.to), source);
+      this.snapshots.send(message, this.addresses.get(m.to), source);
     }
     return messages.filter((m) => m.type !== MessageType.Snap);
   }
@@ -448,8 +556,15 @@ export class StorageMember {
    * advance() and the next ready(), as the core requires.
    */
   private async maybeSnapshot(): Promise<void> {
+    if (this.state.appliedIndex - this.lastSnapshotIndex < this.config.snapshotEntries || this.pendingInstall) return;
+    await this.snapshotNow(this.config.logTailEntries);
+    await this.maybeCompactHistory();
+  }
+
+  /** Snapshots the applied state and compacts the log up to `tailEntries` behind it. */
+  private async snapshotNow(tailEntries: number): Promise<void> {
     const applied = this.state.appliedIndex;
-    if (applied - this.lastSnapshotIndex < this.config.snapshotEntries || this.pendingInstall) return;
+    if (applied <= this.lastSnapshotIndex) return;
     const flush = this.db.batch();
     flush.put(FLUSH_KEY, Buffer.from(String(applied)));
     await flush.write({ sync: true });
@@ -458,12 +573,11 @@ export class StorageMember {
     await this.log.saveSnapshot(metadata);
     this.lastSnapshotIndex = applied;
     this.metrics.snapshotsTaken.inc();
-    const upTo = applied - this.config.logTailEntries;
+    const upTo = applied - tailEntries;
     if (upTo >= this.memory.firstIndex()) {
       this.memory.compact(upTo);
       await this.log.compact(upTo);
     }
-    await this.maybeCompactHistory();
   }
 
   /** Drops MVCC history older than the retention, a bounded batch at a time. */
@@ -495,6 +609,7 @@ export class StorageMember {
   }
 
   private async applyCommitted(entries: Entry[]): Promise<void> {
+    for (const entry of entries) if (entry.type === EntryType.ConfChange) await this.applyAddresses(entry);
     const batches = entries.map(decodeBatch);
     const applied: AppliedEntry[] = entries.map((entry, i) => ({
       index: entry.index,

@@ -2,6 +2,9 @@ import type * as grpc from '@grpc/grpc-js';
 import { InvalidArgumentError, OverloadedError, toServiceError } from '../errors.js';
 import type { InstallSnapshotResponse } from '../gen/quorumkv/internal/v1/InstallSnapshotResponse.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
+import type { MembershipChange__Output } from '../gen/quorumkv/internal/v1/MembershipChange.js';
+import type { MemberListRequest__Output } from '../gen/quorumkv/v1/MemberListRequest.js';
+import type { MemberListResponse } from '../gen/quorumkv/v1/MemberListResponse.js';
 import type { ListNodesRequest__Output } from '../gen/quorumkv/internal/v1/ListNodesRequest.js';
 import type { NodeInfo__Output } from '../gen/quorumkv/internal/v1/NodeInfo.js';
 import type { NodeList } from '../gen/quorumkv/internal/v1/NodeList.js';
@@ -72,5 +75,7 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
       return { ttlMs: NODE_TTL_MS };
     }),
     listNodes: rpc.unary<ListNodesRequest__Output, NodeList>('Storage/ListNodes', async () => ({ nodes: member.nodes.list() })),
+    members: rpc.unary<MemberListRequest__Output, MemberListResponse>('Storage/Members', async () => member.members()),
+    changeMembers: rpc.unary<MembershipChange__Output, MemberListResponse>('Storage/ChangeMembers', (change) => member.changeMembers(change)),
   });
 }

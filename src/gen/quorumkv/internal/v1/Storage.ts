@@ -7,7 +7,10 @@ import type { AppendResponse as _quorumkv_internal_v1_AppendResponse, AppendResp
 import type { HashKVRequest as _quorumkv_internal_v1_HashKVRequest, HashKVRequest__Output as _quorumkv_internal_v1_HashKVRequest__Output } from '../../../quorumkv/internal/v1/HashKVRequest.js';
 import type { HashKVResponse as _quorumkv_internal_v1_HashKVResponse, HashKVResponse__Output as _quorumkv_internal_v1_HashKVResponse__Output } from '../../../quorumkv/internal/v1/HashKVResponse.js';
 import type { ListNodesRequest as _quorumkv_internal_v1_ListNodesRequest, ListNodesRequest__Output as _quorumkv_internal_v1_ListNodesRequest__Output } from '../../../quorumkv/internal/v1/ListNodesRequest.js';
+import type { MemberListRequest as _quorumkv_v1_MemberListRequest, MemberListRequest__Output as _quorumkv_v1_MemberListRequest__Output } from '../../../quorumkv/v1/MemberListRequest.js';
+import type { MemberListResponse as _quorumkv_v1_MemberListResponse, MemberListResponse__Output as _quorumkv_v1_MemberListResponse__Output } from '../../../quorumkv/v1/MemberListResponse.js';
 import type { MemberStatus as _quorumkv_v1_MemberStatus, MemberStatus__Output as _quorumkv_v1_MemberStatus__Output } from '../../../quorumkv/v1/MemberStatus.js';
+import type { MembershipChange as _quorumkv_internal_v1_MembershipChange, MembershipChange__Output as _quorumkv_internal_v1_MembershipChange__Output } from '../../../quorumkv/internal/v1/MembershipChange.js';
 import type { NodeInfo as _quorumkv_internal_v1_NodeInfo, NodeInfo__Output as _quorumkv_internal_v1_NodeInfo__Output } from '../../../quorumkv/internal/v1/NodeInfo.js';
 import type { NodeList as _quorumkv_internal_v1_NodeList, NodeList__Output as _quorumkv_internal_v1_NodeList__Output } from '../../../quorumkv/internal/v1/NodeList.js';
 import type { RangeRequest as _quorumkv_v1_RangeRequest, RangeRequest__Output as _quorumkv_v1_RangeRequest__Output } from '../../../quorumkv/v1/RangeRequest.js';
@@ -34,6 +37,21 @@ export interface StorageClient extends grpc.Client {
   append(argument: _quorumkv_internal_v1_AppendRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_AppendResponse__Output>): grpc.ClientUnaryCall;
   append(argument: _quorumkv_internal_v1_AppendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_AppendResponse__Output>): grpc.ClientUnaryCall;
   append(argument: _quorumkv_internal_v1_AppendRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_AppendResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * ChangeMembers proposes one membership change and answers once it is applied (leader only).
+   */
+  ChangeMembers(argument: _quorumkv_internal_v1_MembershipChange, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  ChangeMembers(argument: _quorumkv_internal_v1_MembershipChange, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  ChangeMembers(argument: _quorumkv_internal_v1_MembershipChange, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  ChangeMembers(argument: _quorumkv_internal_v1_MembershipChange, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ChangeMembers proposes one membership change and answers once it is applied (leader only).
+   */
+  changeMembers(argument: _quorumkv_internal_v1_MembershipChange, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  changeMembers(argument: _quorumkv_internal_v1_MembershipChange, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  changeMembers(argument: _quorumkv_internal_v1_MembershipChange, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  changeMembers(argument: _quorumkv_internal_v1_MembershipChange, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Describe reports this member's role and progress.
@@ -94,6 +112,21 @@ export interface StorageClient extends grpc.Client {
   listNodes(argument: _quorumkv_internal_v1_ListNodesRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_NodeList__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Members lists the storage tier's configuration (answered by the leader, with progress).
+   */
+  Members(argument: _quorumkv_v1_MemberListRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  Members(argument: _quorumkv_v1_MemberListRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  Members(argument: _quorumkv_v1_MemberListRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  Members(argument: _quorumkv_v1_MemberListRequest, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Members lists the storage tier's configuration (answered by the leader, with progress).
+   */
+  members(argument: _quorumkv_v1_MemberListRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  members(argument: _quorumkv_v1_MemberListRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  members(argument: _quorumkv_v1_MemberListRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  members(argument: _quorumkv_v1_MemberListRequest, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Read answers a range from this member's applied state; linearizable unless `serializable`.
    */
   Read(argument: _quorumkv_v1_RangeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_RangeResponse__Output>): grpc.ClientUnaryCall;
@@ -133,6 +166,11 @@ export interface StorageHandlers extends grpc.UntypedServiceImplementation {
   Append: grpc.handleUnaryCall<_quorumkv_internal_v1_AppendRequest__Output, _quorumkv_internal_v1_AppendResponse>;
   
   /**
+   * ChangeMembers proposes one membership change and answers once it is applied (leader only).
+   */
+  ChangeMembers: grpc.handleUnaryCall<_quorumkv_internal_v1_MembershipChange__Output, _quorumkv_v1_MemberListResponse>;
+  
+  /**
    * Describe reports this member's role and progress.
    */
   Describe: grpc.handleUnaryCall<_quorumkv_v1_StatusRequest__Output, _quorumkv_v1_MemberStatus>;
@@ -154,6 +192,11 @@ export interface StorageHandlers extends grpc.UntypedServiceImplementation {
   ListNodes: grpc.handleUnaryCall<_quorumkv_internal_v1_ListNodesRequest__Output, _quorumkv_internal_v1_NodeList>;
   
   /**
+   * Members lists the storage tier's configuration (answered by the leader, with progress).
+   */
+  Members: grpc.handleUnaryCall<_quorumkv_v1_MemberListRequest__Output, _quorumkv_v1_MemberListResponse>;
+  
+  /**
    * Read answers a range from this member's applied state; linearizable unless `serializable`.
    */
   Read: grpc.handleUnaryCall<_quorumkv_v1_RangeRequest__Output, _quorumkv_v1_RangeResponse>;
@@ -167,10 +210,12 @@ export interface StorageHandlers extends grpc.UntypedServiceImplementation {
 
 export interface StorageDefinition extends grpc.ServiceDefinition {
   Append: MethodDefinition<_quorumkv_internal_v1_AppendRequest, _quorumkv_internal_v1_AppendResponse, _quorumkv_internal_v1_AppendRequest__Output, _quorumkv_internal_v1_AppendResponse__Output>
+  ChangeMembers: MethodDefinition<_quorumkv_internal_v1_MembershipChange, _quorumkv_v1_MemberListResponse, _quorumkv_internal_v1_MembershipChange__Output, _quorumkv_v1_MemberListResponse__Output>
   Describe: MethodDefinition<_quorumkv_v1_StatusRequest, _quorumkv_v1_MemberStatus, _quorumkv_v1_StatusRequest__Output, _quorumkv_v1_MemberStatus__Output>
   Follow: MethodDefinition<_quorumkv_v1_WatchRequest, _quorumkv_v1_WatchResponse, _quorumkv_v1_WatchRequest__Output, _quorumkv_v1_WatchResponse__Output>
   HashKV: MethodDefinition<_quorumkv_internal_v1_HashKVRequest, _quorumkv_internal_v1_HashKVResponse, _quorumkv_internal_v1_HashKVRequest__Output, _quorumkv_internal_v1_HashKVResponse__Output>
   ListNodes: MethodDefinition<_quorumkv_internal_v1_ListNodesRequest, _quorumkv_internal_v1_NodeList, _quorumkv_internal_v1_ListNodesRequest__Output, _quorumkv_internal_v1_NodeList__Output>
+  Members: MethodDefinition<_quorumkv_v1_MemberListRequest, _quorumkv_v1_MemberListResponse, _quorumkv_v1_MemberListRequest__Output, _quorumkv_v1_MemberListResponse__Output>
   Read: MethodDefinition<_quorumkv_v1_RangeRequest, _quorumkv_v1_RangeResponse, _quorumkv_v1_RangeRequest__Output, _quorumkv_v1_RangeResponse__Output>
   RegisterNode: MethodDefinition<_quorumkv_internal_v1_NodeInfo, _quorumkv_internal_v1_RegisterNodeResponse, _quorumkv_internal_v1_NodeInfo__Output, _quorumkv_internal_v1_RegisterNodeResponse__Output>
 }
