@@ -1,6 +1,6 @@
 // Membership changes, one server at a time (Raft thesis §4.1, etcd's ConfChange V1). A change is
-// proposed as an EntryType.ConfChange entry and takes effect on a node when the core hands the
-// committed entry out in a Ready. A leader refuses a new change while an earlier one is unapplied,
+// proposed as an EntryType.ConfChange entry and takes effect on a node once it is committed and
+// applied: when advance() acknowledges the Ready that handed it out. A leader refuses a new change while an earlier one is unapplied,
 // so a majority of the configuration before a change always overlaps a majority of the one after.
 //
 // Encoding, in the entry's data and in a Snap message's context: UTF-8 JSON.

@@ -137,9 +137,11 @@ export interface Ready {
   /** A snapshot from the leader to install before anything else in this Ready (followers only). */
   snapshot?: Snapshot;
   /**
-   * The configuration, present when it changed since the last Ready: after a ConfChange entry in
-   * this Ready's committedEntries (the core applies it when it hands the entry out), or after a
-   * snapshot. For the application's peer list and status; the core rebuilds it at restart itself.
+   * The configuration, present when it changed since the last Ready. A committed ConfChange entry
+   * takes effect when advance() acknowledges the Ready whose committedEntries carried it (the
+   * application has applied it by then, and may decode its context, e.g. a new member's address),
+   * and an installed snapshot's configuration likewise; the next Ready then reports it here. For
+   * the application's peer list and status: the core rebuilds it at restart by itself.
    */
   confState?: ConfState;
   entries: Entry[];
