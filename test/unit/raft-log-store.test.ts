@@ -38,7 +38,7 @@ describe('RaftLogStore on LevelDB', () => {
 
   it('loads an empty log and the initial hard state from an empty database', async () => {
     const store = await openStore();
-    expect(await store.load()).toEqual({ hardState: { term: 0, vote: NONE, commit: 0 }, entries: [] });
+    expect(await store.load()).toEqual({ hardState: { term: 0, vote: NONE, commit: 0 }, entries: [], snapshot: { index: 0, term: 0, voters: [], learners: [] } });
   });
 
   it('loads the entries and hard state it saved', async () => {
@@ -102,14 +102,37 @@ describe('RaftLogStore on LevelDB', () => {
     expect(plain(loaded.entries)).toEqual(plain([entry(1, 1), entry(2, 1)]));
   });
 
+  it('refuses a log with a gap after the snapshot', async () => {
+    const store = await openStore();
+    await store.save({ term: 1, vote: 's1', commit: 3 }, [entry(3, 1)]);
+    await expect(store.load()).rejects.toThrow(/gap before index 3/);
+  });
+
+  it('keeps the snapshot metadata, compacts behind it and resets to an installed snapshot', async () => {
+    const store = await openStore();
+    await store.save({ term: 1, vote: 's1', commit: 5 }, [1, 2, 3, 4, 5].map((i) => entry(i, 1)));
+    await store.saveSnapshot({ index: 4, term: 1, voters: ['s1'], learners: [] });
+    await store.compact(3);
+    let loaded = await store.load();
+    expect(loaded.snapshot.index).toBe(4);
+    expect(loaded.entries.map((e) => e.index)).toEqual([5]);
+    await store.reset({ index: 9, term: 2, voters: ['s1', 's2'], learners: [] });
+    loaded = await store.load();
+    expect(loaded.snapshot).toEqual({ index: 9, term: 2, voters: ['s1', 's2'], learners: [] });
+    expect(loaded.entries).toEqual([]);
+  });
+
   it('handles indexes and terms beyond 32 bits', async () => {
     const store = await openStore();
     const big = 2 ** 40 + 5;
+    // A log this far along starts after a snapshot.
+    await store.saveSnapshot({ index: big - 1, term: big, voters: ['s1'], learners: [] });
     await store.save({ term: big, vote: 's1', commit: big }, [entry(big, big), entry(big + 1, big)]);
     await db.close();
     const reopened = await openStore();
     const loaded = await reopened.load();
     expect(loaded.hardState.term).toBe(big);
+    expect(loaded.snapshot.index).toBe(big - 1);
     expect(plain(loaded.entries)).toEqual(plain([entry(big, big), entry(big + 1, big)]));
   });
 });
