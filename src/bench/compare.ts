@@ -9,7 +9,7 @@ import { CLI_ENTRY, PACKAGE_ROOT } from '../proto/root.js';
 import { LocalCluster } from '../up/local-cluster.js';
 import { markdownSection, mergeSection, ratioRows, svgChart, textTable, type CompareRun, type CompareWorkload } from './compare-report.js';
 import { EtcdCluster, etcdVersion } from './etcd-cluster.js';
-import { loopbackTopology } from './free-ports.js';
+import { loopbackTopology } from '../up/loopback-topology.js';
 import { parseDurationMs } from './options.js';
 import type { BenchResult } from './runner.js';
 
@@ -189,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
   say(`etcd ready at ${started.etcd.endpoints.join(',')}`);
   say('starting quorumkv: 3 storage voters, 2 writers, 1 gateway');
   let unexpected: string | undefined;
-  const quorumkv = new LocalCluster(await loopbackTopology({ storage: 3, writers: 2 }), join(base, 'quorumkv'), {
+  const quorumkv = new LocalCluster(await loopbackTopology({ storage: 3, writers: 2 }, 'bench'), join(base, 'quorumkv'), {
     output: 'files',
     onUnexpectedExit: (name, code, signal) => {
       unexpected = `${name} exited unexpectedly (${signal ?? code}); its log is in ${join(base, 'quorumkv', 'logs')}`;

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePorts } from './free-ports.js';
+import { freePorts } from '../up/loopback-topology.js';
 
 // An etcd cluster of `members` processes on loopback free ports, for the comparison and the etcd
 // target's tests. Each member keeps etcd's defaults for durability (a write is fsynced on a quorum

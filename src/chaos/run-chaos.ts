@@ -6,7 +6,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePorts } from '../bench/free-ports.js';
+import { loopbackTopology } from '../up/loopback-topology.js';
 import { connect, type QuorumkvClient } from '../client/index.js';
 import { LocalCluster } from '../up/local-cluster.js';
 import type { Topology } from '../up/topology.js';
@@ -59,18 +59,8 @@ export interface ChaosResult {
   outDir: string;
 }
 
-export async function chaosTopology(shape: ChaosShape): Promise<Topology> {
-  const processes = shape.storage + shape.writers + shape.readers + 1;
-  const ports = await freePorts(processes * 2 + 1);
-  const at = (i: number) => ({ listen: `127.0.0.1:${ports[2 * i]}`, metrics: `127.0.0.1:${ports[2 * i + 1]}` });
-  const zones = ['zone-a', 'zone-b', 'zone-c'];
-  return {
-    cluster: 'chaos',
-    storage: Array.from({ length: shape.storage }, (_, i) => ({ id: `s${i + 1}`, zone: zones[i % 3], ...at(i) })),
-    writers: Array.from({ length: shape.writers }, (_, i) => ({ id: `w${i + 1}`, ...at(shape.storage + i) })),
-    readers: Array.from({ length: shape.readers }, (_, i) => ({ id: `r${i + 1}`, zone: zones[i % 3], ...at(shape.storage + shape.writers + i) })),
-    gateway: { id: 'g1', ...at(processes - 1), readerListen: `127.0.0.1:${ports[processes * 2]}` },
-  };
+export function chaosTopology(shape: ChaosShape): Promise<Topology> {
+  return loopbackTopology(shape, 'chaos');
 }
 
 /** The links processes dial: storage to storage, every other process to storage, gateway to nodes. */

@@ -1,51 +1,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalCluster } from '../../src/up/local-cluster.js';
-import type { Topology } from '../../src/up/topology.js';
+import { loopbackTopology, type ClusterShape } from '../../src/up/loopback-topology.js';
 
-/** Ports the kernel says are free right now (each bound to port 0, then released). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<import('node:net').Server>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
-
-/** A loopback topology on free ports. */
-export interface ClusterShape {
-  storage: number;
-  writers: number;
-  readers?: number;
-  /** Extra flags for every storage member. */
-  storageFlags?: string[];
-}
-
-export async function testTopology(shape: ClusterShape): Promise<Topology> {
-  const readers = shape.readers ?? 0;
-  const processes = shape.storage + shape.writers + readers + 1;
-  const ports = await freePorts(processes * 2 + 1);
-  const at = (i: number) => ({ listen: `127.0.0.1:${ports[2 * i]}`, metrics: `127.0.0.1:${ports[2 * i + 1]}` });
-  const zones = ['zone-a', 'zone-b', 'zone-c'];
-  return {
-    cluster: 'test',
-    storage: Array.from({ length: shape.storage }, (_, i) => ({ id: `s${i + 1}`, zone: zones[i % 3], ...at(i), ...(shape.storageFlags ? { flags: shape.storageFlags } : {}) })),
-    writers: Array.from({ length: shape.writers }, (_, i) => ({ id: `w${i + 1}`, ...at(shape.storage + i) })),
-    readers: Array.from({ length: readers }, (_, i) => ({ id: `r${i + 1}`, zone: zones[i % 3], ...at(shape.storage + shape.writers + i) })),
-    gateway: { id: 'g1', ...at(processes - 1), readerListen: `127.0.0.1:${ports[processes * 2]}` },
-  };
-}
+export { freePorts } from '../../src/up/loopback-topology.js';
 
 /** A cluster in a fresh temporary data directory, with process output in log files there. */
 export async function startTestCluster(shape: ClusterShape): Promise<LocalCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quorumkv-test-'));
-  const cluster = new LocalCluster(await testTopology(shape), dataDir, {
+  const cluster = new LocalCluster(await loopbackTopology(shape, 'test'), dataDir, {
     output: 'files',
     onUnexpectedExit: (name, code, signal) => process.stderr.write(`${name} exited unexpectedly (${signal ?? code})\n`),
   });
