@@ -99,6 +99,7 @@ export class StorageMember {
   /** The configuration as of the applied state (the core's may run ahead within a Ready). */
   private appliedConf: ConfState;
   private lastSnapshotIndex: number;
+  private readonly snapshotRequests: Array<() => void> = [];
 
   private constructor(
     readonly config: StorageConfig,
@@ -413,7 +414,13 @@ export class StorageMember {
           await this.handleReady(this.raft.ready());
           await this.maybeSnapshot();
         }
-      } while (this.readyAgain && !this.isStopped);
+        // Between advance() and the next ready(): the one place a snapshot may be recorded.
+        const requested = this.snapshotRequests.splice(0);
+        if (requested.length > 0 && !this.isStopped) {
+          await this.snapshotNow(0);
+          for (const done of requested) done();
+        }
+      } while ((this.readyAgain || this.snapshotRequests.length > 0) && !this.isStopped);
     } catch (error) {
       // The durable log or state could not be written: continuing could acknowledge lost data.
       console.error(`storage ${this.config.id}: fatal: ${(error as Error).stack ?? error}`);
@@ -447,6 +454,11 @@ export class StorageMember {
     if (ready.committedEntries.length > 0) await this.applyCommitted(ready.committedEntries);
     for (const readState of ready.readStates) this.reads.onReadState(readState.context, readState.index);
     this.raft.advance();
+    // The core takes a committed membership change into its configuration at advance().
+    if (ready.committedEntries.some((e) => e.type === EntryType.ConfChange)) {
+      this.appliedConf = this.raft.confState();
+      for (const listener of [...this.appliedListeners]) listener();
+    }
     this.trackLag();
   }
 
@@ -486,7 +498,7 @@ export class StorageMember {
       splitHostPortOrThrow(change.address);
       // A new member must start from a snapshot (it carries the configuration): make sure the
       // log no longer starts at the beginning.
-      if (this.memory.firstIndex() === 1) await this.snapshotNow(0);
+      if (this.memory.firstIndex() === 1) await this.requestSnapshot();
     } else if (type === 'promote-learner') {
       if (!learners.includes(change.id)) throw new InvalidArgumentError(`${change.id} is not a learner`);
       const match = this.raft.status().progress?.[change.id]?.match ?? 0;
@@ -561,6 +573,13 @@ export class StorageMember {
     await this.maybeCompactHistory();
   }
 
+  /** Has the ready loop snapshot the applied state and compact the whole log behind it. */
+  private requestSnapshot(): Promise<void> {
+    const done = new Promise<void>((resolve) => this.snapshotRequests.push(resolve));
+    this.scheduleReady();
+    return done;
+  }
+
   /** Snapshots the applied state and compacts the log up to `tailEntries` behind it. */
   private async snapshotNow(tailEntries: number): Promise<void> {
     const applied = this.state.appliedIndex;
@@ -620,7 +639,6 @@ export class StorageMember {
     batches.forEach((batch, i) => {
       if (batch) this.proposals.resolve(batch.proposalId, outcomes[i]);
     });
-    this.appliedConf = this.raft.confState();
     this.metrics.proposalsCommitted.inc(entries.length);
     this.metrics.appliedIndex.set(this.state.appliedIndex);
     this.metrics.storeRevision.set(this.state.revision);

@@ -83,4 +83,13 @@ describe('membership changes', () => {
     await expect(client.promoteMember('s9')).rejects.toThrow(/is not a learner/);
     await expect(client.removeMember('s9')).rejects.toThrow(/is not a member/);
   });
+
+  it('answers a change once it is applied, also when nothing else is being written', async () => {
+    const [address] = (await freePorts(1)).map((p) => `127.0.0.1:${p}`);
+    const added = await client.addMember('s5', address);
+    expect(added.members.find((m) => m.id === 's5')?.role).toBe('learner');
+    expect((await client.addMember('s5', address)).members.filter((m) => m.id === 's5')).toHaveLength(1);
+    const removed = await client.removeMember('s5');
+    expect(removed.members.some((m) => m.id === 's5')).toBe(false);
+  }, 60_000);
 });

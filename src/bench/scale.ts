@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { connect, type QuorumkvClient } from '../client/index.js';
+import { LocalCluster } from '../up/local-cluster.js';
+import { freePorts, loopbackTopology } from '../up/loopback-topology.js';
+
+// `npm run bench:scale -- --keys 1000000`: loads a cluster with N keys and reports what the
+// storage tier costs at that size (memory and disk per storage member), how long a new storage
+// member takes to join and catch up, and how long a killed writer takes to serve again.
+
+const TXN_PUTS = 100;
+const LOADERS = 8;
+const PROGRESS_MS = 5_000;
+
+function rssBytes(pid: number | undefined): number {
+  if (!pid) return 0;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
+}
+
+function duBytes(dir: string): number {
+  return Number(execFileSync('du', ['-sb', dir]).toString().split(/\s/)[0]);
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+async function load(client: QuorumkvClient, from: number, to: number, keyBytes: number, value: Buffer): Promise<void> {
+  let next = from;
+  let lastReport = Date.now();
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: LOADERS }, async () => {
+      while (next < to) {
+        const first = next;
+        next = Math.min(to, next + TXN_PUTS);
+        const success = [];
+        for (let i = first; i < next; i++) success.push({ requestPut: { key: Buffer.from(String(i).padStart(keyBytes, '0')), value } });
+        await client.txn({ success });
+        if (Date.now() - lastReport > PROGRESS_MS) {
+          lastReport = Date.now();
+          const rate = (next - from) / ((Date.now() - started) / 1000);
+          process.stderr.write(`loaded ${next.toLocaleString()} keys (${rate.toFixed(0)} keys/s)\n`);
+        }
+      }
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { keys: { type: 'string', default: '1000000' }, 'key-size': { type: 'string', default: '16' }, 'value-size': { type: 'string', default: '100' } } });
+  const keys = Number(values.keys);
+  const keyBytes = Number(values['key-size']);
+  const value = Buffer.alloc(Number(values['value-size']), 'v');
+  if (!(Number.isInteger(keys) && keys > 0)) throw new Error('--keys must be a positive integer');
+  const base = mkdtempSync(join(tmpdir(), 'quorumkv-scale-'));
+  const cluster = new LocalCluster(await loopbackTopology({ storage: 3, writers: 1 }, 'scale'), base, { output: 'files' });
+  const stop = () => cluster.stopAll().then(() => rmSync(base, { recursive: true, force: true }));
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  try {
+    cluster.startAll();
+    await cluster.waitReady();
+    const client = connect({ endpoints: [cluster.topology.writers[0].listen], timeoutMs: 60_000 });
+    const rows: string[] = [];
+    const measure = (label: string) => {
+      for (const s of cluster.topology.storage) {
+        rows.push(`| ${label} | ${s.id} | ${mb(rssBytes(cluster.pidOf(s.id)))} | ${mb(duBytes(join(base, s.id)))} |`);
+      }
+    };
+    const checkpoints = [Math.min(100_000, keys), keys].filter((k, i, all) => all.indexOf(k) === i);
+    let loaded = 0;
+    const loadStarted = Date.now();
+    for (const checkpoint of checkpoints) {
+      await load(client, loaded, checkpoint, keyBytes, value);
+      loaded = checkpoint;
+      measure(`${checkpoint.toLocaleString()} keys`);
+    }
+    const loadSeconds = (Date.now() - loadStarted) / 1000;
+
+    const [listen, metrics] = (await freePorts(2)).map((p) => `127.0.0.1:${p}`);
+    const peers = cluster.topology.storage.map((s) => `${s.id}=${s.listen}`).join(',');
+    cluster.add({ name: 's4', role: 'storage', metrics, args: ['storage', '--id=s4', '--cluster=scale', `--listen=${listen}`, `--peers=${peers}`, '--join', `--data-dir=${join(base, 's4')}`, `--metrics-listen=${metrics}`] });
+    cluster.startAll(['s4']);
+    process.stderr.write('adding a storage member (s4) and waiting for it to catch up\n');
+    const joinStarted = Date.now();
+    await client.addMember('s4', listen);
+    for (;;) {
+      const { members } = await client.members();
+      const status = await client.status();
+      const commit = Math.max(...status.members.filter((m) => m.role === 'storage').map((m) => m.commitIndex));
+      if ((members.find((m) => m.id === 's4')?.matchIndex ?? 0) >= commit) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const joinSeconds = (Date.now() - joinStarted) / 1000;
+    rows.push(`| after joining | s4 | ${mb(rssBytes(cluster.pidOf('s4')))} | ${mb(duBytes(join(base, 's4')))} |`);
+
+    process.stderr.write('restarting a writer\n');
+    await cluster.signal('w1', 'SIGKILL');
+    const restartStarted = Date.now();
+    cluster.startAll(['w1']);
+    await cluster.waitReady(['w1']);
+    const writerRestartMs = Date.now() - restartStarted;
+    client.close();
+
+    process.stdout.write(
+      [
+        `Loaded ${keys.toLocaleString()} keys (${keyBytes}-byte keys, ${value.length}-byte values, ${TXN_PUTS} puts per transaction) in ${loadSeconds.toFixed(0)} s (${(keys / loadSeconds).toFixed(0)} keys/s).`,
+        '',
+        '| keys | member | memory (RSS) | data directory |',
+        '|---|---|---:|---:|',
+        ...rows,
+        '',
+        `A new storage member (s4) joined as a learner and caught up with ${keys.toLocaleString()} keys in ${joinSeconds.toFixed(1)} s.`,
+        `A writer killed with SIGKILL served again (ready) ${writerRestartMs} ms after it was started.`,
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    process.stderr.write(`logs kept in ${base}\n`);
+    throw error;
+  } finally {
+    if (process.env.QUORUMKV_KEEP) return;
+    await stop();
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench:scale: ${error.message}\n`);
+  process.exit(1);
+});
