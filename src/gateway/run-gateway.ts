@@ -15,7 +15,7 @@ import { addForwardingServices, type Endpoint } from './forwarder.js';
 import type { GatewayOptions } from './options.js';
 
 const DRAIN_MS = 5_000;
-const STATUS_TIMEOUT_MS = 1_500;
+const STATUS_TIMEOUT_MS = 5_000;
 const MEMBERSHIP_TIMEOUT_MS = 15_000;
 
 /** `quorumkv gateway`: the cluster endpoint and the reader endpoint, until SIGTERM or SIGINT. */

@@ -17,7 +17,7 @@ const DRAIN_MS = 5_000;
 /** How long a draining node keeps serving after announcing it leaves, so gateways notice first. */
 const LEAVE_NOTICE_MS = 1_500;
 const LEADER_REFRESH_MS = 1_000;
-const STATUS_TIMEOUT_MS = 1_000;
+const STATUS_TIMEOUT_MS = 3_000;
 /** A reader further behind than this stops reporting SERVING, so gateways skip it. */
 export const MAX_READER_LAG_MS = 5_000;
 

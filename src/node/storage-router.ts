@@ -117,8 +117,9 @@ export class StorageRouter {
    * current revision among the members that answer), so equal data shows as equal hashes.
    */
   async describeWithHashes(timeoutMs: number): Promise<MemberStatus__Output[]> {
-    const deadline = Date.now() + timeoutMs;
-    const statuses = await this.describeAll(timeoutMs);
+    // Reports first, within a third of the budget; hashing a large state takes the rest.
+    const statuses = await this.describeAll(timeoutMs / 3);
+    const deadline = Date.now() + (2 * timeoutMs) / 3;
     const hashAt = (member: StorageMemberHandle, revision: number) =>
       invoke<HashKVResponse__Output>(member.client, deadline, (c, o, done) => c.hashKv({ revision }, o, done)).catch(() => undefined);
     const current = await Promise.all(this.members.map((m, i) => (statuses[i].healthy ? hashAt(m, 0) : undefined)));
