@@ -17,17 +17,6 @@ export function benchValue(sizeBytes: number): Buffer {
   return Buffer.from(randomBytes(Math.ceil((sizeBytes * 3) / 4) + 3).toString('base64url').slice(0, sizeBytes), 'latin1');
 }
 
-/** A small, fast, seedable generator (mulberry32) so a run's key choices cost nothing to draw. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** How many keys the workload reads or updates, and so must exist before it starts (0: none). */
 export function keysToPopulate(config: Pick<BenchConfig, 'workload' | 'keys' | 'hotKeys'>): number {

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { LatencyHistogram, type LatencySummaryMs } from './histogram.js';
-import { benchKey, benchValue, keysToPopulate, prng } from './keyspace.js';
+import { seededFloats } from '../consensus/random.js';
+import { benchKey, benchValue, keysToPopulate } from './keyspace.js';
 import { optionsJson, populateBatchSize, type BenchConfig } from './options.js';
 import { errorCode, type BenchTarget } from './target.js';
 
@@ -189,7 +190,7 @@ export async function runBench(config: BenchConfig, target: BenchTarget, hooks: 
   };
 
   const worker = async (client: number) => {
-    const random = prng(seed + client * 7919);
+    const random = seededFloats(seed + client * 7919);
     for (;;) {
       let intended = performance.now();
       if (intervalMs > 0) {

@@ -46,3 +46,9 @@ export class SeededRandom {
     return items[this.nextInt(items.length)] as T;
   }
 }
+
+/** Uniform floats in [0, 1) from `seed`, as a function: for workloads and tests that need a seeded stream. */
+export function seededFloats(seed: number): () => number {
+  const random = new SeededRandom(seed);
+  return () => random.nextFloat();
+}

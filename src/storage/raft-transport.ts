@@ -11,7 +11,8 @@ import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 // queued, so a stuck peer cannot make this member buffer without bound. A broken stream is
 // opened again on the next send.
 
-export function toWire(message: Message): WireMessage {
+/** The wire message and the core's message have the same fields; this copies one into the other. */
+function copyMessage(message: Message | Message__Output): Message {
   return {
     type: message.type,
     from: message.from,
@@ -27,21 +28,8 @@ export function toWire(message: Message): WireMessage {
   };
 }
 
-export function fromWire(message: Message__Output): Message {
-  return {
-    type: message.type,
-    from: message.from,
-    to: message.to,
-    term: message.term,
-    logTerm: message.logTerm,
-    index: message.index,
-    entries: message.entries.map((e) => ({ term: e.term, index: e.index, type: e.type, data: e.data })),
-    commit: message.commit,
-    reject: message.reject,
-    rejectHint: message.rejectHint,
-    context: message.context,
-  };
-}
+export const toWire: (message: Message) => WireMessage = copyMessage;
+export const fromWire: (message: Message__Output) => Message = copyMessage;
 
 interface Peer {
   address: string;

@@ -5,7 +5,7 @@ import type { TxnRequest__Output } from '../../src/gen/quorumkv/v1/TxnRequest.js
 import { MvccStore, type AppliedEntry, type TxnOutcome } from '../../src/mvcc/mvcc-store.js';
 import { delOp, openHarness, putOp, rangeOp, rangeReq, type Harness } from './helpers.js';
 import { ReferenceModel } from './model.js';
-import { seededRandom } from './prng.js';
+import { seededFloats as seededRandom } from '../../src/consensus/random.js';
 
 const SEEDS = 40;
 const TXNS_PER_SEED = 60;

@@ -6,7 +6,7 @@ import {
   keyGroupStart,
 } from '../../src/mvcc/key-encoding.js';
 import { resolveRange } from '../../src/mvcc/key-range.js';
-import { seededRandom } from './prng.js';
+import { seededFloats as seededRandom } from '../../src/consensus/random.js';
 
 const tricky = [
   [], [0x00], [0x00, 0x00], [0x00, 0x01], [0x00, 0xff], [0x01], [0xff], [0xff, 0x00], [0xff, 0xff],
