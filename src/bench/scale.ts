@@ -88,9 +88,9 @@ async function main(): Promise<void> {
     await client.addMember('s4', listen);
     for (;;) {
       const { members } = await client.members();
-      const status = await client.status();
-      const commit = Math.max(...status.members.filter((m) => m.role === 'storage').map((m) => m.commitIndex));
-      if ((members.find((m) => m.id === 's4')?.matchIndex ?? 0) >= commit) break;
+      // The leader's own match is its last index: s4 has caught up when it matches that.
+      const last = Math.max(...members.map((m) => m.matchIndex));
+      if ((members.find((m) => m.id === 's4')?.matchIndex ?? 0) >= last) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const joinSeconds = (Date.now() - joinStarted) / 1000;

@@ -254,7 +254,7 @@ async function checkReplicaHashes(control: QuorumkvClient, storageCount: number,
   while (Date.now() - started < timeoutMs) {
     polls++;
     try {
-      const { members } = await control.status();
+      const { members } = await control.status({ withHashes: true });
       const storage = members.filter((m) => m.role === 'storage').map((m) => ({ id: m.id, healthy: m.healthy, leader: m.leader, hash: m.hash, hashRevision: Number(m.hashRevision), revision: Number(m.revision), appliedIndex: Number(m.appliedIndex), error: m.error }));
       last = storage;
       const equal = storage.length === storageCount && storage.every((m) => m.healthy && m.hash !== '' && m.hash === storage[0].hash && m.hashRevision === storage[0].hashRevision);

@@ -237,11 +237,11 @@ export const membersCommand: Command = {
 export const statusCommand: Command = {
   name: 'status',
   summary: 'show every process of the cluster: role, id, address, leader, term, indexes, health',
-  usage: 'quorumkv status [--json] [--endpoint HOST:PORT]',
-  options: endpointOption,
+  usage: 'quorumkv status [--hash] [--json] [--endpoint HOST:PORT]',
+  options: { ...endpointOption, hash: { type: 'boolean' } },
   prepare: ({ values }) =>
     withClient(values, async (client) => {
-      const { members } = await client.status();
+      const { members } = await client.status({ withHashes: Boolean(values.hash) });
       const rows = members.map(memberRow);
       if (values.json) print({ members: rows });
       else print(renderTable(['ROLE', 'ID', 'ADDRESS', 'PID', 'ZONE', 'LEADER', 'TERM', 'COMMIT', 'APPLIED', 'HASH@REV', 'HEALTHY'], rows.map(statusCells)));

@@ -225,8 +225,9 @@ export class QuorumkvClient {
     return this.call((e, o, done) => e.cluster.memberRemove({ id }, o, done));
   }
 
-  status(): Promise<StatusResponse__Output> {
-    return this.call((e, o, done) => e.cluster.status({}, o, done));
+  /** Every process the endpoint can see; `withHashes` also hashes each storage member's state. */
+  status(options: { withHashes?: boolean } = {}): Promise<StatusResponse__Output> {
+    return this.call((e, o, done) => e.cluster.status({ withHashes: options.withHashes ?? false }, o, done));
   }
 
   close(): void {

@@ -38,7 +38,7 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
     addClusterService(
       rpc,
       { role: 'gateway', id: options.id, address: options.listen, zone: '' },
-      () => nodeStatuses([...writers.backends, ...readers.backends]),
+      (withHashes) => nodeStatuses([...writers.backends, ...readers.backends], withHashes),
       membershipThrough(writers),
     );
     await rpc.listen(address);
@@ -90,14 +90,14 @@ function membershipThrough(writers: BackendPool): MembershipBackend {
 }
 
 /** What the nodes report of themselves and of the storage tier; an unreachable node is listed unhealthy. */
-async function nodeStatuses(backends: Backend[]): Promise<MemberStatus__Output[]> {
+async function nodeStatuses(backends: Backend[], withHashes: boolean): Promise<MemberStatus__Output[]> {
   const reports = await Promise.all(
     backends
       .filter((b) => !b.draining)
       .map((backend) => {
         const client = new Cluster(backend.address, grpc.credentials.createInsecure());
         return new Promise<MemberStatus__Output[]>((resolve) =>
-          client.status({}, { deadline: Date.now() + STATUS_TIMEOUT_MS }, (error, response?: StatusResponse__Output) => {
+          client.status({ withHashes }, { deadline: Date.now() + STATUS_TIMEOUT_MS }, (error, response?: StatusResponse__Output) => {
             client.close();
             resolve(error || !response ? [memberStatus({ role: 'node', id: backend.id, address: backend.address, error: error?.details ?? 'no answer' })] : response.members);
           }),

@@ -32,7 +32,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
   addClusterService(
     rpc,
     { role: config.mode, id: config.id, address: config.listen, zone: config.zone },
-    () => storage.describeWithHashes(STATUS_TIMEOUT_MS),
+    (withHashes) => (withHashes ? storage.describeWithHashes(STATUS_TIMEOUT_MS) : storage.describeAll(STATUS_TIMEOUT_MS)),
     storage.membership(DEFAULT_REQUEST_TIMEOUT_MS),
     () => (lag ? { revision: lag.followedRevision, lagRevisions: lag.lagRevisions, lagMs: lag.lagMs } : {}),
   );

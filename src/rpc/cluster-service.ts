@@ -41,15 +41,15 @@ export interface SelfDescription {
 export function addClusterService(
   rpc: RpcServer,
   self: SelfDescription,
-  others: () => Promise<MemberStatus__Output[]>,
+  others: (withHashes: boolean) => Promise<MemberStatus__Output[]>,
   membership: MembershipBackend,
   progress: () => Partial<MemberStatus__Output> = () => ({}),
 ): void {
   rpc.server.addService(Cluster.service, {
     ...membershipHandlers(rpc, membership),
-    status: rpc.unary<StatusRequest__Output, StatusResponse>('Cluster/Status', async () => {
+    status: rpc.unary<StatusRequest__Output, StatusResponse>('Cluster/Status', async (request) => {
       const me = memberStatus({ ...self, pid: process.pid, healthy: true, ...progress() });
-      return { header: null, members: dedupe([me, ...(await others())]) };
+      return { header: null, members: dedupe([me, ...(await others(request.withHashes))]) };
     }),
   });
 }

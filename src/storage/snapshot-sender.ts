@@ -72,7 +72,7 @@ export class SnapshotSender {
     return client;
   }
 
-  private async stream(client: RaftClient, message: Message, iterator: AsyncIterable<[Buffer, Buffer]> & { close(): Promise<void> }, source: SnapshotSource): Promise<boolean> {
+  private async stream(client: RaftClient, message: Message, iterator: { nextv(size: number): Promise<Array<[Buffer, Buffer]>>; close(): Promise<void> }, source: SnapshotSource): Promise<boolean> {
     let settle!: (response: InstallSnapshotResponse__Output | undefined) => void;
     const answered = new Promise<InstallSnapshotResponse__Output | undefined>((resolve) => (settle = resolve));
     const call = client.installSnapshot({ deadline: Date.now() + SEND_TIMEOUT_MS }, (error, response) => settle(error ? undefined : response));
@@ -80,13 +80,17 @@ export class SnapshotSender {
       await write(call, { cluster: source.cluster, message: toWire(message), addresses: source.addresses, pairs: [] });
       let pairs: KeyValuePair[] = [];
       let bytes = 0;
-      for await (const [key, value] of iterator) {
-        pairs.push({ key, value });
-        bytes += key.length + value.length;
-        if (pairs.length >= CHUNK_PAIRS || bytes >= CHUNK_BYTES) {
-          await write(call, { pairs });
-          pairs = [];
-          bytes = 0;
+      // nextv reads many entries per call into the iterator's native cache: one entry per await
+      // would make a large state crawl.
+      for (let batch = await iterator.nextv(CHUNK_PAIRS); batch.length > 0; batch = await iterator.nextv(CHUNK_PAIRS)) {
+        for (const [key, value] of batch) {
+          pairs.push({ key, value });
+          bytes += key.length + value.length;
+          if (pairs.length >= CHUNK_PAIRS || bytes >= CHUNK_BYTES) {
+            await write(call, { pairs });
+            pairs = [];
+            bytes = 0;
+          }
         }
       }
       if (pairs.length > 0) await write(call, { pairs });

@@ -69,7 +69,7 @@ describe('membership changes', () => {
     const stored = new Set(all.kvs.map((kv) => kv.key.toString()));
     for (const key of acked) expect(stored.has(key), key).toBe(true);
     await eventually(20_000, async () => {
-      const storage = (await client.status()).members.filter((m) => m.role === 'storage' && m.healthy);
+      const storage = (await client.status({ withHashes: true })).members.filter((m) => m.role === 'storage' && m.healthy);
       const hashes = new Set(storage.map((m) => `${m.hash}@${m.hashRevision}`));
       if (storage.length !== 3 || hashes.size !== 1) throw new Error(`replicas: ${storage.map((m) => `${m.id} ${m.hash.slice(0, 8)}@${m.hashRevision}`).join(', ')}`);
     }).catch((error: Error) => {

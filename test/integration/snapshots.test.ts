@@ -31,7 +31,7 @@ describe('snapshots and log compaction', () => {
   }, 30_000);
 
   async function storage() {
-    return (await client.status()).members.filter((m) => m.role === 'storage');
+    return (await client.status({ withHashes: true })).members.filter((m) => m.role === 'storage');
   }
 
   it('catches up a member that fell behind the compacted log with a snapshot', async () => {

@@ -106,7 +106,7 @@ describe('many writers on one shared log', () => {
       Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? viaW1 : viaW2).put(`race/${i % 10}`, `w${i % 2}-${i}`)),
     );
     await eventually(10_000, async () => {
-      const { members } = await viaGateway.status();
+      const { members } = await viaGateway.status({ withHashes: true });
       const storage = members.filter((m) => m.role === 'storage');
       expect(storage).toHaveLength(3);
       const hashes = new Set(storage.map((m) => `${m.hash}@${m.hashRevision}`));
