@@ -43,10 +43,6 @@ export class StorageRouter {
     if (this.members.length === 0) throw new Error('no storage members given');
   }
 
-  get leaderId(): string {
-    return this.members[this.leaderGuess].id;
-  }
-
   get homeMember(): StorageMemberHandle {
     return this.members[this.home];
   }

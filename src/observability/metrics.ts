@@ -37,6 +37,11 @@ export class Metrics {
     help: 'Proposals from this member that were refused or timed out.',
     registers: [this.registry],
   });
+  readonly raftMessagesDropped = new Counter({
+    name: 'quorumkv_raft_messages_dropped_total',
+    help: 'Raft messages not sent because the stream to their peer was full (slow, paused or gone).',
+    registers: [this.registry],
+  });
   readonly commitIndex = new Gauge({ name: 'quorumkv_raft_commit_index', help: 'Highest committed log index known.', registers: [this.registry] });
   readonly appliedIndex = new Gauge({ name: 'quorumkv_raft_applied_index', help: 'Highest log index applied to the state.', registers: [this.registry] });
   readonly storeRevision = new Gauge({ name: 'quorumkv_store_revision', help: 'Current store revision.', registers: [this.registry] });

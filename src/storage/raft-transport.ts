@@ -41,12 +41,12 @@ interface Peer {
 
 export class GrpcRaftTransport implements Transport {
   private readonly peers = new Map<NodeId, Peer>();
-  dropped = 0;
 
   constructor(
     private readonly cluster: string,
     private readonly self: NodeId,
     addresses: ReadonlyMap<NodeId, string>,
+    private readonly onDropped: (messages: number) => void = () => {},
   ) {
     this.setPeers(addresses);
   }
@@ -86,7 +86,7 @@ export class GrpcRaftTransport implements Transport {
   private sendBatch(to: NodeId, messages: WireMessage[]): void {
     const peer = this.peers.get(to);
     if (!peer || peer.full) {
-      this.dropped += messages.length;
+      this.onDropped(messages.length);
       return;
     }
     const stream = peer.stream ?? this.open(peer);

@@ -31,10 +31,6 @@ export class SnapshotSender {
 
   constructor(private readonly report: (to: NodeId, ok: boolean) => void) {}
 
-  get inFlight(): number {
-    return this.sending.size;
-  }
-
   /** Starts streaming to `address`; `message` is the Snap message describing the state. */
   send(message: Message, address: string | undefined, source: SnapshotSource): void {
     const to = message.to;

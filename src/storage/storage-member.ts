@@ -193,9 +193,9 @@ export class StorageMember {
           : new NotLeaderError('no storage leader is known yet (election in progress); retry shortly', this.leader);
       this.proposals.reject(id, error);
     }
+    outcome.catch(() => this.metrics.proposalsFailed.inc());
     this.scheduleReady();
     if (this.config.testDefect === 'ack-before-commit') {
-      outcome.catch(() => undefined);
       return txns.map(() => prematureOutcome(this.responseHeader(this.state.revision)));
     }
     const started = performance.now();
