@@ -24,6 +24,10 @@ export class ProposalTracker<T> {
     return this.waiters.size;
   }
 
+  get full(): boolean {
+    return this.waiters.size >= this.maxPending;
+  }
+
   /** A fresh id, unique across restarts of this member (the boot time is part of it). */
   nextId(): Buffer {
     this.sequence++;

@@ -183,6 +183,8 @@ export class StorageMember {
     if (this.isStopped) throw new UnavailableError('this storage member is shutting down');
     if (txns.length === 0) return [];
     txns.forEach(validateTxn);
+    // Refused before proposing, so "overloaded" really means nothing was applied.
+    if (this.proposals.full) throw new OverloadedError(`${this.proposals.pending} proposals are in flight on this member; retry later`);
     const id = this.proposals.nextId();
     const outcome = this.proposals.wait(id);
     const proposed = this.raft.propose([logBatchCodec.encode({ proposalId: id, txns })]);
