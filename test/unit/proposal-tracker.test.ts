@@ -105,3 +105,16 @@ describe('ProposalTracker', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('ProposalTracker.full', () => {
+  it('says the window is full exactly when maxPending waiters are pending', async () => {
+    const tracker = new ProposalTracker<number>('s1', 60_000, 1);
+    expect(tracker.full).toBe(false);
+    const id = tracker.nextId();
+    const waiting = tracker.wait(id);
+    expect(tracker.full).toBe(true);
+    tracker.resolve(id, 7);
+    await expect(waiting).resolves.toBe(7);
+    expect(tracker.full).toBe(false);
+  });
+});
