@@ -10,17 +10,24 @@ import type { BackendPool } from './backend-pool.js';
 
 const DISCOVERY_INTERVAL_MS = 1_000;
 const CALL_TIMEOUT_MS = 800;
+const MEMBERSHIP_EVERY_REFRESHES = 5;
 
 export class Discovery {
-  private readonly clients: StorageClient[];
+  /** Storage members to ask, by address; grows as membership changes add members. */
+  private readonly clients = new Map<string, StorageClient>();
   private timer: NodeJS.Timeout | undefined;
+  private refreshes = 0;
 
   constructor(
     storage: ReadonlyMap<string, string>,
     private readonly fixed: { writers: ReadonlyMap<string, string>; readers: ReadonlyMap<string, string> },
     private readonly pools: { writers: BackendPool; readers: BackendPool },
   ) {
-    this.clients = [...storage.values()].map((address) => new Storage(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS));
+    for (const address of storage.values()) this.addStorage(address);
+  }
+
+  private addStorage(address: string): void {
+    if (!this.clients.has(address)) this.clients.set(address, new Storage(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS));
   }
 
   async start(): Promise<void> {
@@ -28,15 +35,22 @@ export class Discovery {
     this.timer = setInterval(() => void this.refresh(), DISCOVERY_INTERVAL_MS);
   }
 
+  private async learnStorageMembers(): Promise<void> {
+    // Only the leader answers; the others refuse quickly.
+    const answers = await Promise.all([...this.clients.values()].map((client) => membersOf(client)));
+    for (const address of answers.flat()) this.addStorage(address);
+  }
+
   stop(): void {
     clearInterval(this.timer);
-    for (const client of this.clients) client.close();
+    for (const client of this.clients.values()) client.close();
   }
 
   private async refresh(): Promise<void> {
-    const lists = await Promise.all(this.clients.map((client) => listNodes(client)));
+    if (this.refreshes++ % MEMBERSHIP_EVERY_REFRESHES === 0) await this.learnStorageMembers();
+    const lists = await Promise.all([...this.clients.values()].map((client) => listNodes(client)));
     const answered = lists.filter((l) => l !== undefined) as NodeList__Output[];
-    if (this.clients.length > 0 && answered.length === 0) return;
+    if (this.clients.size > 0 && answered.length === 0) return;
     const writers = new Map(this.fixed.writers);
     const readers = new Map(this.fixed.readers);
     const leaving = new Set<string>();
@@ -50,6 +64,15 @@ export class Discovery {
     }
     await Promise.all([this.pools.writers.update(writers), this.pools.readers.update(readers)]);
   }
+}
+
+/** Storage members added since start-up are asked too: the leader lists the configuration. */
+async function membersOf(client: StorageClient): Promise<string[]> {
+  return new Promise((resolve) => {
+    client.members({}, { deadline: Date.now() + CALL_TIMEOUT_MS }, (error, response) =>
+      resolve(error || !response ? [] : response.members.map((m) => m.address).filter(Boolean)),
+    );
+  });
 }
 
 function listNodes(client: StorageClient): Promise<NodeList__Output | undefined> {
