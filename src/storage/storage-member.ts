@@ -4,12 +4,13 @@ import { Level } from 'level';
 import { validateRange, validateTxn } from '../api/validate.js';
 import { MemoryLogStorage } from '../consensus/memory-storage.js';
 import { RaftNode } from '../consensus/raft.js';
-import { decodeConfChange, encodeConfState, type ConfChangeType } from '../consensus/conf-change.js';
+import { decodeConfChange, encodeConfState } from '../consensus/conf-change.js';
 import { EntryType, MessageType, NONE, type ConfState, type Entry, type Message, type Ready, type Snapshot, type Transport } from '../consensus/types.js';
 import { InvalidArgumentError, NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
 import type { MemberListResponse } from '../gen/quorumkv/v1/MemberListResponse.js';
 import type { MembershipChange__Output } from '../gen/quorumkv/internal/v1/MembershipChange.js';
 import { AddressBook } from './address-book.js';
+import { changeInEffect, checkChange } from './membership-rules.js';
 import type { HashKVResponse } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
 import type { LogBatch, LogBatch__Output } from '../gen/quorumkv/internal/v1/LogBatch.js';
 import type { MemberStatus } from '../gen/quorumkv/v1/MemberStatus.js';
@@ -21,7 +22,6 @@ import type { TxnOutcome as WireTxnOutcome } from '../gen/quorumkv/internal/v1/T
 import { numericId } from '../ids.js';
 import { MvccStore, type AppliedEntry, type TxnOutcome } from '../mvcc/mvcc-store.js';
 import type { Metrics } from '../observability/metrics.js';
-import { splitHostPort } from '../observability/http-server.js';
 import { codecFor } from '../proto/codec.js';
 import type { Change } from '../mvcc/change-log.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
@@ -40,24 +40,11 @@ import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_
 // transport. It feeds the core ticks and messages and carries out each Ready in order:
 // persist (fsync) → send → apply → advance.
 
-const CHANGE_TYPES: Record<ConfChangeType, true> = { 'add-learner': true, 'promote-learner': true, 'remove-node': true };
-
 /** Longest a membership change may take to be committed and applied. */
 const MEMBERSHIP_TIMEOUT_MS = 10_000;
-/** A learner this close to the commit index may become a voter. */
-const PROMOTE_MAX_LAG_ENTRIES = 1_000;
-
 /** The transport, which follows membership changes. */
 export interface PeerTransport extends Transport {
   setPeers(addresses: ReadonlyMap<string, string>): void;
-}
-
-function splitHostPortOrThrow(address: string): void {
-  try {
-    splitHostPort(address);
-  } catch (error) {
-    throw new InvalidArgumentError(`member address: ${(error as Error).message}`);
-  }
 }
 
 /** Longest a staged snapshot waits for the core to install it. */
@@ -488,47 +475,26 @@ export class StorageMember {
   /** Proposes one membership change (leader only) and answers once it is applied here. */
   async changeMembers(change: MembershipChange__Output): Promise<MemberListResponse> {
     this.members();
-    const type = change.type as ConfChangeType;
-    const { voters, learners } = this.appliedConf;
-    const known = voters.includes(change.id) || learners.includes(change.id);
-    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(change.id)) throw new InvalidArgumentError(`member id ${JSON.stringify(change.id)}: use 1-63 lowercase letters, digits and dashes`);
-    // A change already in effect answers as done, so a retried call (after a lost answer) succeeds.
-    const sameAddress = type !== 'add-learner' || this.addresses.get(change.id) === change.address;
-    if (type !== 'remove-node' && type in CHANGE_TYPES && this.changeApplied(type, change.id) && sameAddress) return this.members();
-    if (type === 'add-learner') {
-      if (known) throw new InvalidArgumentError(`${change.id} is already a member`);
-      splitHostPortOrThrow(change.address);
-      // A new member must start from a snapshot (it carries the configuration): make sure the
-      // log no longer starts at the beginning.
-      if (this.memory.firstIndex() === 1) await this.requestSnapshot();
-    } else if (type === 'promote-learner') {
-      if (!learners.includes(change.id)) throw new InvalidArgumentError(`${change.id} is not a learner`);
-      const match = this.raft.status().progress?.[change.id]?.match ?? 0;
-      if (match + PROMOTE_MAX_LAG_ENTRIES < this.raft.status().commit) {
-        throw new UnavailableError(`${change.id} has ${match} of ${this.raft.status().commit} entries: promote it once it has caught up`);
-      }
-    } else if (type === 'remove-node') {
-      if (!known) throw new InvalidArgumentError(`${change.id} is not a member`);
-      if (voters.length === 1 && voters[0] === change.id) throw new InvalidArgumentError('the last voter cannot be removed');
-    } else {
-      throw new InvalidArgumentError(`membership change type must be add-learner, promote-learner or remove-node, got ${JSON.stringify(change.type)}`);
-    }
+    const status = this.raft.status();
+    const type = checkChange(change, {
+      conf: this.appliedConf,
+      addressOf: (id) => this.addresses.get(id),
+      matchOf: (id) => status.progress?.[id]?.match ?? 0,
+      commit: status.commit,
+    });
+    if (type === 'done') return this.members();
+    // A new member must start from a snapshot (it carries the configuration): make sure the log
+    // no longer starts at the beginning.
+    if (type === 'add-learner' && this.memory.firstIndex() === 1) await this.requestSnapshot();
     const result = this.raft.proposeConfChange({ type, node: change.id, ...(type === 'add-learner' ? { context: change.address } : {}) });
     if (!result.ok) throw new UnavailableError(`the change was refused: ${result.detail ?? result.reason}`);
     this.scheduleReady();
     const deadline = Date.now() + MEMBERSHIP_TIMEOUT_MS;
-    while (!this.changeApplied(type, change.id)) {
+    while (!changeInEffect(this.appliedConf, type, change.id)) {
       if (Date.now() > deadline || this.isStopped) throw new UnavailableError('the membership change was not applied in time; check `quorumkv members list`');
       await this.appliedOrTimeout(deadline - Date.now());
     }
     return this.raft.status().role === 'leader' ? this.members() : { header: this.header(), leader: '', members: [] };
-  }
-
-  private changeApplied(type: ConfChangeType, id: string): boolean {
-    const { voters, learners } = this.appliedConf;
-    if (type === 'add-learner') return learners.includes(id);
-    if (type === 'promote-learner') return voters.includes(id);
-    return !voters.includes(id) && !learners.includes(id);
   }
 
   /** Leader: streams its applied state to each follower the core wants a snapshot sent to. */
