@@ -1,7 +1,7 @@
 import { startHttpServer } from '../observability/http-server.js';
 import { Metrics } from '../observability/metrics.js';
 import { onShutdownSignal } from '../process/signals.js';
-import { addClusterService, memberStatus } from '../rpc/cluster-service.js';
+import { addClusterService } from '../rpc/cluster-service.js';
 import { RpcServer } from '../rpc/server.js';
 import { GroupCommitter } from './group-commit.js';
 import { addKvService, DEFAULT_REQUEST_TIMEOUT_MS, type WritePath } from './kv-service.js';

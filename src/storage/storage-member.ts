@@ -6,7 +6,7 @@ import { MemoryLogStorage } from '../consensus/memory-storage.js';
 import { RaftNode } from '../consensus/raft.js';
 import { decodeConfChange, encodeConfState } from '../consensus/conf-change.js';
 import { EntryType, MessageType, NONE, type ConfState, type Entry, type Message, type Ready, type Snapshot, type Transport } from '../consensus/types.js';
-import { InvalidArgumentError, NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
+import { NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
 import type { MemberListResponse } from '../gen/quorumkv/v1/MemberListResponse.js';
 import type { MembershipChange__Output } from '../gen/quorumkv/internal/v1/MembershipChange.js';
 import { AddressBook } from './address-book.js';
