@@ -55,8 +55,8 @@ export const bankWorkload: Workload = {
             // One read after the other: the first read fixes the snapshot revision, and two
             // first reads in flight at once can each be served at a different revision (see
             // docs/CHAOS.md, finding 2).
-            const a = await tx.get(account(ctx, from));
-            const b = await tx.get(account(ctx, to));
+            // Both reads at once: the transaction must still read them at one snapshot.
+            const [a, b] = await Promise.all([tx.get(account(ctx, from)), tx.get(account(ctx, to))]);
             const balanceFrom = Number(a?.value.toString() ?? NaN);
             const balanceTo = Number(b?.value.toString() ?? NaN);
             const amount = Math.min(wanted, balanceFrom);
