@@ -52,9 +52,6 @@ export const bankWorkload: Workload = {
       try {
         const moved = await endpoint.client.runTransaction(
           async (tx) => {
-            // One read after the other: the first read fixes the snapshot revision, and two
-            // first reads in flight at once can each be served at a different revision (see
-            // docs/CHAOS.md, finding 2).
             // Both reads at once: the transaction must still read them at one snapshot.
             const [a, b] = await Promise.all([tx.get(account(ctx, from)), tx.get(account(ctx, to))]);
             const balanceFrom = Number(a?.value.toString() ?? NaN);
