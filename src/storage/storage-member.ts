@@ -47,6 +47,11 @@ export interface PeerTransport extends Transport {
   setPeers(addresses: ReadonlyMap<string, string>): void;
 }
 
+/** A snapshot is also taken once this many bytes of entries were logged since the last one. */
+const SNAPSHOT_LOG_BYTES = 64 * 1024 * 1024;
+/** The log tail kept behind a snapshot holds at most about this many bytes. */
+const LOG_TAIL_BYTES = 16 * 1024 * 1024;
+
 /** Longest a staged snapshot waits for the core to install it. */
 const INSTALL_TIMEOUT_MS = 5_000;
 /** Written with sync:true before a snapshot, so that every earlier state write is durable. */
@@ -87,6 +92,8 @@ export class StorageMember {
   private appliedConf: ConfState;
   private lastSnapshotIndex: number;
   private readonly snapshotRequests: Array<() => void> = [];
+  /** Bytes of log entries written since the last snapshot: the in-memory log is bounded by them too. */
+  private logBytesSinceSnapshot = 0;
 
   private constructor(
     readonly config: StorageConfig,
@@ -432,7 +439,10 @@ export class StorageMember {
       const started = performance.now();
       await this.log.save(ready.hardState, ready.entries);
       this.metrics.fsyncDuration.observe((performance.now() - started) / 1000);
-      if (ready.entries.length > 0) this.memory.append(ready.entries);
+      if (ready.entries.length > 0) {
+        this.memory.append(ready.entries);
+        for (const entry of ready.entries) this.logBytesSinceSnapshot += entry.data.length;
+      }
       if (ready.hardState) {
         this.memory.setHardState(ready.hardState);
         this.metrics.raftTerm.set(ready.hardState.term);
@@ -536,8 +546,11 @@ export class StorageMember {
    * advance() and the next ready(), as the core requires.
    */
   private async maybeSnapshot(): Promise<void> {
-    if (this.state.appliedIndex - this.lastSnapshotIndex < this.config.snapshotEntries || this.pendingInstall) return;
-    await this.snapshotNow(this.config.logTailEntries);
+    const entries = this.state.appliedIndex - this.lastSnapshotIndex;
+    if ((entries < this.config.snapshotEntries && this.logBytesSinceSnapshot < SNAPSHOT_LOG_BYTES) || this.pendingInstall) return;
+    // The tail kept for slow followers is bounded in bytes too: large entries make a short tail.
+    const bytesPerEntry = this.logBytesSinceSnapshot / Math.max(1, entries);
+    await this.snapshotNow(Math.min(this.config.logTailEntries, Math.floor(LOG_TAIL_BYTES / Math.max(1, bytesPerEntry))));
     await this.maybeCompactHistory();
   }
 
@@ -559,6 +572,7 @@ export class StorageMember {
     this.memory.createSnapshot({ metadata });
     await this.log.saveSnapshot(metadata);
     this.lastSnapshotIndex = applied;
+    this.logBytesSinceSnapshot = 0;
     this.metrics.snapshotsTaken.inc();
     const upTo = applied - tailEntries;
     if (upTo >= this.memory.firstIndex()) {
