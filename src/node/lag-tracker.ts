@@ -7,7 +7,6 @@ import type { StorageRouter } from './storage-router.js';
 // revisions is the difference; lag in milliseconds is how long ago the leader first reported
 // the oldest revision this reader has not reached yet.
 
-const LEADER_POLL_MS = 250;
 const MAX_PENDING_SAMPLES = 1_000;
 
 export class LagTracker {
@@ -15,7 +14,6 @@ export class LagTracker {
   private leaderRevision = 0;
   /** (revision, first seen at) pairs the leader reported that the reader has not reached. */
   private pending: Array<{ revision: number; seenAt: number }> = [];
-  private timer: NodeJS.Timeout | undefined;
   private stream: { cancel(): void } | undefined;
   private stopped = false;
 
@@ -23,7 +21,6 @@ export class LagTracker {
 
   start(): void {
     this.follow();
-    this.timer = setInterval(() => void this.pollLeader(), LEADER_POLL_MS);
   }
 
   get lagRevisions(): number {
@@ -37,7 +34,6 @@ export class LagTracker {
 
   stop(): void {
     this.stopped = true;
-    clearInterval(this.timer);
     this.stream?.cancel();
   }
 
@@ -60,8 +56,8 @@ export class LagTracker {
     this.pending = this.pending.filter((p) => p.revision > this.followedRevision);
   }
 
-  private async pollLeader(): Promise<void> {
-    const statuses: MemberStatus__Output[] = await this.storage.describeAll(LEADER_POLL_MS);
+  /** Takes the leader's revision from the storage members' reports (the node polls them anyway). */
+  observe(statuses: MemberStatus__Output[]): void {
     const leader = statuses.find((s) => s.leader && s.healthy);
     if (!leader || leader.revision <= this.leaderRevision) return;
     this.leaderRevision = leader.revision;

@@ -44,6 +44,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
   const refresh = async () => {
     if (refreshes++ % 8 === 0) await storage.learnMembers(LEADER_REFRESH_MS);
     const statuses = await storage.refreshLeader(LEADER_REFRESH_MS);
+    lag?.observe(statuses);
     const sameZone = statuses.find((s) => s.zone !== '' && s.zone === config.zone && s.healthy);
     if (!homeChosen && sameZone) storage.setHome(sameZone.id);
     homeChosen = true;

@@ -29,7 +29,6 @@ export interface StorageMemberHandle {
 export class StorageRouter {
   readonly members: StorageMemberHandle[];
   private leaderGuess = 0;
-  private rotation = 0;
 
   /** The member this node prefers for serializable reads and for following the log. */
   private home = 0;
@@ -76,11 +75,6 @@ export class StorageRouter {
         await sleep(backoffMs(attempt));
       }
     }
-  }
-
-  /** Calls an idempotent `method` on any member, trying the next one when a member fails. */
-  toAny<Res>(deadline: number, call: StorageCall<Res>): Promise<Res> {
-    return this.tryInTurn(this.rotation++, deadline, call);
   }
 
   private async tryInTurn<Res>(first: number, deadline: number, call: StorageCall<Res>): Promise<Res> {
