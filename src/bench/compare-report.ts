@@ -1,4 +1,5 @@
 import type { BenchResult } from './runner.js';
+import { escapeXml } from '../markup.js';
 
 // The comparison's arithmetic and its outputs: ratios of quorumkv to etcd per pair of runs (one
 // of each, back to back), their medians, a text table, the markdown section of docs/BENCHMARKS.md
@@ -190,10 +191,6 @@ export function mergeSection(existing: string | undefined, section: string, titl
   const end = existing.indexOf(DOC_END);
   if (begin >= 0 && end > begin) return existing.slice(0, begin) + section + existing.slice(end + DOC_END.length);
   return `${existing.trimEnd()}\n\n${section}\n`;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /**

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, type QuorumkvClient } from '../client/index.js';
+import { PACKAGE_ROOT } from '../proto/root.js';
+import { memoryChart, type MemorySample } from './scale-chart.js';
 import { LocalCluster } from '../up/local-cluster.js';
 import { freePorts, loopbackTopology } from '../up/loopback-topology.js';
 
@@ -14,11 +16,25 @@ import { freePorts, loopbackTopology } from '../up/loopback-topology.js';
 const TXN_PUTS = 100;
 const LOADERS = 8;
 const PROGRESS_MS = 5_000;
+const SAMPLE_MS = 10_000;
 
-function rssBytes(pid: number | undefined): number {
-  if (!pid) return 0;
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
+/**
+ * Resident memory from /proc: `private` is the process's own (anonymous) memory; `mapped` is
+ * file pages it has mapped, mostly LevelDB table files read through mmap, which are page cache
+ * the kernel reclaims under pressure.
+ */
+function residentBytes(pid: number | undefined): { private: number; mapped: number } {
+  if (!pid) return { private: 0, mapped: 0 };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+)`, 'm'))?.[1] ?? 0) * 1024;
+  return { private: kib('RssAnon'), mapped: kib('RssFile') + kib('RssShmem') };
+}
+
+/** What the process's own metrics say of its memory: V8 heap in use and memory outside it. */
+async function heapBytes(metrics: string): Promise<{ heap: number; external: number }> {
+  const text = await (await fetch(`http://${metrics}/metrics`)).text();
+  const value = (name: string) => Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm'))?.[1] ?? 0);
+  return { heap: value('nodejs_heap_size_used_bytes'), external: value('nodejs_external_memory_bytes') };
 }
 
 function duBytes(dir: string): number {
@@ -27,7 +43,8 @@ function duBytes(dir: string): number {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
-async function load(client: QuorumkvClient, from: number, to: number, keyBytes: number, value: Buffer): Promise<void> {
+/** Writes keys [from, to) in transactions of TXN_PUTS puts; `progress.keys` counts committed keys. */
+async function load(client: QuorumkvClient, from: number, to: number, keyBytes: number, value: Buffer, progress: { keys: number }): Promise<void> {
   let next = from;
   let lastReport = Date.now();
   const started = Date.now();
@@ -39,6 +56,7 @@ async function load(client: QuorumkvClient, from: number, to: number, keyBytes: 
         const success = [];
         for (let i = first; i < next; i++) success.push({ requestPut: { key: Buffer.from(String(i).padStart(keyBytes, '0')), value } });
         await client.txn({ success });
+        progress.keys += success.length;
         if (Date.now() - lastReport > PROGRESS_MS) {
           lastReport = Date.now();
           const rate = (next - from) / ((Date.now() - started) / 1000);
@@ -50,7 +68,7 @@ async function load(client: QuorumkvClient, from: number, to: number, keyBytes: 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { keys: { type: 'string', default: '1000000' }, 'key-size': { type: 'string', default: '16' }, 'value-size': { type: 'string', default: '100' } } });
+  const { values } = parseArgs({ options: { keys: { type: 'string', default: '1000000' }, 'key-size': { type: 'string', default: '16' }, 'value-size': { type: 'string', default: '100' }, out: { type: 'string', default: join(PACKAGE_ROOT, 'docs') } } });
   const keys = Number(values.keys);
   const keyBytes = Number(values['key-size']);
   const value = Buffer.alloc(Number(values['value-size']), 'v');
@@ -64,20 +82,38 @@ async function main(): Promise<void> {
     await cluster.waitReady();
     const client = connect({ endpoints: [cluster.topology.writers[0].listen], timeoutMs: 60_000 });
     const rows: string[] = [];
-    const measure = (label: string) => {
-      for (const s of cluster.topology.storage) {
-        rows.push(`| ${label} | ${s.id} | ${mb(rssBytes(cluster.pidOf(s.id)))} | ${mb(duBytes(join(base, s.id)))} |`);
-      }
+    const row = async (label: string, id: string, metrics: string) => {
+      const { heap, external } = await heapBytes(metrics);
+      const resident = residentBytes(cluster.pidOf(id));
+      return `| ${label} | ${id} | ${mb(resident.private)} | ${mb(resident.mapped)} | ${mb(heap)} | ${mb(external)} | ${mb(duBytes(join(base, id)))} |`;
+    };
+    const measure = async (label: string) => {
+      for (const s of cluster.topology.storage) rows.push(await row(label, s.id, s.metrics));
     };
     const checkpoints = [Math.min(100_000, keys), keys].filter((k, i, all) => all.indexOf(k) === i);
     let loaded = 0;
+    const watched = cluster.topology.storage[0];
+    const samples: MemorySample[] = [];
+    const progress = { keys: 0 };
+    const sampler = setInterval(() => {
+      void heapBytes(watched.metrics).then(({ heap, external }) => {
+        const sample = { keys: progress.keys, ...residentBytes(cluster.pidOf(watched.id)), heap, external, disk: duBytes(join(base, watched.id)) };
+        samples.push(sample);
+        process.stderr.write(`  ${watched.id}: ${sample.keys.toLocaleString()} keys, private ${mb(sample.private)} (V8 heap ${mb(heap)}, external ${mb(external)}), mapped files ${mb(sample.mapped)}, disk ${mb(sample.disk)}\n`);
+      }, () => undefined);
+    }, SAMPLE_MS);
     const loadStarted = Date.now();
     for (const checkpoint of checkpoints) {
-      await load(client, loaded, checkpoint, keyBytes, value);
+      await load(client, loaded, checkpoint, keyBytes, value, progress);
       loaded = checkpoint;
-      measure(`${checkpoint.toLocaleString()} keys`);
+      await measure(`${checkpoint.toLocaleString()} keys`);
     }
     const loadSeconds = (Date.now() - loadStarted) / 1000;
+    clearInterval(sampler);
+    const chart = join(values.out, `scale-${keys}-keys.svg`);
+    mkdirSync(values.out, { recursive: true });
+    writeFileSync(chart, memoryChart(samples, `Storage member ${watched.id} while ${keys.toLocaleString()} keys are loaded`));
+    process.stderr.write(`wrote ${chart}\n`);
 
     const [listen, metrics] = (await freePorts(2)).map((p) => `127.0.0.1:${p}`);
     const peers = cluster.topology.storage.map((s) => `${s.id}=${s.listen}`).join(',');
@@ -94,7 +130,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const joinSeconds = (Date.now() - joinStarted) / 1000;
-    rows.push(`| after joining | s4 | ${mb(rssBytes(cluster.pidOf('s4')))} | ${mb(duBytes(join(base, 's4')))} |`);
+    rows.push(await row('after joining', 's4', metrics));
 
     process.stderr.write('restarting a writer\n');
     await cluster.signal('w1', 'SIGKILL');
@@ -108,8 +144,8 @@ async function main(): Promise<void> {
       [
         `Loaded ${keys.toLocaleString()} keys (${keyBytes}-byte keys, ${value.length}-byte values, ${TXN_PUTS} puts per transaction) in ${loadSeconds.toFixed(0)} s (${(keys / loadSeconds).toFixed(0)} keys/s).`,
         '',
-        '| keys | member | memory (RSS) | data directory |',
-        '|---|---|---:|---:|',
+        '| keys | member | private memory | mapped files | V8 heap used | external | data directory |',
+        '|---|---|---:|---:|---:|---:|---:|',
         ...rows,
         '',
         `A new storage member (s4) joined as a learner and caught up with ${keys.toLocaleString()} keys in ${joinSeconds.toFixed(1)} s.`,

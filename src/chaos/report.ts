@@ -7,6 +7,7 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpRecord, Outcome } from './history.js';
 import type { FaultEvent } from './nemesis.js';
+import { escapeXml } from '../markup.js';
 
 /** A fault's effect on the workload: when operations succeeded again. */
 export interface FaultGap extends FaultEvent {
@@ -112,8 +113,8 @@ function renderHtml(report: Record<string, unknown>, ops: readonly OpRecord[], g
     const x0 = x(gap.startMs);
     const x1 = x(gap.endMs ?? gap.startMs + 100);
     const color = FAULT_COLORS[gap.kind] ?? '#adb5bd';
-    parts.push(`<rect x="${x0.toFixed(1)}" y="${MARGIN.top}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${plotH}" fill="${color}" fill-opacity="0.18"><title>${esc(`#${gap.index} ${gap.kind}:${gap.variant} ${gap.target} [${(gap.startMs / 1000).toFixed(1)}s, ${((gap.endMs ?? gap.startMs) / 1000).toFixed(1)}s] first success after ${gap.firstSuccessMs ?? '-'} ms, longest gap ${gap.longestGapMs} ms${gap.error ? ` error: ${gap.error}` : ''}`)}</title></rect>`);
-    parts.push(`<text x="${(x0 + 2).toFixed(1)}" y="${MARGIN.top + 10 + (gap.index % 3) * 11}" font-size="9" fill="#495057">${esc(`${gap.kind}:${gap.variant} ${gap.target}`.slice(0, 40))}</text>`);
+    parts.push(`<rect x="${x0.toFixed(1)}" y="${MARGIN.top}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${plotH}" fill="${color}" fill-opacity="0.18"><title>${escapeXml(`#${gap.index} ${gap.kind}:${gap.variant} ${gap.target} [${(gap.startMs / 1000).toFixed(1)}s, ${((gap.endMs ?? gap.startMs) / 1000).toFixed(1)}s] first success after ${gap.firstSuccessMs ?? '-'} ms, longest gap ${gap.longestGapMs} ms${gap.error ? ` error: ${gap.error}` : ''}`)}</title></rect>`);
+    parts.push(`<text x="${(x0 + 2).toFixed(1)}" y="${MARGIN.top + 10 + (gap.index % 3) * 11}" font-size="9" fill="#495057">${escapeXml(`${gap.kind}:${gap.variant} ${gap.target}`.slice(0, 40))}</text>`);
   }
   for (let decade = Math.ceil(logMin); decade <= logMax; decade++) {
     const value = 10 ** decade;
@@ -131,7 +132,7 @@ function renderHtml(report: Record<string, unknown>, ops: readonly OpRecord[], g
     const latency = op.ret === null ? MAX_LATENCY_MS : op.ret - op.call;
     const cx = x(op.call).toFixed(1);
     const cy = y(latency).toFixed(1);
-    const title = `<title>${esc(`${op.workload} ${op.f} ${op.key ?? ''} via ${op.endpoint}: ${outcome}${op.ret === null ? '' : ` in ${latency.toFixed(1)} ms`}${op.error ? ` (${op.error})` : ''}`)}</title>`;
+    const title = `<title>${escapeXml(`${op.workload} ${op.f} ${op.key ?? ''} via ${op.endpoint}: ${outcome}${op.ret === null ? '' : ` in ${latency.toFixed(1)} ms`}${op.error ? ` (${op.error})` : ''}`)}</title>`;
     if (outcome === 'ok') parts.push(`<circle cx="${cx}" cy="${cy}" r="1.3" fill="${COLORS.ok}" fill-opacity="0.5">${title}</circle>`);
     else parts.push(`<path d="M${Number(cx) - 3},${Number(cy) - 3}l6,6m0,-6l-6,6" stroke="${COLORS[outcome]}" stroke-width="1.2">${title}</path>`);
   });
@@ -142,30 +143,26 @@ function renderHtml(report: Record<string, unknown>, ops: readonly OpRecord[], g
   const verdict = String(report.verdict);
   const checks = (report.checks ?? {}) as Record<string, { ok: unknown; summary: string }>;
   const rows = Object.entries(checks)
-    .map(([name, c]) => `<tr><td>${esc(name)}</td><td class="${c.ok === true ? 'pass' : 'fail'}">${c.ok === true ? 'pass' : c.ok === false ? 'FAIL' : 'unknown'}</td><td>${esc(c.summary)}</td></tr>`)
+    .map(([name, c]) => `<tr><td>${escapeXml(name)}</td><td class="${c.ok === true ? 'pass' : 'fail'}">${c.ok === true ? 'pass' : c.ok === false ? 'FAIL' : 'unknown'}</td><td>${escapeXml(c.summary)}</td></tr>`)
     .join('');
   const legend = [
     ...Object.entries(COLORS).map(([k, c]) => `<span style="color:${c}">&#9679; ${k}</span>`),
     ...Object.entries(FAULT_COLORS).map(([k, c]) => `<span style="background:${c};opacity:.5">&nbsp;${k}&nbsp;</span>`),
   ].join(' &nbsp; ');
   return `<!doctype html>
-<html><head><meta charset="utf-8"><title>quorumkv chaos seed ${esc(String(report.seed))}: ${esc(verdict)}</title>
+<html><head><meta charset="utf-8"><title>quorumkv chaos seed ${escapeXml(String(report.seed))}: ${escapeXml(verdict)}</title>
 <style>body{font-family:sans-serif;margin:20px}td,th{padding:2px 8px;text-align:left;vertical-align:top}.pass{color:#2b8a3e;font-weight:bold}.fail{color:#c92a2a;font-weight:bold}pre{background:#f8f9fa;padding:8px;overflow:auto;max-height:400px}</style>
 </head><body>
-<h1>quorumkv chaos run, seed ${esc(String(report.seed))}: <span class="${verdict === 'pass' ? 'pass' : 'fail'}">${esc(verdict.toUpperCase())}</span></h1>
-<p>${esc(String(report.command ?? ''))}</p>
+<h1>quorumkv chaos run, seed ${escapeXml(String(report.seed))}: <span class="${verdict === 'pass' ? 'pass' : 'fail'}">${escapeXml(verdict.toUpperCase())}</span></h1>
+<p>${escapeXml(String(report.command ?? ''))}</p>
 <table><tr><th>check</th><th>verdict</th><th>summary</th></tr>${rows}</table>
 <h2>Operations over time</h2>
 <p>${legend}. Hover a point or a shaded window for details.</p>
 ${svg}
 <h2>Report</h2>
-<pre>${esc(JSON.stringify({ ops: report.ops, failoverGaps: report.failoverGaps, faults: report.faults }, null, 2))}</pre>
+<pre>${escapeXml(JSON.stringify({ ops: report.ops, failoverGaps: report.failoverGaps, faults: report.faults }, null, 2))}</pre>
 </body></html>
 `;
-}
-
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function round(ms: number): number {

@@ -48,7 +48,7 @@ export interface PeerTransport extends Transport {
 }
 
 /** A snapshot is also taken once this many bytes of entries were logged since the last one. */
-const SNAPSHOT_LOG_BYTES = 64 * 1024 * 1024;
+const SNAPSHOT_LOG_BYTES = 32 * 1024 * 1024;
 /** The log tail kept behind a snapshot holds at most about this many bytes. */
 const LOG_TAIL_BYTES = 16 * 1024 * 1024;
 

@@ -1,4 +1,4 @@
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { InvalidArgumentError, OverloadedError, toServiceError } from '../errors.js';
 import type { InstallSnapshotResponse } from '../gen/quorumkv/internal/v1/InstallSnapshotResponse.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
@@ -28,6 +28,15 @@ import type { RpcServer } from '../rpc/server.js';
 import { fromWire } from './raft-transport.js';
 import type { StorageMember } from './storage-member.js';
 
+/**
+ * Sends a client stream's response headers at once. Until a call has headers, grpc-js keeps every
+ * message the client sent on it, to replay them if the call is retried; on a peer stream that
+ * lives as long as the process, that is memory without bound.
+ */
+function answerHeaders(call: grpc.ServerReadableStream<unknown, unknown>): void {
+  call.sendMetadata(new grpc.Metadata());
+}
+
 /** Registers the Raft (peer) and Storage (compute tier) services of one storage member. */
 export function addStorageServices(rpc: RpcServer, member: StorageMember): void {
   const cluster = member.config.cluster;
@@ -39,6 +48,7 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
   };
   rpc.server.addService(Raft.service, {
     stepStream: (call: grpc.ServerReadableStream<MessageBatch__Output, StepResponse>, callback: grpc.sendUnaryData<StepResponse>) => {
+      answerHeaders(call);
       let failed = false;
       call.on('data', (batch: MessageBatch__Output) => {
         if (failed) return;
@@ -55,6 +65,7 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
       call.on('error', () => undefined);
     },
     installSnapshot: (call: grpc.ServerReadableStream<SnapshotChunk__Output, InstallSnapshotResponse>, callback: grpc.sendUnaryData<InstallSnapshotResponse>) => {
+      answerHeaders(call);
       member.receiveSnapshot(call).then(
         (result) => callback(null, result),
         (error: unknown) => callback(toServiceError(error)),
