@@ -62,16 +62,7 @@ function cleanup(): Promise<void> {
 function killSync(): void {
   started.child?.kill('SIGKILL');
   started.etcd?.killNow();
-  for (const name of started.quorumkv?.names ?? []) {
-    const pid = started.quorumkv?.pidOf(name);
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
+  started.quorumkv?.killNow();
 }
 
 function ensureEtcd(): string {

@@ -26,7 +26,7 @@ const SERIES: Array<{ field: keyof Omit<MemorySample, 'keys'>; label: string; co
 
 /** A line chart of the samples, in MiB against keys loaded. */
 export function memoryChart(samples: readonly MemorySample[], title: string): string {
-  const width = 760;
+  const width = 860;
   const height = 420;
   const left = 70;
   const right = 20;
@@ -35,7 +35,7 @@ export function memoryChart(samples: readonly MemorySample[], title: string): st
   const plotWidth = width - left - right;
   const plotHeight = height - top - bottom;
   const mib = (bytes: number) => bytes / 1024 / 1024;
-  const maxKeys = Math.max(1, ...samples.map((s) => s.keys));
+  const maxKeys = niceCeiling(Math.max(1, ...samples.map((s) => s.keys)));
   const maxMib = niceCeiling(Math.max(1, ...samples.flatMap((s) => SERIES.map(({ field }) => mib(s[field])))));
   const x = (keys: number) => left + (keys / maxKeys) * plotWidth;
   const y = (value: number) => top + plotHeight - (value / maxMib) * plotHeight;
@@ -44,11 +44,12 @@ export function memoryChart(samples: readonly MemorySample[], title: string): st
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
   ];
-  SERIES.forEach(({ label, color, dashed }, i) => {
-    const lx = left + i * 140;
+  let lx = left;
+  for (const { label, color, dashed } of SERIES) {
     parts.push(`<line x1="${lx}" y1="40" x2="${lx + 18}" y2="40" stroke="${color}" stroke-width="2"${dashed ? ' stroke-dasharray="5,3"' : ''}/>`);
     parts.push(`<text x="${lx + 22}" y="44">${label}</text>`);
-  });
+    lx += 36 + label.length * 6.5;
+  }
   for (let i = 0; i <= 4; i++) {
     const value = (maxMib * i) / 4;
     parts.push(`<line x1="${left}" y1="${y(value).toFixed(1)}" x2="${width - right}" y2="${y(value).toFixed(1)}" stroke="#e5e5e5"/>`);

@@ -4,13 +4,11 @@ import { Level } from 'level';
 import { validateRange, validateTxn } from '../api/validate.js';
 import { MemoryLogStorage } from '../consensus/memory-storage.js';
 import { RaftNode } from '../consensus/raft.js';
-import { decodeConfChange, encodeConfState } from '../consensus/conf-change.js';
-import { EntryType, MessageType, NONE, type ConfState, type Entry, type Message, type Ready, type Snapshot, type Transport } from '../consensus/types.js';
+import { encodeConfState } from '../consensus/conf-change.js';
+import { EntryType, MessageType, NONE, type ConfState, type Entry, type Message, type Ready, type Snapshot } from '../consensus/types.js';
 import { NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
-import type { MemberListResponse } from '../gen/quorumkv/v1/MemberListResponse.js';
-import type { MembershipChange__Output } from '../gen/quorumkv/internal/v1/MembershipChange.js';
 import { AddressBook } from './address-book.js';
-import { changeInEffect, checkChange } from './membership-rules.js';
+import { Membership, type PeerTransport } from './membership.js';
 import type { HashKVResponse } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
 import type { LogBatch, LogBatch__Output } from '../gen/quorumkv/internal/v1/LogBatch.js';
 import type { MemberStatus } from '../gen/quorumkv/v1/MemberStatus.js';
@@ -39,13 +37,6 @@ import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_
 // A storage member: the consensus core glued to LevelDB (durable log + MVCC state) and to a
 // transport. It feeds the core ticks and messages and carries out each Ready in order:
 // persist (fsync) → send → apply → advance.
-
-/** Longest a membership change may take to be committed and applied. */
-const MEMBERSHIP_TIMEOUT_MS = 10_000;
-/** The transport, which follows membership changes. */
-export interface PeerTransport extends Transport {
-  setPeers(addresses: ReadonlyMap<string, string>): void;
-}
 
 /** A snapshot is also taken once this many bytes of entries were logged since the last one. */
 const SNAPSHOT_LOG_BYTES = 32 * 1024 * 1024;
@@ -86,6 +77,7 @@ export class StorageMember {
   private leader = NONE;
   private readonly ids: { clusterId: number; memberId: number };
   private readonly snapshots: SnapshotSender;
+  readonly membership: Membership;
   /** A snapshot from the leader, staged and handed to the core, waiting for its Ready. */
   private pendingInstall: { index: number; resolve(installed: boolean): void; timer: NodeJS.Timeout } | undefined;
   /** The configuration as of the applied state (the core's may run ahead within a Ready). */
@@ -113,6 +105,24 @@ export class StorageMember {
       this.scheduleReady();
     });
     this.appliedConf = raft.confState();
+    this.membership = new Membership(
+      config.id,
+      {
+        stopped: () => this.isStopped,
+        raftStatus: () => raft.status(),
+        appliedConf: () => this.appliedConf,
+        header: () => this.header(),
+        proposeConfChange: (change) => {
+          const result = raft.proposeConfChange(change);
+          this.scheduleReady();
+          return result;
+        },
+        ensureSnapshot: () => (memory.firstIndex() === 1 ? this.requestSnapshot() : Promise.resolve()),
+        appliedOrTimeout: (timeoutMs) => this.appliedOrTimeout(timeoutMs),
+      },
+      addresses,
+      transport,
+    );
     this.lastSnapshotIndex = memory.snapshot().metadata.index;
     this.proposals = new ProposalTracker(config.id, config.proposalTimeoutMs, DEFAULT_MAX_PENDING_PROPOSALS);
     this.reads = new ReadIndexBatcher(
@@ -461,52 +471,6 @@ export class StorageMember {
     this.trackLag();
   }
 
-  /** Keeps the address book in step with a committed membership change. */
-  private async applyAddresses(entry: Entry): Promise<void> {
-    const change = decodeConfChange(entry.data);
-    if (!change) return;
-    if (change.type === 'add-learner' && change.context) await this.addresses.set(change.node, change.context);
-    if (change.type === 'remove-node' && change.node !== this.config.id) await this.addresses.delete(change.node);
-    this.transport.setPeers(this.addresses.entries());
-  }
-
-  /** The configuration with addresses, and the leader's view of each member's progress. */
-  members(): MemberListResponse {
-    const status = this.raft.status();
-    if (status.role !== 'leader') throw new NotLeaderError(`membership is answered by the storage leader (${status.leader || 'none known yet'})`, status.leader);
-    const member = (id: string, role: string) => ({ id, address: this.addresses.get(id) ?? '', role, matchIndex: status.progress?.[id]?.match ?? 0 });
-    return {
-      header: this.header(),
-      leader: status.leader,
-      members: [...this.appliedConf.voters.map((id) => member(id, 'voter')), ...this.appliedConf.learners.map((id) => member(id, 'learner'))],
-    };
-  }
-
-  /** Proposes one membership change (leader only) and answers once it is applied here. */
-  async changeMembers(change: MembershipChange__Output): Promise<MemberListResponse> {
-    this.members();
-    const status = this.raft.status();
-    const type = checkChange(change, {
-      conf: this.appliedConf,
-      addressOf: (id) => this.addresses.get(id),
-      matchOf: (id) => status.progress?.[id]?.match ?? 0,
-      commit: status.commit,
-    });
-    if (type === 'done') return this.members();
-    // A new member must start from a snapshot (it carries the configuration): make sure the log
-    // no longer starts at the beginning.
-    if (type === 'add-learner' && this.memory.firstIndex() === 1) await this.requestSnapshot();
-    const result = this.raft.proposeConfChange({ type, node: change.id, ...(type === 'add-learner' ? { context: change.address } : {}) });
-    if (!result.ok) throw new UnavailableError(`the change was refused: ${result.detail ?? result.reason}`);
-    this.scheduleReady();
-    const deadline = Date.now() + MEMBERSHIP_TIMEOUT_MS;
-    while (!changeInEffect(this.appliedConf, type, change.id)) {
-      if (Date.now() > deadline || this.isStopped) throw new UnavailableError('the membership change was not applied in time; check `quorumkv members list`');
-      await this.appliedOrTimeout(deadline - Date.now());
-    }
-    return this.raft.status().role === 'leader' ? this.members() : { header: this.header(), leader: '', members: [] };
-  }
-
   /** Leader: streams its applied state to each follower the core wants a snapshot sent to. */
   private sendSnapshots(messages: Message[]): Message[] {
     if (!messages.some((m) => m.type === MessageType.Snap)) return messages;
@@ -610,7 +574,7 @@ export class StorageMember {
   }
 
   private async applyCommitted(entries: Entry[]): Promise<void> {
-    for (const entry of entries) if (entry.type === EntryType.ConfChange) await this.applyAddresses(entry);
+    for (const entry of entries) if (entry.type === EntryType.ConfChange) await this.membership.applyCommitted(entry);
     const batches = entries.map(decodeBatch);
     const applied: AppliedEntry[] = entries.map((entry, i) => ({
       index: entry.index,

@@ -86,7 +86,7 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
       return { ttlMs: NODE_TTL_MS };
     }),
     listNodes: rpc.unary<ListNodesRequest__Output, NodeList>('Storage/ListNodes', async () => ({ nodes: member.nodes.list() })),
-    members: rpc.unary<MemberListRequest__Output, MemberListResponse>('Storage/Members', async () => member.members()),
-    changeMembers: rpc.unary<MembershipChange__Output, MemberListResponse>('Storage/ChangeMembers', (change) => member.changeMembers(change)),
+    members: rpc.unary<MemberListRequest__Output, MemberListResponse>('Storage/Members', async () => member.membership.list()),
+    changeMembers: rpc.unary<MembershipChange__Output, MemberListResponse>('Storage/ChangeMembers', (change) => member.membership.change(change)),
   });
 }

@@ -111,6 +111,14 @@ export class LocalCluster {
     clearTimeout(timer);
   }
 
+  /** SIGKILLs every process at once, synchronously: the last resort of a parent that is exiting. */
+  killNow(): void {
+    for (const running of this.running.values()) {
+      running.expectExit = true;
+      running.child.kill('SIGKILL');
+    }
+  }
+
   private spec(name: string): ChildSpec {
     const spec = this.specs.find((s) => s.name === name);
     if (!spec) throw new Error(`no process named ${name} in this topology (have: ${this.names.join(', ')})`);
