@@ -1,8 +1,9 @@
 import { escapeXml } from '../markup.js';
 
-// The picture of a scale run: one storage member's memory and disk as keys are loaded.
+// The picture of a scale run: one storage member's memory and disk as keys are written.
 
 export interface MemorySample {
+  /** Keys written so far; writing a key again counts again. */
   keys: number;
   /** Anonymous resident memory: the process's own. */
   private: number;
@@ -24,7 +25,7 @@ const SERIES: Array<{ field: keyof Omit<MemorySample, 'keys'>; label: string; co
   { field: 'disk', label: 'data directory', color: '#555555', dashed: true },
 ];
 
-/** A line chart of the samples, in MiB against keys loaded. */
+/** A line chart of the samples, in MiB against keys written. */
 export function memoryChart(samples: readonly MemorySample[], title: string): string {
   const width = 860;
   const height = 420;
@@ -57,7 +58,7 @@ export function memoryChart(samples: readonly MemorySample[], title: string): st
     const keys = (maxKeys * i) / 4;
     parts.push(`<text x="${x(keys).toFixed(1)}" y="${height - bottom + 18}" text-anchor="middle" fill="#555">${formatKeys(keys)}</text>`);
   }
-  parts.push(`<text x="${left + plotWidth / 2}" y="${height - 10}" text-anchor="middle">keys loaded</text>`);
+  parts.push(`<text x="${left + plotWidth / 2}" y="${height - 10}" text-anchor="middle">keys written</text>`);
   for (const { field, color, dashed } of SERIES) {
     const points = samples.map((s) => `${x(s.keys).toFixed(1)},${y(mib(s[field])).toFixed(1)}`).join(' ');
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dashed ? ' stroke-dasharray="5,3"' : ''} points="${points}"/>`);

@@ -88,13 +88,27 @@ async function restartAfterKill(cluster: LocalCluster, name: string): Promise<nu
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { keys: { type: 'string', default: '1000000' }, 'key-size': { type: 'string', default: '16' }, 'value-size': { type: 'string', default: '100' }, out: { type: 'string', default: join(PACKAGE_ROOT, 'docs') } } });
+  const { values } = parseArgs({
+    options: {
+      keys: { type: 'string', default: '1000000' },
+      'key-size': { type: 'string', default: '16' },
+      'value-size': { type: 'string', default: '100' },
+      // Writes every key again this many times after the load: disk use over a long write loop.
+      rewrites: { type: 'string', default: '0' },
+      // Passed to the storage members; a shorter retention shows history compaction sooner.
+      'history-revisions': { type: 'string' },
+      out: { type: 'string', default: join(PACKAGE_ROOT, 'docs') },
+    },
+  });
   const keys = Number(values.keys);
+  const rewrites = Number(values.rewrites);
   const keyBytes = Number(values['key-size']);
   const value = Buffer.alloc(Number(values['value-size']), 'v');
   if (!(Number.isInteger(keys) && keys > 0)) throw new Error('--keys must be a positive integer');
+  if (!(Number.isInteger(rewrites) && rewrites >= 0)) throw new Error('--rewrites must be a whole number');
+  const storageFlags = values['history-revisions'] === undefined ? [] : [`--history-revisions=${values['history-revisions']}`];
   const base = mkdtempSync(join(tmpdir(), 'quorumkv-scale-'));
-  const cluster = new LocalCluster(await loopbackTopology({ storage: 3, writers: 1 }, 'scale'), base, { output: 'files' });
+  const cluster = new LocalCluster(await loopbackTopology({ storage: 3, writers: 1, storageFlags }, 'scale'), base, { output: 'files' });
   const stop = () => cluster.stopAll().then(() => rmSync(base, { recursive: true, force: true }));
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   // An uncaught error skips `finally`: no process of the cluster may outlive this one.
@@ -131,10 +145,18 @@ async function main(): Promise<void> {
       await measure(`${checkpoint.toLocaleString()} keys`);
     }
     const loadSeconds = (Date.now() - loadStarted) / 1000;
+    const rewriteStarted = Date.now();
+    for (let pass = 1; pass <= rewrites; pass++) {
+      process.stderr.write(`writing every key again (${pass} of ${rewrites})\n`);
+      await load(client, 0, keys, keyBytes, value, progress);
+      await measure(`rewrite ${pass} (${((pass + 1) * keys).toLocaleString()} writes)`);
+    }
+    const rewriteSeconds = (Date.now() - rewriteStarted) / 1000;
     clearInterval(sampler);
-    const chart = join(values.out, `scale-${keys}-keys.svg`);
+    const rewritten = rewrites > 0 ? ` and written ${rewrites} more times` : '';
+    const chart = join(values.out, `scale-${keys}-keys${rewrites > 0 ? `-${rewrites}-rewrites` : ''}.svg`);
     mkdirSync(values.out, { recursive: true });
-    writeFileSync(chart, memoryChart(samples, `Storage member ${watched.id} while ${keys.toLocaleString()} keys are loaded`));
+    writeFileSync(chart, memoryChart(samples, `Storage member ${watched.id} while ${keys.toLocaleString()} keys are loaded${rewritten}`));
     process.stderr.write(`wrote ${chart}\n`);
 
     const [listen, metrics] = (await freePorts(2)).map((p) => `127.0.0.1:${p}`);
@@ -161,6 +183,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         `Loaded ${keys.toLocaleString()} keys (${keyBytes}-byte keys, ${value.length}-byte values, ${TXN_PUTS} puts per transaction) in ${loadSeconds.toFixed(0)} s (${(keys / loadSeconds).toFixed(0)} keys/s).`,
+        ...(rewrites > 0 ? [`Wrote every key ${rewrites} more times (${(rewrites * keys).toLocaleString()} writes) in ${rewriteSeconds.toFixed(0)} s${storageFlags.length > 0 ? ` with ${storageFlags.join(' ')}` : ''}.`] : []),
         '',
         '| keys | member | private memory | mapped files | V8 heap used | external | data directory |',
         '|---|---|---:|---:|---:|---:|---:|',

@@ -73,5 +73,12 @@ export function resolveStorageOptions(options: StorageOptions): StorageConfig {
     testDefect: options.testDefect,
   };
   if (!(config.tickMs >= 1 && config.tickMs <= 10_000)) throw new Error(`--tick-ms must be 1..10000, got ${config.tickMs}`);
+  if (!(config.electionTicks > config.heartbeatTicks && config.electionTicks <= 1_000)) {
+    throw new Error(`--election-ticks must be more than the ${config.heartbeatTicks} heartbeat tick(s) and at most 1000, got ${config.electionTicks}`);
+  }
+  const positive = { 'snapshot-entries': config.snapshotEntries, 'log-tail-entries': config.logTailEntries, 'history-revisions': config.historyRevisions };
+  for (const [flag, value] of Object.entries(positive)) {
+    if (!(Number.isSafeInteger(value) && value >= 1)) throw new Error(`--${flag} must be a positive integer, got ${value}`);
+  }
   return config;
 }

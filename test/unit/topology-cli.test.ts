@@ -249,6 +249,8 @@ describe('parseCommandLine refuses bad command lines with UsageError', () => {
   it('refuses bad numbers and unsupported modes', () => {
     usageError([...storage, '--tick-ms=0'], /--tick-ms must be a positive integer/);
     usageError([...storage, '--election-ticks=ten'], /--election-ticks must be a positive integer/);
+    usageError([...storage, '--election-ticks=1'], /--election-ticks must be more than the 1 heartbeat tick/);
+    usageError([...storage, '--history-revisions=0'], /--history-revisions must be a positive integer/);
     usageError(['get', 'k', '--revision=-1'], /--revision must be a non-negative integer/);
     usageError(['get', 'k', '--limit=1.5'], /--limit must be a non-negative integer/);
     usageError(['node', '--mode=replica', '--id=w1', '--listen=127.0.0.1:1', '--storage=s1=127.0.0.1:2'], /--mode must be writer or reader/);
