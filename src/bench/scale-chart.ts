@@ -67,10 +67,10 @@ export function memoryChart(samples: readonly MemorySample[], title: string): st
   return `${parts.join('\n')}\n`;
 }
 
-/** The next of 1, 2, 5 × 10^n at or above `value`, so the axis has round ticks. */
+/** The next of 1, 2, 4, 8 × 10^n at or above `value`: its quarters, the ticks, are round numbers. */
 function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value));
-  return [1, 2, 2.5, 5, 10].map((m) => m * power).find((v) => v >= value) ?? 10 * power;
+  return [1, 2, 4, 8, 10].map((m) => m * power).find((v) => v >= value) ?? 10 * power;
 }
 
 function formatKeys(keys: number): string {

@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, type QuorumkvClient } from '../client/index.js';
 import { PACKAGE_ROOT } from '../proto/root.js';
+import { directoryBytes } from '../observability/disk-usage.js';
+import { scrapeMetrics } from '../observability/scrape.js';
 import { memoryChart, type MemorySample } from './scale-chart.js';
 import { LocalCluster } from '../up/local-cluster.js';
 import { freePorts, loopbackTopology } from '../up/loopback-topology.js';
@@ -30,25 +32,17 @@ function residentBytes(pid: number | undefined): { private: number; mapped: numb
   return { private: kib('RssAnon'), mapped: kib('RssFile') + kib('RssShmem') };
 }
 
-/** What the process's own metrics say of its memory: V8 heap in use and memory outside it. */
-async function heapBytes(metrics: string): Promise<{ heap: number; external: number }> {
-  const text = await (await fetch(`http://${metrics}/metrics`)).text();
-  const value = (name: string) => Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm'))?.[1] ?? 0);
-  return { heap: value('nodejs_heap_size_used_bytes'), external: value('nodejs_external_memory_bytes') };
-}
-
-/** Bytes in the files under `dir`; a file LevelDB deletes while it is walked counts as gone. */
-function diskBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    try {
-      total += statSync(join(entry.parentPath, entry.name)).size;
-    } catch {
-      // Removed since the listing (a compacted table or an old log).
-    }
-  }
-  return total;
+/**
+ * What a storage member's own metrics say: V8 heap in use, memory outside it, and how many
+ * snapshots it installed (each one a follower that fell behind the log tail).
+ */
+async function memberMetrics(metrics: string): Promise<{ heap: number; external: number; snapshotsInstalled: number }> {
+  const value = await scrapeMetrics(metrics);
+  return {
+    heap: value('nodejs_heap_size_used_bytes'),
+    external: value('nodejs_external_memory_bytes'),
+    snapshotsInstalled: value('quorumkv_snapshots_installed_total'),
+  };
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
@@ -119,9 +113,9 @@ async function main(): Promise<void> {
     const client = connect({ endpoints: [cluster.topology.writers[0].listen], timeoutMs: 60_000 });
     const rows: string[] = [];
     const row = async (label: string, id: string, metrics: string) => {
-      const { heap, external } = await heapBytes(metrics);
+      const { heap, external } = await memberMetrics(metrics);
       const resident = residentBytes(cluster.pidOf(id));
-      return `| ${label} | ${id} | ${mb(resident.private)} | ${mb(resident.mapped)} | ${mb(heap)} | ${mb(external)} | ${mb(diskBytes(join(base, id)))} |`;
+      return `| ${label} | ${id} | ${mb(resident.private)} | ${mb(resident.mapped)} | ${mb(heap)} | ${mb(external)} | ${mb(directoryBytes(join(base, id)))} |`;
     };
     const measure = async (label: string) => {
       for (const s of cluster.topology.storage) rows.push(await row(label, s.id, s.metrics));
@@ -132,8 +126,8 @@ async function main(): Promise<void> {
     const samples: MemorySample[] = [];
     const progress = { keys: 0 };
     const sampler = setInterval(() => {
-      void heapBytes(watched.metrics).then(({ heap, external }) => {
-        const sample = { keys: progress.keys, ...residentBytes(cluster.pidOf(watched.id)), heap, external, disk: diskBytes(join(base, watched.id)) };
+      void memberMetrics(watched.metrics).then(({ heap, external }) => {
+        const sample = { keys: progress.keys, ...residentBytes(cluster.pidOf(watched.id)), heap, external, disk: directoryBytes(join(base, watched.id)) };
         samples.push(sample);
         process.stderr.write(`  ${watched.id}: ${sample.keys.toLocaleString()} keys, private ${mb(sample.private)} (V8 heap ${mb(heap)}, external ${mb(external)}), mapped files ${mb(sample.mapped)}, disk ${mb(sample.disk)}\n`);
       }, () => undefined);
@@ -176,6 +170,7 @@ async function main(): Promise<void> {
     const joinSeconds = (Date.now() - joinStarted) / 1000;
     rows.push(await row('after joining', 's4', metrics));
 
+    const installed = await Promise.all(cluster.topology.storage.map(async (s) => `${s.id} ${(await memberMetrics(s.metrics)).snapshotsInstalled}`));
     const writerRestartMs = await restartAfterKill(cluster, 'w1');
     const storageRestartMs = await restartAfterKill(cluster, 's2');
     client.close();
@@ -189,6 +184,7 @@ async function main(): Promise<void> {
         '|---|---|---:|---:|---:|---:|---:|',
         ...rows,
         '',
+        `Snapshots installed during the load (followers that fell behind the log tail): ${installed.join(', ')}.`,
         `A new storage member (s4) joined as a learner and caught up with ${keys.toLocaleString()} keys in ${joinSeconds.toFixed(1)} s.`,
         `A writer killed with SIGKILL served again (ready) ${writerRestartMs} ms after it was started.`,
         `A storage member (s2) killed with SIGKILL was ready again (log loaded, leader known, caught up) ${storageRestartMs} ms after it was started.`,

@@ -7,6 +7,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loopbackTopology } from '../up/loopback-topology.js';
+import { scrapeMetrics } from '../observability/scrape.js';
 import { connect, type QuorumkvClient } from '../client/index.js';
 import { LocalCluster } from '../up/local-cluster.js';
 import type { Topology } from '../up/topology.js';
@@ -59,8 +60,35 @@ export interface ChaosResult {
   outDir: string;
 }
 
+/**
+ * Storage members snapshot every 200 entries and keep a tail of 50, so that a member killed,
+ * paused or cut off for a few seconds falls behind the log and catches up from a streamed snapshot:
+ * the runs exercise snapshot install under faults, not only log replication.
+ */
+const CHAOS_STORAGE_FLAGS = ['--snapshot-entries=200', '--log-tail-entries=50'];
+
 export function chaosTopology(shape: ChaosShape): Promise<Topology> {
-  return loopbackTopology(shape, 'chaos');
+  return loopbackTopology({ ...shape, storageFlags: CHAOS_STORAGE_FLAGS }, 'chaos');
+}
+
+interface SnapshotCount {
+  taken: number;
+  installed: number;
+}
+
+/** Snapshots each storage member took and installed since its process started (-1: no answer). */
+async function snapshotCounts(topology: Topology): Promise<Record<string, SnapshotCount>> {
+  const counts = await Promise.all(
+    topology.storage.map(async (s): Promise<[string, SnapshotCount]> => {
+      try {
+        const value = await scrapeMetrics(s.metrics);
+        return [s.id, { taken: value('quorumkv_snapshots_taken_total'), installed: value('quorumkv_snapshots_installed_total') }];
+      } catch {
+        return [s.id, { taken: -1, installed: -1 }];
+      }
+    }),
+  );
+  return Object.fromEntries(counts);
 }
 
 /** The links processes dial: storage to storage, every other process to storage, gateway to nodes. */
@@ -177,11 +205,14 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     if (external.aborted) return await finish('aborted', {});
 
     const checks: Record<string, CheckVerdict> = {};
+    let snapshots: Record<string, SnapshotCount> = {};
     checks.liveness = await checkLiveness(client([topology.gateway.listen], 2_000), `chaos/${config.seed}/liveness`);
     log(`liveness: ${checks.liveness.summary}`);
     if (checks.liveness.ok !== true) for (const ctx of contexts.values()) ctx.finalReadTimeoutMs = FINAL_READ_TIMEOUT_DEAD_MS;
     checks.replicas = await checkReplicaHashes(control, topology.storage.length, checks.liveness.ok === true ? HASH_CONVERGENCE_TIMEOUT_MS : FINAL_READ_TIMEOUT_DEAD_MS);
     log(`replicas: ${checks.replicas.summary}`);
+    snapshots = await snapshotCounts(topology);
+    log(`snapshots (since each storage process started): ${Object.entries(snapshots).map(([id, c]) => `${id} took ${c.taken}, installed ${c.installed}`).join('; ')}`);
     for (const name of config.workloads) {
       try {
         checks[name] = await WORKLOADS[name].check(contexts.get(name)!);
@@ -214,6 +245,7 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
         ops: { total: history.ops.length, byOutcome: history.counts(), unsettledAtClose: unsettled, workersStillRunning: stillOpen !== 0, byWorkload: countsBy(history.ops, 'workload'), byEndpoint: countsBy(history.ops, 'endpoint') },
         faults: gaps,
         failoverGaps: { firstSuccessMs: gapStats(gaps, 'firstSuccessMs'), longestGapMs: gapStats(gaps, 'longestGapMs') },
+        snapshots,
         unexpectedExits,
         files: { history: 'history.jsonl', report: 'report.json', timeline: 'report.html', processLogs: 'cluster/logs/' },
       };

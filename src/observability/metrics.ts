@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { directoryBytes } from './disk-usage.js';
 
 // The metrics every process exports. One registry per process; a role only updates what applies.
 
@@ -97,7 +98,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(role: string, id: string) {
+  readonly dbSize = new Gauge({
+    name: 'quorumkv_db_size_bytes',
+    help: 'Storage members: bytes in the data directory (raft log, state and history in LevelDB).',
+    registers: [this.registry],
+    collect: () => {
+      if (this.dataDir) this.dbSize.set(directoryBytes(this.dataDir));
+    },
+  });
+
+  /** `dataDir`: a storage member's data directory, whose size every scrape reports. */
+  constructor(
+    role: string,
+    id: string,
+    private readonly dataDir?: string,
+  ) {
     this.registry.setDefaultLabels({ role, member: id });
     collectDefaultMetrics({ register: this.registry });
   }

@@ -12,7 +12,7 @@ const READINESS_INTERVAL_MS = 250;
 
 /** `quorumkv storage`: runs one storage member until SIGTERM or SIGINT. */
 export async function runStorage(config: StorageConfig): Promise<void> {
-  const metrics = new Metrics('storage', config.id);
+  const metrics = new Metrics('storage', config.id, config.dataDir);
   const transport = new GrpcRaftTransport(config.cluster, config.id, config.peers, (n) => metrics.raftMessagesDropped.inc(n));
   const member = await StorageMember.open(config, transport, metrics);
   const rpc = new RpcServer(metrics);

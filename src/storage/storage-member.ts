@@ -39,9 +39,9 @@ import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_
 // persist (fsync) → send → apply → advance.
 
 /** A snapshot is also taken once this many bytes of entries were logged since the last one. */
-const SNAPSHOT_LOG_BYTES = 32 * 1024 * 1024;
+const SNAPSHOT_LOG_BYTES = 16 * 1024 * 1024;
 /** The log tail kept behind a snapshot holds at most about this many bytes. */
-const LOG_TAIL_BYTES = 16 * 1024 * 1024;
+const LOG_TAIL_BYTES = 32 * 1024 * 1024;
 
 /** Longest a staged snapshot waits for the core to install it. */
 const INSTALL_TIMEOUT_MS = 5_000;

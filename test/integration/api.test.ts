@@ -145,5 +145,8 @@ describe('the KV API and the CLI', () => {
     for (const name of ['quorumkv_raft_term', 'quorumkv_raft_leader_changes_total', 'quorumkv_raft_proposals_committed_total', 'quorumkv_disk_fsync_duration_seconds_bucket', 'quorumkv_raft_applied_index']) {
       expect(storageMetrics).toContain(name);
     }
+    // The data directory's size, as etcd reports its database size: LevelDB has written files.
+    const dbSize = Number(storageMetrics.match(/^quorumkv_db_size_bytes\{[^}]*\} (\d+)/m)?.[1]);
+    expect(dbSize).toBeGreaterThan(1_000);
   });
 });

@@ -223,7 +223,7 @@ describe.skipIf(!KUSTOMIZE).each(OVERLAYS)('k8s overlay %s', (overlay: Overlay) 
     expect(hpa.spec.maxReplicas).toBeLessThanOrEqual(15);
   });
 
-  it.runIf(overlay === 'production')('production storage: 6 voters, 2 per zone over 3 zones, each pinned to the zone it reports', () => {
+  const productionStorage = () => {
     const storage = byKind('StatefulSet').filter(isStorage);
     const perZone = new Map<string, number>();
     for (const set of storage) {
@@ -241,16 +241,20 @@ describe.skipIf(!KUSTOMIZE).each(OVERLAYS)('k8s overlay %s', (overlay: Overlay) 
       const c = containers(pod)[0];
       expect(flag(commandLine(c, containerEnv(pod, c, objects), ENTRYPOINT).args, 'zone'), pod.name).toBe(pod.labels['quorumkv.io/zone']);
     }
-  });
-
-  it.runIf(overlay === 'dev')('dev storage: 3 voters spread over nodes', () => {
+  };
+  const devStorage = () => {
     const storage = byKind('StatefulSet').filter(isStorage);
     expect(storage.reduce((n, s) => n + s.spec.replicas, 0)).toBe(3);
     for (const set of storage) {
       const hostSpread = set.spec.template.spec.topologySpreadConstraints.find((t: any) => t.topologyKey === 'kubernetes.io/hostname');
       expect(hostSpread?.whenUnsatisfiable).toBe('DoNotSchedule');
     }
-  });
+  };
+  const storageLayouts: Record<Overlay, [string, () => void]> = {
+    production: ['production storage: 6 voters, 2 per zone over 3 zones, each pinned to the zone it reports', productionStorage],
+    dev: ['dev storage: 3 voters spread over nodes', devStorage],
+  };
+  it(...storageLayouts[overlay]);
 });
 
 describe.skipIf(!KUSTOMIZE)('k8s overlays together', () => {
