@@ -192,12 +192,12 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } catch (error) {
-    process.stderr.write(`logs kept in ${base}\n`);
+    // The processes stop; their logs and data stay for a look at what went wrong.
+    await cluster.stopAll();
+    process.stderr.write(`logs kept in ${join(base, 'logs')}, data in ${base}\n`);
     throw error;
-  } finally {
-    if (process.env.QUORUMKV_KEEP) return;
-    await stop();
   }
+  if (!process.env.QUORUMKV_KEEP) await stop();
 }
 
 main().catch((error: Error) => {
