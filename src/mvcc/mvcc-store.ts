@@ -6,9 +6,9 @@ import { decodeChanges, encodeChanges, type Change } from './change-log.js';
 import { DedupeTable } from './dedupe.js';
 import { CompactedRevisionError, FutureRevisionError } from './errors.js';
 import { HistorySource } from './history-source.js';
-import { decodeHistoryKey, decodeRevision, encodeHistoryKey, encodeRevision } from './key-encoding.js';
-import { scanEntries, scanKeys, type BatchOp, type Keyspace, type Sublevel } from './keyspace.js';
-import { decodeHistoryRecord, encodeHistoryRecord, encodeStoredKv } from './kv-encoding.js';
+import { decodeRevision, encodeHistoryKey, encodeRevision, REVISION_BYTES } from './key-encoding.js';
+import { scanKeys, type BatchOp, type Keyspace, type Sublevel } from './keyspace.js';
+import { encodeHistoryRecord, encodeStoredKv } from './kv-encoding.js';
 import { LatestSource } from './latest-source.js';
 import { COMPACTION_BATCH_SIZE, DEFAULT_MVCC_LIMITS, type MvccLimits } from './limits.js';
 import { decodeMeta, encodeMeta, META_KEY, type StoreMeta } from './meta.js';
@@ -21,6 +21,8 @@ import { checkTxn } from './txn-check.js';
 import { executeTxn } from './txn.js';
 
 export type { TxnOutcome } from './outcome.js';
+
+const EMPTY = Buffer.alloc(0);
 
 /** One committed log entry, its payload decoded; `txns` is [] for an empty (no-op) entry. */
 export interface AppliedEntry {
@@ -60,18 +62,23 @@ const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
  *   hist  escaped key ++ 0x00 0x01 ++ u64be revision ->     the key's state as of that revision
  *         0x01 ++ KeyValue | 0x00 (deleted)                 (reads at older revisions)
  *   chg   u64be revision -> the revision's changes          watches, read-set conflict checks
+ *   sup   u64be revision ++ hist key -> (empty)            history records no read at or above
+ *                                                          that revision reaches: compaction's work list
  *   ddid  request id -> u64be sequence ++ TxnOutcome        exactly-once transactions
  *   ddseq u64be sequence -> request id                      which id expires next
  *   meta  "meta" -> u64be revision, applied index, applied term, compact revision, dedupe sequence
  */
 export class MvccStore {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Set when the store is being replaced or closed: a running compaction stops between batches. */
+  private retired = false;
 
   private constructor(
     private readonly db: Keyspace,
     private readonly current: Sublevel,
     private readonly history: Sublevel,
     private readonly changeLog: Sublevel,
+    private readonly superseded: Sublevel,
     private readonly dedupeIds: Sublevel,
     private readonly dedupeSequences: Sublevel,
     private readonly metaSpace: Sublevel,
@@ -93,7 +100,7 @@ export class MvccStore {
     const meta = decodeMeta(await metaSpace.get<Buffer, Buffer>(META_KEY, BUFFERS));
     const firstLogged = await firstRevisionIn(changeLog);
     return new MvccStore(
-      db, space('cur'), space('hist'), changeLog, space('ddid'), space('ddseq'), metaSpace, resolved, meta, firstLogged,
+      db, space('cur'), space('hist'), changeLog, space('sup'), space('ddid'), space('ddseq'), metaSpace, resolved, meta, firstLogged,
     );
   }
 
@@ -186,10 +193,20 @@ export class MvccStore {
    * unaffected). Change-log records of the last `conflictWindowRevisions` revisions are kept
    * whatever `revision` is, so read-set checks decide alike on members that compacted differently.
    * The new compact revision is recorded first, so a crash midway leaves only unreachable records
-   * behind. Deletes in bounded batches.
+   * behind, which the next compaction deletes. The deletions follow, a bounded batch per turn, taking
+   * turns with applies: a compaction never holds up the log, and its work is the writes it
+   * compacts (apply lists what each revision makes unreachable), not the size of the history.
    */
-  compact(revision: number): Promise<void> {
-    return this.exclusive(() => this.compactNow(revision));
+  async compact(revision: number): Promise<void> {
+    await this.exclusive(() => this.recordCompaction(revision));
+    while (!this.retired && (await this.exclusive(() => this.compactBatch()))) {
+      // One batch per turn.
+    }
+  }
+
+  /** Stops a running compaction at its next batch: the store is being replaced or closed. */
+  retire(): void {
+    this.retired = true;
   }
 
   private async applyNow(entries: AppliedEntry[]): Promise<TxnOutcome[][]> {
@@ -307,57 +324,58 @@ export class MvccStore {
     for (const key of distinctKeys(changes)) {
       // One record per key and revision: the key's state at the end of the transaction.
       const kv = await view.get(key);
-      const record = encodeHistoryRecord(kv);
-      ops.push({ type: 'put', sublevel: this.history, key: encodeHistoryKey(key, writeRevision), value: record });
+      assert(kv === null || kv.modRevision === writeRevision, 'a written key carries its write revision');
+      const historyKey = encodeHistoryKey(key, writeRevision);
+      ops.push({ type: 'put', sublevel: this.history, key: historyKey, value: encodeHistoryRecord(kv) });
+      // What no read at or above this revision reaches: the key's previous record, and this one if it is a deletion.
+      const previous = await view.overlay.before(key, writeRevision);
+      if (previous !== null) ops.push(this.supersede(writeRevision, encodeHistoryKey(key, previous.modRevision)));
+      if (kv === null) ops.push(this.supersede(writeRevision, historyKey));
     }
     ops.push({ type: 'put', sublevel: this.changeLog, key: encodeRevision(writeRevision), value: encodeChanges(changes) });
     return { response, revision: meta.revision };
   }
 
-  private async compactNow(revision: number): Promise<void> {
+  private async recordCompaction(revision: number): Promise<void> {
     assert(Number.isSafeInteger(revision), `compact revision ${revision} is not an integer`);
     if (revision > this.meta.revision) throw new FutureRevisionError(revision, this.meta.revision);
     if (revision <= this.meta.compactRevision) return;
     const meta = { ...this.meta, compactRevision: revision };
     await this.metaSpace.put(META_KEY, encodeMeta(meta), BUFFERS);
     this.meta = meta;
-    await this.deleteInBatches(this.obsoleteHistory(revision));
-    const keepFrom = Math.min(revision, meta.revision - this.limits.conflictWindowRevisions + 1);
-    if (keepFrom > 0) {
-      const changeKeys = scanKeys(this.changeLog, { gte: Buffer.alloc(0), lt: encodeRevision(keepFrom) });
-      await this.deleteInBatches(withSpace(this.changeLog, changeKeys));
-    }
-    this.firstLogged = await firstRevisionIn(this.changeLog);
   }
 
   /**
-   * History records no read at or above `revision` can reach: for each key, every record at or
-   * below it except the last one, and that one too if it is a deletion.
+   * Deletes one batch of what the compact revision made unreachable: history records listed in
+   * `sup` at or below it, then change-log records below both it and the conflict window. Answers
+   * whether there was anything to delete.
    */
-  private async *obsoleteHistory(revision: number): AsyncGenerator<[Sublevel, Buffer]> {
-    let previous: { key: Buffer; encoded: Buffer } | null = null;
-    const everything = { gte: Buffer.alloc(0), lt: null };
-    for await (const [encoded, record] of scanEntries(this.history, everything)) {
-      const decoded = decodeHistoryKey(encoded);
-      if (decoded.revision > revision) continue;
-      if (previous !== null && previous.key.equals(decoded.key)) yield [this.history, previous.encoded];
-      previous = { key: decoded.key, encoded };
-      if (decodeHistoryRecord(decoded.key, record) === null) {
-        yield [this.history, encoded];
-        previous = null;
+  private async compactBatch(): Promise<boolean> {
+    const upTo = this.meta.compactRevision;
+    const ops: BatchOp[] = [];
+    for await (const key of scanKeys(this.superseded, { gte: Buffer.alloc(0), lt: encodeRevision(upTo + 1) })) {
+      ops.push({ type: 'del', sublevel: this.history, key: key.subarray(REVISION_BYTES) }, { type: 'del', sublevel: this.superseded, key });
+      if (ops.length >= COMPACTION_BATCH_SIZE) break;
+    }
+    const keepFrom = Math.min(upTo, this.meta.revision - this.limits.conflictWindowRevisions + 1);
+    let changeLogTrimmed = false;
+    if (ops.length < COMPACTION_BATCH_SIZE && keepFrom > 0) {
+      for await (const key of scanKeys(this.changeLog, { gte: Buffer.alloc(0), lt: encodeRevision(keepFrom) })) {
+        ops.push({ type: 'del', sublevel: this.changeLog, key });
+        changeLogTrimmed = true;
+        if (ops.length >= COMPACTION_BATCH_SIZE) break;
       }
     }
+    if (ops.length === 0) return false;
+    await this.db.batch(ops, BUFFERS);
+    // In the same turn as the deletion: read-set checks must never count on a record that is gone.
+    if (changeLogTrimmed) this.firstLogged = await firstRevisionIn(this.changeLog);
+    return true;
   }
 
-  private async deleteInBatches(keys: AsyncIterable<[Sublevel, Buffer]>): Promise<void> {
-    let ops: BatchOp[] = [];
-    for await (const [sublevel, key] of keys) {
-      ops.push({ type: 'del', sublevel, key });
-      if (ops.length < COMPACTION_BATCH_SIZE) continue;
-      await this.db.batch(ops, BUFFERS);
-      ops = [];
-    }
-    if (ops.length > 0) await this.db.batch(ops, BUFFERS);
+  /** Lists `historyKey` as unreachable from reads at or above `revision`. */
+  private supersede(revision: number, historyKey: Buffer): BatchOp {
+    return { type: 'put', sublevel: this.superseded, key: Buffer.concat([encodeRevision(revision), historyKey]), value: EMPTY };
   }
 
   private exclusive<T>(run: () => Promise<T>): Promise<T> {
@@ -377,10 +395,6 @@ function distinctKeys(changes: Change[]): Buffer[] {
     keys.push(kv.key);
   }
   return keys;
-}
-
-async function* withSpace(space: Sublevel, keys: AsyncIterable<Buffer>): AsyncGenerator<[Sublevel, Buffer]> {
-  for await (const key of keys) yield [space, key];
 }
 
 function resolveLimits(limits: Partial<MvccLimits>): Readonly<MvccLimits> {

@@ -42,12 +42,15 @@ export class WriteOverlay {
     const entry = this.entry(key);
     const last = entry.writes.at(-1);
     if (last !== undefined) return last.kv;
-    if (entry.base === undefined) {
-      let stored = this.prefetched.get(entry.id);
-      if (stored === undefined) stored = (await this.current.get<Buffer, Buffer>(key, BUFFERS)) ?? null;
-      entry.base = stored === null ? null : decodeStoredKv(key, stored);
-    }
-    return entry.base;
+    return this.base(entry);
+  }
+
+  /** The key's value just before `revision`: this call's last earlier write, or the committed value. */
+  async before(key: Buffer, revision: number): Promise<KeyValue__Output | null> {
+    const entry = this.entry(key);
+    const earlier = lastWriteAtOrBelow(entry.writes, revision - 1);
+    if (earlier !== undefined) return earlier.kv;
+    return this.base(entry);
   }
 
   /**
@@ -110,6 +113,16 @@ export class WriteOverlay {
       if (write !== undefined) found.push({ key: entry.key, kv: write.kv });
     }
     return found.sort((a, b) => Buffer.compare(a.key, b.key));
+  }
+
+  /** The committed value, read once per call (or read ahead by `prefetch`). */
+  private async base(entry: Entry): Promise<KeyValue__Output | null> {
+    if (entry.base === undefined) {
+      let stored = this.prefetched.get(entry.id);
+      if (stored === undefined) stored = (await this.current.get<Buffer, Buffer>(entry.key, BUFFERS)) ?? null;
+      entry.base = stored === null ? null : decodeStoredKv(entry.key, stored);
+    }
+    return entry.base;
   }
 
   private entry(key: Buffer): Entry {

@@ -84,6 +84,8 @@ export class StorageMember {
   private appliedConf: ConfState;
   private lastSnapshotIndex: number;
   private readonly snapshotRequests: Array<() => void> = [];
+  /** The history compaction running in the background, if any. */
+  private historyCompaction: Promise<void> | undefined;
   /** Bytes of log entries written since the last snapshot: the in-memory log is bounded by them too. */
   private logBytesSinceSnapshot = 0;
 
@@ -363,6 +365,7 @@ export class StorageMember {
     this.proposals.rejectAll(error);
     this.reads.failAll(error);
     await this.readyLoop;
+    await this.stopHistoryCompaction();
     this.snapshots.close();
     await this.db.close();
   }
@@ -488,6 +491,7 @@ export class StorageMember {
   private async installSnapshot(snapshot: Snapshot): Promise<void> {
     const pending = this.pendingInstall;
     if (!pending || pending.index !== snapshot.metadata.index) throw new Error(`snapshot at ${snapshot.metadata.index} was never staged`);
+    await this.stopHistoryCompaction();
     this.state = await MvccStore.open(await this.slots.activateStaging(), mvccLimits(this.config));
     if (this.state.appliedIndex !== snapshot.metadata.index) {
       throw new Error(`staged state is at index ${this.state.appliedIndex}, the snapshot at ${snapshot.metadata.index}`);
@@ -515,7 +519,7 @@ export class StorageMember {
     // The tail kept for slow followers is bounded in bytes too: large entries make a short tail.
     const bytesPerEntry = this.logBytesSinceSnapshot / Math.max(1, entries);
     await this.snapshotNow(Math.min(this.config.logTailEntries, Math.floor(LOG_TAIL_BYTES / Math.max(1, bytesPerEntry))));
-    await this.maybeCompactHistory();
+    this.compactHistoryInBackground();
   }
 
   /** Has the ready loop snapshot the applied state and compact the whole log behind it. */
@@ -545,11 +549,29 @@ export class StorageMember {
     }
   }
 
-  /** Drops MVCC history older than the retention, a bounded batch at a time. */
-  private async maybeCompactHistory(): Promise<void> {
+  /**
+   * Drops MVCC history older than the retention. It runs beside the ready loop, in batches that
+   * take turns with applies, so a large compaction never holds up the log.
+   */
+  private compactHistoryInBackground(): void {
     const target = this.state.revision - this.config.historyRevisions;
-    if (target <= this.state.compactRevision) return;
-    await this.state.compact(target);
+    if (this.historyCompaction || target <= this.state.compactRevision) return;
+    this.historyCompaction = this.state
+      .compact(target)
+      .catch((error: unknown) => {
+        // As in the ready loop: a store that cannot write must not go on acknowledging.
+        console.error(`storage ${this.config.id}: fatal: history compaction: ${(error as Error).stack ?? error}`);
+        process.exit(70);
+      })
+      .finally(() => {
+        this.historyCompaction = undefined;
+      });
+  }
+
+  /** Stops a running history compaction at its next batch and waits for it. */
+  private async stopHistoryCompaction(): Promise<void> {
+    this.state.retire();
+    await this.historyCompaction;
   }
 
   private trackLag(): void {
