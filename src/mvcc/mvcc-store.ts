@@ -72,6 +72,11 @@ export class MvccStore {
   private queue: Promise<unknown> = Promise.resolve();
   /** Set when the store is being replaced or closed: a running compaction stops between batches. */
   private retired = false;
+  /**
+   * Where the next compaction batch starts reading `sup`: everything before it is deleted. Without
+   * it, each batch would first step over the tombstones of all the batches before.
+   */
+  private supersededFrom: Buffer = EMPTY;
 
   private constructor(
     private readonly db: Keyspace,
@@ -353,14 +358,16 @@ export class MvccStore {
   private async compactBatch(): Promise<boolean> {
     const upTo = this.meta.compactRevision;
     const ops: BatchOp[] = [];
-    for await (const key of scanKeys(this.superseded, { gte: Buffer.alloc(0), lt: encodeRevision(upTo + 1) })) {
+    let lastListed: Buffer | undefined;
+    for await (const key of scanKeys(this.superseded, { gte: this.supersededFrom, lt: encodeRevision(upTo + 1) })) {
       ops.push({ type: 'del', sublevel: this.history, key: key.subarray(REVISION_BYTES) }, { type: 'del', sublevel: this.superseded, key });
+      lastListed = key;
       if (ops.length >= COMPACTION_BATCH_SIZE) break;
     }
     const keepFrom = Math.min(upTo, this.meta.revision - this.limits.conflictWindowRevisions + 1);
     let changeLogTrimmed = false;
     if (ops.length < COMPACTION_BATCH_SIZE && keepFrom > 0) {
-      for await (const key of scanKeys(this.changeLog, { gte: Buffer.alloc(0), lt: encodeRevision(keepFrom) })) {
+      for await (const key of scanKeys(this.changeLog, { gte: encodeRevision(this.firstLogged ?? 0), lt: encodeRevision(keepFrom) })) {
         ops.push({ type: 'del', sublevel: this.changeLog, key });
         changeLogTrimmed = true;
         if (ops.length >= COMPACTION_BATCH_SIZE) break;
@@ -368,6 +375,7 @@ export class MvccStore {
     }
     if (ops.length === 0) return false;
     await this.db.batch(ops, BUFFERS);
+    if (lastListed !== undefined) this.supersededFrom = lastListed;
     // In the same turn as the deletion: read-set checks must never count on a record that is gone.
     if (changeLogTrimmed) this.firstLogged = await firstRevisionIn(this.changeLog);
     return true;
