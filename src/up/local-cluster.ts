@@ -11,6 +11,7 @@ import { childSpecs, type ChildSpec, type Route, type Topology } from './topolog
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 10_000;
 const READY_POLL_MS = 100;
+const STDERR_TAIL_LINES = 5;
 
 export interface LocalClusterOptions {
   /** Where each process's output goes: prefixed lines on this process's stdout, or log files. */
@@ -30,6 +31,8 @@ interface Running {
 export class LocalCluster {
   readonly specs: ChildSpec[];
   private readonly running = new Map<string, Running>();
+  /** How each process that is not running last ended, with its last lines of stderr. */
+  private readonly exits = new Map<string, string>();
 
   constructor(
     readonly topology: Topology,
@@ -71,7 +74,7 @@ export class LocalCluster {
     let lastReason = new Map<string, string>();
     while (pending.size > 0) {
       for (const name of [...pending]) {
-        if (!this.running.has(name)) throw new Error(`${name} is not running (it exited; see its output)`);
+        if (!this.running.has(name)) throw new Error(`${name} is not running (${this.exits.get(name) ?? 'it exited'}; see its output)`);
         const { ready, reason } = await probeReady(this.spec(name).metrics);
         if (ready) pending.delete(name);
         else lastReason.set(name, reason);
@@ -139,9 +142,16 @@ export class LocalCluster {
         createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
       }
     }
+    // The last lines of stderr, to say why a process that should be starting has exited.
+    const stderrTail: string[] = [];
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      stderrTail.push(line);
+      if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+    });
     running.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.running.delete(spec.name);
+        this.exits.set(spec.name, `exited with ${signal ?? `code ${code}`}${stderrTail.length > 0 ? `: ${stderrTail.join(' | ')}` : ''}`);
         running.log?.end();
         if (!running.expectExit) this.options.onUnexpectedExit?.(spec.name, code, signal);
         resolve();

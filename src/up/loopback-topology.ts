@@ -1,25 +1,46 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import type { Topology } from './topology.js';
 
 // Topologies on free loopback ports, for clusters that tests, benchmarks and chaos runs start.
 
-/** Ports the kernel says are free right now on loopback (each bound to port 0, then released). */
+/**
+ * Ports free right now on loopback, for processes that will listen on them shortly. They are
+ * taken below the kernel's ephemeral range: a port from that range, once released, can become the
+ * local port of any outgoing connection before its process binds it.
+ */
 export async function freePorts(count: number): Promise<number[]> {
   if (!(Number.isInteger(count) && count > 0 && count <= 1_000)) throw new Error(`freePorts: count must be 1 to 1000, got ${count}`);
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Server>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
+  const low = ephemeralPortsFrom();
+  const ports = new Set<number>();
+  for (let attempt = 0; ports.size < count; attempt++) {
+    if (attempt > count * 50) throw new Error(`freePorts: found only ${ports.size} of ${count} free ports below ${low}`);
+    const port = LISTEN_PORTS_FROM + Math.floor(Math.random() * (low - LISTEN_PORTS_FROM));
+    if (!ports.has(port) && (await canListen(port))) ports.add(port);
+  }
+  return [...ports];
+}
+
+/** Where random listening ports start; below it are well-known and registered services. */
+const LISTEN_PORTS_FROM = 20_000;
+
+/** The lowest local port the kernel gives outgoing connections (Linux's default elsewhere). */
+export function ephemeralPortsFrom(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (low > LISTEN_PORTS_FROM + 1_000) return low;
+  } catch {
+    // Not Linux, or no /proc.
+  }
+  return 32_768;
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 export interface ClusterShape {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { compileChaosOptions } from '../../src/chaos/options.js';
 import { runChaos, type ChaosResult } from '../../src/chaos/run-chaos.js';
 
@@ -26,9 +26,10 @@ function explain(result: ChaosResult): string {
 }
 
 describe('chaos runs on real processes', () => {
-  afterAll(() => {
+  afterEach((context) => {
     // Keep the output of a failing run for a look; remove the rest.
-    for (const dir of outDirs) rmSync(join(dir, 'cluster'), { recursive: true, force: true });
+    const dir = outDirs.pop();
+    if (dir !== undefined && context.task.result?.state !== 'fail') rmSync(join(dir, 'cluster'), { recursive: true, force: true });
   });
 
   it('passes on the real store with kills, pauses and partitions (seed 37)', async () => {
