@@ -112,10 +112,14 @@ async function main(): Promise<void> {
     await cluster.waitReady();
     const client = connect({ endpoints: [cluster.topology.writers[0].listen], timeoutMs: 60_000 });
     const rows: string[] = [];
-    const row = async (label: string, id: string, metrics: string) => {
+    /** One storage member's memory and disk now. */
+    const usage = async (id: string, metrics: string): Promise<Omit<MemorySample, 'keys'>> => {
       const { heap, external } = await memberMetrics(metrics);
-      const resident = residentBytes(cluster.pidOf(id));
-      return `| ${label} | ${id} | ${mb(resident.private)} | ${mb(resident.mapped)} | ${mb(heap)} | ${mb(external)} | ${mb(directoryBytes(join(base, id)))} |`;
+      return { ...residentBytes(cluster.pidOf(id)), heap, external, disk: directoryBytes(join(base, id)) };
+    };
+    const row = async (label: string, id: string, metrics: string) => {
+      const u = await usage(id, metrics);
+      return `| ${label} | ${id} | ${mb(u.private)} | ${mb(u.mapped)} | ${mb(u.heap)} | ${mb(u.external)} | ${mb(u.disk)} |`;
     };
     const measure = async (label: string) => {
       for (const s of cluster.topology.storage) rows.push(await row(label, s.id, s.metrics));
@@ -126,11 +130,14 @@ async function main(): Promise<void> {
     const samples: MemorySample[] = [];
     const progress = { keys: 0 };
     const sampler = setInterval(() => {
-      void memberMetrics(watched.metrics).then(({ heap, external }) => {
-        const sample = { keys: progress.keys, ...residentBytes(cluster.pidOf(watched.id)), heap, external, disk: directoryBytes(join(base, watched.id)) };
-        samples.push(sample);
-        process.stderr.write(`  ${watched.id}: ${sample.keys.toLocaleString()} keys, private ${mb(sample.private)} (V8 heap ${mb(heap)}, external ${mb(external)}), mapped files ${mb(sample.mapped)}, disk ${mb(sample.disk)}\n`);
-      }, () => undefined);
+      const keysNow = progress.keys;
+      void usage(watched.id, watched.metrics)
+        .then((u) => {
+          samples.push({ keys: keysNow, ...u });
+          process.stderr.write(`  ${watched.id}: ${keysNow.toLocaleString()} keys, private ${mb(u.private)} (V8 heap ${mb(u.heap)}, external ${mb(u.external)}), mapped files ${mb(u.mapped)}, disk ${mb(u.disk)}\n`);
+        })
+        // A sample missed (the member is busy or restarting) is only a gap in the picture.
+        .catch(() => undefined);
     }, SAMPLE_MS);
     const loadStarted = Date.now();
     for (const checkpoint of checkpoints) {

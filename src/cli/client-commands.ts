@@ -173,10 +173,10 @@ export const addCommand: Command = {
       throw new UsageError(`DELTA must be an integer, got ${JSON.stringify(deltaText)}`);
     }
     return withClient(values, async (client) => {
-        const { value, revision } = await client.add(key, delta);
-        print(values.json ? { value, revision } : String(value));
-        return 0;
-      });
+      const { value, revision } = await client.add(key, delta);
+      print(values.json ? { value, revision } : String(value));
+      return 0;
+    });
   },
 };
 

@@ -431,9 +431,7 @@ export class StorageMember {
         }
       } while ((this.readyAgain || this.snapshotRequests.length > 0) && !this.isStopped);
     } catch (error) {
-      // The durable log or state could not be written: continuing could acknowledge lost data.
-      console.error(`storage ${this.config.id}: fatal: ${(error as Error).stack ?? error}`);
-      process.exit(70);
+      this.fatal('ready loop', error);
     }
   }
 
@@ -558,14 +556,16 @@ export class StorageMember {
     if (this.historyCompaction || target <= this.state.compactRevision) return;
     this.historyCompaction = this.state
       .compact(target)
-      .catch((error: unknown) => {
-        // As in the ready loop: a store that cannot write must not go on acknowledging.
-        console.error(`storage ${this.config.id}: fatal: history compaction: ${(error as Error).stack ?? error}`);
-        process.exit(70);
-      })
+      .catch((error: unknown) => this.fatal('history compaction', error))
       .finally(() => {
         this.historyCompaction = undefined;
       });
+  }
+
+  /** The durable log or state could not be written: going on could acknowledge lost data. */
+  private fatal(where: string, error: unknown): never {
+    console.error(`storage ${this.config.id}: fatal: ${where}: ${(error as Error).stack ?? error}`);
+    process.exit(70);
   }
 
   /** Stops a running history compaction at its next batch and waits for it. */

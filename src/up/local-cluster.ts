@@ -131,25 +131,28 @@ export class LocalCluster {
   private startOne(spec: ChildSpec): void {
     const child = spawn(process.execPath, [CLI_ENTRY, ...spec.args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...spec.env } });
     const running: Running = { spec, child, expectExit: false, exited: Promise.resolve() };
-    if (this.options.output === 'files') {
+    const toConsole = this.options.output !== 'files';
+    const print = (line: string) => process.stdout.write(`[${spec.name}] ${line}\n`);
+    if (toConsole) {
+      createInterface({ input: child.stdout! }).on('line', print);
+    } else {
       const logDir = join(this.dataDir, 'logs');
       mkdirSync(logDir, { recursive: true });
       running.log = createWriteStream(join(logDir, `${spec.name}.log`), { flags: 'a' });
       child.stdout!.pipe(running.log, { end: false });
       child.stderr!.pipe(running.log, { end: false });
-    } else {
-      for (const stream of [child.stdout!, child.stderr!]) {
-        createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
-      }
     }
-    // The last lines of stderr, to say why a process that should be starting has exited.
+    // The last lines of stderr also say why a process that should be starting has exited.
     const stderrTail: string[] = [];
     createInterface({ input: child.stderr! }).on('line', (line) => {
+      if (toConsole) print(line);
       stderrTail.push(line);
       if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
     });
+    this.exits.delete(spec.name);
     running.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
+      // 'close', not 'exit': by then the process's output has all arrived (in the log, in the tail).
+      child.once('close', (code, signal) => {
         this.running.delete(spec.name);
         this.exits.set(spec.name, `exited with ${signal ?? `code ${code}`}${stderrTail.length > 0 ? `: ${stderrTail.join(' | ')}` : ''}`);
         running.log?.end();
