@@ -40,7 +40,7 @@ describe('a cluster of real processes', () => {
     const kv = await client.get('k7');
     expect(kv?.value.toString()).toBe('v7');
     expect(kv?.version).toBe(1);
-  });
+  }, 20_000);
 
   it('keeps taking writes after the storage leader is killed, and the old leader catches up', async () => {
     const leader = await eventually(10_000, storageLeader);
