@@ -4,6 +4,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { KV, Watch } from '../proto/services.js';
 import { deadlineOf } from '../rpc/deadline.js';
 import type { Backend, BackendPool } from './backend-pool.js';
+import { endToEndMetadata } from './end-to-end-headers.js';
 import { withRequestId } from './request-id-field.js';
 
 // The gateway forwards calls as opaque bytes: it decodes nothing but the top-level field list of
@@ -94,7 +95,8 @@ async function forwardUnary(routes: Routes, path: string, call: grpc.ServerUnary
   if (routes.endpoint === 'reader' && !isRead) {
     throw new ReadOnlyError('the reader endpoint serves reads only; send writes to the cluster endpoint (:7000 by default)');
   }
-  const request = isRead ? call.request : withRequestId(call.request);
+  const request = isRead ? call.request : withRequestId(call.request, path);
+  const metadata = endToEndMetadata(call.metadata);
   const deadline = deadlineOf(call, DEFAULT_FORWARD_TIMEOUT_MS);
   const pools = poolsFor(routes, isRead);
   const tried = new Set<Backend>();
@@ -112,7 +114,7 @@ async function forwardUnary(routes: Routes, path: string, call: grpc.ServerUnary
     tried.add(backend);
     const attemptDeadline = Math.min(deadline, Date.now() + ATTEMPT_TIMEOUT_MS);
     try {
-      return { response: await callBackend(poolOf(pools, backend), backend, path, request, call.metadata, attemptDeadline), backend: backend.id };
+      return { response: await callBackend(poolOf(pools, backend), backend, path, request, metadata, attemptDeadline), backend: backend.id };
     } catch (error) {
       const code = (error as grpc.ServiceError).code;
       const timedOut = code === grpc.status.DEADLINE_EXCEEDED && attemptDeadline < deadline;
@@ -146,7 +148,7 @@ function relayStream(routes: Routes, path: string, call: grpc.ServerWritableStre
   }
   const pool = poolOf(pools, backend);
   backend.outstanding++;
-  const upstream = backend.client.makeServerStreamRequest(path, identity, identity, call.request, call.metadata, {});
+  const upstream = backend.client.makeServerStreamRequest(path, identity, identity, call.request, endToEndMetadata(call.metadata), {});
   let ended = false;
   const end = () => {
     if (ended) return;

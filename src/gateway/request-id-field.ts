@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { InvalidArgumentError } from '../errors.js';
+import { malformedRequestMessage } from '../rpc/server.js';
 
 // Writes must carry a request id for the gateway to send them to another writer safely. The
 // gateway forwards request bytes undecoded, so it only walks the top level of the protobuf
@@ -10,50 +12,59 @@ const WIRE_VARINT = 0;
 const WIRE_I64 = 1;
 const WIRE_LEN = 2;
 const WIRE_I32 = 5;
+const MAX_VARINT_BYTES = 10;
 
 const prefix = `g.${randomBytes(6).toString('base64url')}.`;
 let sequence = 0;
 
-/** The request with a request id: unchanged if it has one, else with a fresh id appended. */
-export function withRequestId(message: Buffer): Buffer {
-  if (hasField(message, REQUEST_ID_FIELD)) return message;
+/**
+ * The request with a request id: unchanged if it has one, else with a fresh id appended. Bytes
+ * that are not a protobuf message are refused with INVALID_ARGUMENT naming `path`.
+ */
+export function withRequestId(message: Buffer, path: string): Buffer {
+  const present = hasField(message, REQUEST_ID_FIELD);
+  if (present === undefined) throw new InvalidArgumentError(malformedRequestMessage(path, new Error('its top-level fields do not parse')));
+  if (present) return message;
   sequence++;
   const id = Buffer.from(prefix + sequence.toString(36), 'utf8');
   return Buffer.concat([message, varint((REQUEST_ID_FIELD << 3) | WIRE_LEN), varint(id.length), id]);
 }
 
-/** Whether a top-level field is present with a non-empty value; malformed input counts as absent. */
-export function hasField(message: Buffer, field: number): boolean {
+/** Whether a top-level field is present with a non-empty value; undefined if the fields do not parse. */
+export function hasField(message: Buffer, field: number): boolean | undefined {
   let offset = 0;
   while (offset < message.length) {
     const tag = readVarint(message, offset);
-    if (!tag) return false;
+    if (!tag || tag.value < 8) return undefined;
     offset = tag.next;
     const number = Math.floor(tag.value / 8);
     const wire = tag.value % 8;
     let length = 0;
     if (wire === WIRE_VARINT) {
       const v = readVarint(message, offset);
-      if (!v) return false;
+      if (!v) return undefined;
       offset = v.next;
       continue;
     } else if (wire === WIRE_I64) length = 8;
     else if (wire === WIRE_I32) length = 4;
     else if (wire === WIRE_LEN) {
       const v = readVarint(message, offset);
-      if (!v) return false;
+      if (!v) return undefined;
       offset = v.next;
       length = v.value;
+      if (offset + length > message.length) return undefined;
       if (number === field && length > 0) return true;
-    } else return false;
+    } else return undefined;
+    if (offset + length > message.length) return undefined;
     offset += length;
   }
   return false;
 }
 
+/** A varint of up to 10 bytes (any 64-bit value); values above 2^53 lose precision, which only skipping sees. */
 function readVarint(bytes: Buffer, start: number): { value: number; next: number } | undefined {
   let value = 0;
-  for (let i = 0, offset = start; i < 8 && offset < bytes.length; i++, offset++) {
+  for (let i = 0, offset = start; i < MAX_VARINT_BYTES && offset < bytes.length; i++, offset++) {
     value += (bytes[offset] & 0x7f) * 2 ** (7 * i);
     if ((bytes[offset] & 0x80) === 0) return { value, next: offset + 1 };
   }

@@ -35,7 +35,7 @@ export function addKvService(rpc: RpcServer, storage: StorageRouter, path: Write
     }
     return path.writes.commit(txn.requestId ? txn : { ...txn, requestId: path.ids.next() });
   };
-  rpc.server.addService(KV.service, {
+  rpc.addService(KV.service, {
     range: rpc.unary<RangeRequest__Output, RangeResponse__Output>('KV/Range', (request, call) => {
       validateRange(request);
       const read: StorageCall<RangeResponse__Output> = (client, options, done) => client.read(request, options, done);

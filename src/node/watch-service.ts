@@ -16,7 +16,7 @@ const RESUME_PAUSE_MS = 200;
 const MAX_RESUMES_WITHOUT_PROGRESS = 10;
 
 export function addWatchService(rpc: RpcServer, storage: StorageRouter): void {
-  rpc.server.addService(Watch.service, {
+  rpc.addService(Watch.service, {
     watch: rpc.serverStream<WatchRequest__Output, WatchResponse__Output>('Watch/Watch', (call) => relay(storage, call)),
   });
 }

@@ -45,7 +45,7 @@ export function addClusterService(
   membership: MembershipBackend,
   progress: () => Partial<MemberStatus__Output> = () => ({}),
 ): void {
-  rpc.server.addService(Cluster.service, {
+  rpc.addService(Cluster.service, {
     ...membershipHandlers(rpc, membership),
     status: rpc.unary<StatusRequest__Output, StatusResponse>('Cluster/Status', async (request) => {
       const me = memberStatus({ ...self, pid: process.pid, healthy: true, ...progress() });

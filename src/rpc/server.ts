@@ -29,6 +29,28 @@ export class RpcServer {
     this.health.addToServer(this.server);
   }
 
+  /**
+   * Adds a service whose requests that do not decode get INVALID_ARGUMENT naming the method
+   * (grpc-js would answer INTERNAL). Unary and server-streaming methods decode in the handler;
+   * client-streaming ones keep grpc-js's decoding.
+   */
+  addService(service: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation): void {
+    const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+    const handlers: grpc.UntypedServiceImplementation = {};
+    for (const [name, method] of Object.entries(service)) {
+      const key = implementation[name] ? name : (method.originalName ?? name);
+      const handle = implementation[key];
+      if (method.requestStream || !handle) {
+        definition[name] = method;
+        if (handle) handlers[key] = handle;
+        continue;
+      }
+      definition[name] = { ...method, requestDeserialize: (bytes: Buffer) => bytes };
+      handlers[key] = decodingHandler(method, handle, this.metrics);
+    }
+    this.server.addService(definition, handlers);
+  }
+
   /** Wraps an async handler: records metrics and maps thrown errors to gRPC statuses once. */
   unary<Req, Res>(method: string, handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
@@ -98,4 +120,26 @@ export class RpcServer {
       });
     });
   }
+}
+
+/** `handle`, called with its request decoded; bytes that do not decode end the call with INVALID_ARGUMENT. */
+function decodingHandler(method: grpc.MethodDefinition<unknown, unknown>, handle: grpc.UntypedHandleCall, metrics: Metrics): grpc.UntypedHandleCall {
+  const methodName = method.path.split('.').pop()!;
+  return ((call: grpc.ServerUnaryCall<unknown, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
+    try {
+      call.request = method.requestDeserialize(call.request as Buffer);
+    } catch (error) {
+      metrics.grpcRequests.inc({ method: methodName, code: 'INVALID_ARGUMENT' });
+      const status = { code: grpc.status.INVALID_ARGUMENT, details: malformedRequestMessage(method.path, error), metadata: new grpc.Metadata() };
+      if (callback) callback(status);
+      else (call as unknown as grpc.ServerWritableStream<unknown, unknown>).emit('error', status);
+      return;
+    }
+    (handle as (call: unknown, callback?: unknown) => void)(call, callback);
+  }) as grpc.UntypedHandleCall;
+}
+
+/** The message for request bytes that are not the method's protobuf message. */
+export function malformedRequestMessage(path: string, error: unknown): string {
+  return `malformed request for ${path}: the bytes are not a valid ${path.split('/').pop()} request message (${error instanceof Error ? error.message : String(error)}); nothing was applied`;
 }
