@@ -5,10 +5,31 @@ import { resolveStorageOptions } from '../storage/options.js';
 import { testDefectFrom } from '../storage/test-defects.js';
 import { runNode } from '../node/run-node.js';
 import { runStorage } from '../storage/run-storage.js';
+import { configureLog, parseLogLevel, parseSlowRequestMs, setSlowRequestMs } from '../observability/log.js';
 import { parseAddressList, UsageError } from './address-list.js';
 import type { Command } from './command.js';
 
 const DEFAULT_CLUSTER = 'local';
+
+/** Flags every server takes: how much it logs and when a request counts as slow. */
+const LOG_OPTIONS = { 'log-level': { type: 'string' }, 'slow-request-ms': { type: 'string' } } as const;
+const LOG_USAGE = '[--log-level fatal|error|warn|info|debug|trace|silent] [--slow-request-ms N]';
+
+/** Checks the logging flags now; the returned call sets up the process's logger when the server starts. */
+function logSetup(values: Record<string, unknown>, role: string, id: string, cluster: string): () => void {
+  let level;
+  let slowRequestMs: number | undefined;
+  try {
+    level = parseLogLevel(values['log-level'] as string | undefined, '--log-level');
+    slowRequestMs = parseSlowRequestMs(values['slow-request-ms'] as string | undefined, '--slow-request-ms');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return () => {
+    configureLog({ role, id, cluster, level });
+    if (slowRequestMs !== undefined) setSlowRequestMs(slowRequestMs);
+  };
+}
 
 function required(values: Record<string, unknown>, name: string): string {
   const value = values[name];
@@ -27,7 +48,7 @@ function integer(values: Record<string, unknown>, name: string): number | undefi
 export const storageCommand: Command = {
   name: 'storage',
   summary: 'run a storage member (one voter of the raft group that holds the shared log)',
-  usage: 'quorumkv storage --id ID --listen HOST:PORT --peers ID=HOST:PORT,... [--join] --data-dir DIR [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--tick-ms N] [--election-ticks N] [--snapshot-entries N] [--log-tail-entries N] [--history-revisions N]',
+  usage: 'quorumkv storage --id ID --listen HOST:PORT --peers ID=HOST:PORT,... [--join] --data-dir DIR [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--tick-ms N] [--election-ticks N] [--snapshot-entries N] [--log-tail-entries N] [--history-revisions N] ' + LOG_USAGE,
   options: {
     id: { type: 'string' },
     cluster: { type: 'string' },
@@ -42,6 +63,7 @@ export const storageCommand: Command = {
     'snapshot-entries': { type: 'string' },
     'log-tail-entries': { type: 'string' },
     'history-revisions': { type: 'string' },
+    ...LOG_OPTIONS,
   },
   prepare: ({ values }) => {
     const options = {
@@ -61,15 +83,17 @@ export const storageCommand: Command = {
       testDefect: testDefectFrom(process.env.QUORUMKV_TEST_DEFECT),
     };
     const config = resolveStorageOptions(options);
-    return () => runStorage(config);
+    const setUpLog = logSetup(values, 'storage', config.id, config.cluster);
+    return () => (setUpLog(), runStorage(config));
   },
 };
 
 export const nodeCommand: Command = {
   name: 'node',
   summary: 'run a compute node: --mode writer (reads and writes) or --mode reader (reads and watches)',
-  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME]',
+  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] ' + LOG_USAGE,
   options: {
+    ...LOG_OPTIONS,
     mode: { type: 'string' },
     id: { type: 'string' },
     cluster: { type: 'string' },
@@ -92,7 +116,8 @@ export const nodeCommand: Command = {
       zone: values.zone as string | undefined,
     };
     const config = resolveNodeOptions(options);
-    return () => runNode(config);
+    const setUpLog = logSetup(values, config.mode, config.id, options.cluster);
+    return () => (setUpLog(), runNode(config));
   },
 };
 
@@ -100,9 +125,11 @@ export const gatewayCommand: Command = {
   name: 'gateway',
   summary: 'run a gateway: the cluster endpoint (reads and writes) and the reader endpoint (reads)',
   usage:
-    'quorumkv gateway --listen HOST:PORT [--reader-listen HOST:PORT] (--storage ID=HOST:PORT,... | --writers ID=HOST:PORT,...) [--readers ID=HOST:PORT,...] [--id ID] [--metrics-listen HOST:PORT]',
+    'quorumkv gateway --listen HOST:PORT [--reader-listen HOST:PORT] (--storage ID=HOST:PORT,... | --writers ID=HOST:PORT,...) [--readers ID=HOST:PORT,...] [--id ID] [--cluster NAME] [--metrics-listen HOST:PORT] ' + LOG_USAGE,
   options: {
+    ...LOG_OPTIONS,
     id: { type: 'string' },
+    cluster: { type: 'string' },
     listen: { type: 'string' },
     'reader-listen': { type: 'string' },
     storage: { type: 'string' },
@@ -121,6 +148,7 @@ export const gatewayCommand: Command = {
       readers: optionalList('readers'),
       metricsListen: values['metrics-listen'] as string | undefined,
     });
-    return () => runGateway(options);
+    const setUpLog = logSetup(values, 'gateway', options.id, (values.cluster as string | undefined) ?? DEFAULT_CLUSTER);
+    return () => (setUpLog(), runGateway(options));
   },
 };

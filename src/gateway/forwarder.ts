@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { ReadOnlyError, UnavailableError, toServiceError } from '../errors.js';
+import { logRequest, requestIdOf } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { KV, Watch } from '../proto/services.js';
 import { deadlineOf } from '../rpc/deadline.js';
@@ -69,13 +70,14 @@ export function addForwardingServices(server: grpc.Server, routes: Routes): void
       forwardUnary(routes, method.path, call, isRead).then(
         ({ response, backend }) => {
           routes.metrics.gatewayRequests.inc({ ...labels, backend, code: 'OK' });
-          stopTimer();
+          logRequest({ method: labels.method, code: 'OK', durationSeconds: stopTimer(), requestId: requestIdOf(undefined, call.metadata) });
           callback(null, response);
         },
         (error: unknown) => {
           const status = toServiceError(error);
-          routes.metrics.gatewayRequests.inc({ ...labels, backend: (error as { backend?: string }).backend ?? 'none', code: grpc.status[status.code ?? grpc.status.UNKNOWN] });
-          stopTimer();
+          const code = grpc.status[status.code ?? grpc.status.UNKNOWN];
+          routes.metrics.gatewayRequests.inc({ ...labels, backend: (error as { backend?: string }).backend ?? 'none', code });
+          logRequest({ method: labels.method, code, durationSeconds: stopTimer(), requestId: requestIdOf(undefined, call.metadata), message: status.details });
           callback(status);
         },
       );

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.js';
 import { startHttpServer } from '../observability/http-server.js';
+import { log } from '../observability/log.js';
 import { Metrics } from '../observability/metrics.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { Cluster } from '../proto/services.js';
@@ -54,7 +55,7 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
         },
       })
     : undefined;
-  console.log(`gateway ${options.id}: cluster endpoint ${options.listen}${options.readerListen ? `, reader endpoint ${options.readerListen}` : ''}`);
+  log.info({ listen: options.listen, readerListen: options.readerListen, metricsListen: options.metricsListen }, 'gateway listening');
   onShutdownSignal(async () => {
     await Promise.all([...servers.values()].map((rpc) => rpc.shutdown(DRAIN_MS)));
     discovery.stop();

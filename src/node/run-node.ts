@@ -1,4 +1,5 @@
 import { startHttpServer } from '../observability/http-server.js';
+import { log } from '../observability/log.js';
 import { Metrics } from '../observability/metrics.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { addClusterService } from '../rpc/cluster-service.js';
@@ -49,7 +50,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
     if (!homeChosen && sameZone) storage.setHome(sameZone.id);
     homeChosen = true;
     health = nodeHealth(statuses.some((s) => s.healthy), lag);
-    metrics.replicaLagMs.set(lag?.lagMs ?? 0);
+    metrics.replicaLagSeconds.set((lag?.lagMs ?? 0) / 1000);
     metrics.replicaLagRevisions.set(lag?.lagRevisions ?? 0);
     rpc.setServing(health.ready);
   };
@@ -61,7 +62,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
   const http = config.metricsListen
     ? await startHttpServer(config.metricsListen, metrics, { alive: () => true, ready: () => health })
     : undefined;
-  console.log(`${config.mode} node ${config.id} listening on ${config.listen}`);
+  log.info({ listen: config.listen, metricsListen: config.metricsListen, zone: config.zone || undefined }, `${config.mode} node listening`);
   onShutdownSignal(async () => {
     // Drain: stop being picked (health and registry), keep serving what still arrives for a
     // moment, then finish the calls in flight and exit.

@@ -1,3 +1,5 @@
+import { log } from '../observability/log.js';
+
 /**
  * Runs `shutdown` once on the first SIGTERM or SIGINT, then exits. A second signal exits at once,
  * so a stuck drain can always be cut short.
@@ -10,7 +12,7 @@ export function onShutdownSignal(shutdown: () => Promise<void>): void {
     shutdown().then(
       () => process.exit(0),
       (error: Error) => {
-        console.error(`shutdown after ${signal} failed: ${error.message}`);
+        log.error({ err: error, signal }, 'shutdown failed');
         process.exit(1);
       },
     );

@@ -27,6 +27,16 @@ export class HealthClient {
     });
   }
 
+  /** Seconds until a check is answered, whatever the status; undefined when no answer came within `timeoutMs`. */
+  roundTrip(timeoutMs: number): Promise<number | undefined> {
+    const started = performance.now();
+    return new Promise((resolve) => {
+      (this.client as any).check({ service: '' }, { deadline: Date.now() + timeoutMs }, (error: Error | null) => {
+        resolve(error ? undefined : (performance.now() - started) / 1000);
+      });
+    });
+  }
+
   close(): void {
     this.client.close();
   }

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { MAX_REQUEST_BYTES } from '../api/limits.js';
 import { toServiceError } from '../errors.js';
+import { logRequest, requestIdOf } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 
 export const SERVER_OPTIONS: grpc.ServerOptions = {
@@ -59,13 +60,14 @@ export class RpcServer {
       Promise.resolve().then(() => handle(call.request, call)).then(
         (response) => {
           this.metrics.grpcRequests.inc({ method, code: 'OK' });
-          stopTimer();
+          logRequest({ method, code: 'OK', durationSeconds: stopTimer(), requestId: requestIdOf(call.request, call.metadata) });
           callback(null, response);
         },
         (error: unknown) => {
           const status = toServiceError(error);
-          this.metrics.grpcRequests.inc({ method, code: grpc.status[status.code ?? grpc.status.UNKNOWN] });
-          stopTimer();
+          const code = grpc.status[status.code ?? grpc.status.UNKNOWN];
+          this.metrics.grpcRequests.inc({ method, code });
+          logRequest({ method, code, durationSeconds: stopTimer(), requestId: requestIdOf(call.request, call.metadata), message: status.details });
           callback(status);
         },
       );

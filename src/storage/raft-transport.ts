@@ -66,6 +66,11 @@ export class GrpcRaftTransport implements Transport {
     }
   }
 
+  /** The peers this member sends to, by id. */
+  peerAddresses(): Map<NodeId, string> {
+    return new Map([...this.peers].map(([id, peer]) => [id, peer.address]));
+  }
+
   send(messages: Message[]): void {
     const byPeer = new Map<NodeId, WireMessage[]>();
     for (const message of messages) {

@@ -1,5 +1,7 @@
 import { Metrics } from '../observability/metrics.js';
 import { startHttpServer } from '../observability/http-server.js';
+import { log } from '../observability/log.js';
+import { PeerProbe } from '../observability/peer-probe.js';
 import { RpcServer } from '../rpc/server.js';
 import { onShutdownSignal } from '../process/signals.js';
 import type { StorageConfig } from './options.js';
@@ -22,11 +24,14 @@ export async function runStorage(config: StorageConfig): Promise<void> {
     ? await startHttpServer(config.metricsListen, metrics, { alive: () => true, ready: () => member.readiness() })
     : undefined;
   member.start();
+  const probe = new PeerProbe(() => transport.peerAddresses(), (to, seconds) => metrics.observePeerRoundTrip(to, seconds));
+  probe.start();
   const readiness = setInterval(() => rpc.setServing(member.readiness().ready), READINESS_INTERVAL_MS);
-  if (config.testDefect) console.error(`storage ${config.id}: RUNNING WITH TEST DEFECT ${config.testDefect}: acknowledged writes are not safe`);
-  console.log(`storage ${config.id} listening on ${config.listen} (peers: ${[...config.peers].map(([id, a]) => `${id}=${a}`).join(',')}), data in ${config.dataDir}`);
+  if (config.testDefect) log.warn({ testDefect: config.testDefect }, `RUNNING WITH TEST DEFECT ${config.testDefect}: acknowledged writes are not safe`);
+  log.info({ listen: config.listen, peers: Object.fromEntries(config.peers), dataDir: config.dataDir, metricsListen: config.metricsListen }, 'storage member listening');
   onShutdownSignal(async () => {
     clearInterval(readiness);
+    probe.stop();
     await rpc.shutdown(DRAIN_MS);
     await member.stop();
     transport.close();

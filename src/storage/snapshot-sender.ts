@@ -4,6 +4,7 @@ import type { InstallSnapshotResponse__Output } from '../gen/quorumkv/internal/v
 import type { KeyValuePair } from '../gen/quorumkv/internal/v1/KeyValuePair.js';
 import type { SnapshotChunk } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import type { Keyspace } from '../mvcc/keyspace.js';
+import { log } from '../observability/log.js';
 import { Raft, type RaftClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { toWire } from './raft-transport.js';
@@ -44,7 +45,7 @@ export class SnapshotSender {
     this.stream(this.clientFor(address), message, iterator, source).then(
       (ok) => this.finish(to, ok),
       (error: Error) => {
-        console.error(`snapshot to ${to} failed: ${error.message}`);
+        log.warn({ err: error, to }, 'snapshot send failed');
         this.finish(to, false);
       },
     );

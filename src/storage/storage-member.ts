@@ -19,6 +19,7 @@ import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnOutcome as WireTxnOutcome } from '../gen/quorumkv/internal/v1/TxnOutcome.js';
 import { numericId } from '../ids.js';
 import { MvccStore, type AppliedEntry, type TxnOutcome } from '../mvcc/mvcc-store.js';
+import { log } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { codecFor } from '../proto/codec.js';
 import type { Change } from '../mvcc/change-log.js';
@@ -201,7 +202,11 @@ export class StorageMember {
           : new NotLeaderError('no storage leader is known yet (election in progress); retry shortly', this.leader);
       this.proposals.reject(id, error);
     }
-    outcome.catch(() => this.metrics.proposalsFailed.inc());
+    this.metrics.proposalsPending.inc();
+    outcome.then(
+      () => this.metrics.proposalsPending.dec(),
+      () => (this.metrics.proposalsPending.dec(), this.metrics.proposalsFailed.inc()),
+    );
     this.scheduleReady();
     if (this.config.testDefect === 'ack-before-commit') {
       return txns.map(() => prematureOutcome(this.responseHeader(this.state.revision)));
@@ -564,7 +569,7 @@ export class StorageMember {
 
   /** The durable log or state could not be written: going on could acknowledge lost data. */
   private fatal(where: string, error: unknown): never {
-    console.error(`storage ${this.config.id}: fatal: ${where}: ${(error as Error).stack ?? error}`);
+    log.fatal({ err: error, where }, `fatal: ${where}`);
     process.exit(70);
   }
 
@@ -593,6 +598,7 @@ export class StorageMember {
       }
     }
     this.metrics.raftIsLeader.set(isLeader ? 1 : 0);
+    this.metrics.hasLeader.set(leader !== NONE ? 1 : 0);
   }
 
   private async applyCommitted(entries: Entry[]): Promise<void> {
@@ -603,7 +609,9 @@ export class StorageMember {
       term: entry.term,
       txns: batches[i]?.txns ?? [],
     }));
+    const started = performance.now();
     const outcomes = await this.state.apply(applied);
+    this.metrics.backendCommitDuration.observe((performance.now() - started) / 1000);
     batches.forEach((batch, i) => {
       if (batch) this.proposals.resolve(batch.proposalId, outcomes[i]);
     });
@@ -648,7 +656,7 @@ function decodeBatch(entry: Entry): LogBatch__Output | undefined {
   try {
     return logBatchCodec.decode(entry.data);
   } catch (error) {
-    console.error(`entry ${entry.index}: undecodable log batch applied as empty: ${(error as Error).message}`);
+    log.error({ err: error, index: entry.index }, 'undecodable log batch applied as empty');
     return undefined;
   }
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { formatLogLine } from '../observability/log-format.js';
 import { CLI_ENTRY } from '../proto/root.js';
 import { childSpecs, type ChildSpec, type Route, type Topology } from './topology.js';
 
@@ -132,7 +133,8 @@ export class LocalCluster {
     const child = spawn(process.execPath, [CLI_ENTRY, ...spec.args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...spec.env } });
     const running: Running = { spec, child, expectExit: false, exited: Promise.resolve() };
     const toConsole = this.options.output !== 'files';
-    const print = (line: string) => process.stdout.write(`[${spec.name}] ${line}\n`);
+    // Children log JSON lines; on a console they are shown in short, readable form.
+    const print = (line: string) => process.stdout.write(`[${spec.name}] ${formatLogLine(line, { color: process.stdout.isTTY })}\n`);
     if (toConsole) {
       createInterface({ input: child.stdout! }).on('line', print);
     } else {

@@ -160,6 +160,7 @@ export function childSpecs(topology: Topology, dataDir: string, route: Route = d
     args: [
       'gateway',
       `--id=${g.id}`,
+      `--cluster=${topology.cluster}`,
       `--listen=${g.listen}`,
       ...(g.readerListen ? [`--reader-listen=${g.readerListen}`] : []),
       `--storage=${joinAddresses(topology.storage, g.id, route)}`,
