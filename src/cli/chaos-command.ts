@@ -1,5 +1,4 @@
 import { compileChaosOptions, DEFAULT_FAULTS, DEFAULT_TOPOLOGY, WORKLOADS } from '../chaos/options.js';
-import { runChaos } from '../chaos/run-chaos.js';
 import { UsageError } from './address-list.js';
 import type { Command } from './command.js';
 
@@ -58,6 +57,7 @@ export const chaosCommand: Command = {
       const tty = process.stdout.isTTY;
       try {
         const command = `quorumkv chaos --seed ${config.seed} --duration ${config.durationMs / 1000}s --faults ${config.faults.map((f) => `${f.kind}:${f.variant}`).join(',')} --workload ${config.workloads.join(',')} --topology storage=${config.shape.storage},writers=${config.shape.writers},readers=${config.shape.readers}${config.defect ? ` --defect ${config.defect}` : ''}`;
+        const { runChaos } = await import('../chaos/run-chaos.js');
         const result = await runChaos(config, {
           signal: abort.signal,
           command,

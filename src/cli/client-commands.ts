@@ -1,20 +1,21 @@
-import { connect, DEFAULT_ENDPOINT, type Consistency, type QuorumkvClient } from '../client/client.js';
+import type { Consistency, QuorumkvClient } from '../client/client.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import { readFileSync } from 'node:fs';
-import { ConflictError, TooOldError } from '../errors.js';
 import { UsageError } from './address-list.js';
-import { parseTxnJson, txnOutcomeJson } from './txn-json.js';
 import type { Command, ParsedArgs } from './command.js';
 import { renderTable } from './table.js';
 
 // Client subcommands talk to a gateway (or any node) at --endpoint, QUORUMKV_ENDPOINT, or
-// 127.0.0.1:7000. They print plain text, or one JSON object with --json.
+// 127.0.0.1:7000. They print plain text, or one JSON object with --json. The client library (and
+// gRPC with it) is loaded only when a command runs, so that parsing and --help stay quick.
+
+const DEFAULT_ENDPOINT = '127.0.0.1:7000';
 
 const endpointOption = { endpoint: { type: 'string' }, json: { type: 'boolean' }, 'timeout-ms': { type: 'string' } } as const;
 
 /** Checks the connection flags when the command line is parsed, and connects when it runs. */
-function clientFlags(values: ParsedArgs['values']): () => QuorumkvClient {
+function clientFlags(values: ParsedArgs['values']): () => Promise<QuorumkvClient> {
   const endpoint = (values.endpoint as string | undefined) || process.env.QUORUMKV_ENDPOINT || DEFAULT_ENDPOINT;
   const timeoutText = values['timeout-ms'] as string | undefined;
   const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
@@ -22,13 +23,13 @@ function clientFlags(values: ParsedArgs['values']): () => QuorumkvClient {
     throw new UsageError(`--timeout-ms must be a positive integer, got ${JSON.stringify(timeoutText)}`);
   }
   const endpoints = endpoint.split(',').map((e) => e.trim()).filter(Boolean);
-  return () => connect({ endpoints, timeoutMs });
+  return async () => (await import('../client/client.js')).connect({ endpoints, timeoutMs });
 }
 
 function withClient(values: ParsedArgs['values'], use: (client: QuorumkvClient) => Promise<number>): () => Promise<number> {
   const open = clientFlags(values);
   return async () => {
-    const client = open();
+    const client = await open();
     try {
       return await use(client);
     } finally {
@@ -188,6 +189,7 @@ export const txnCommand: Command = {
   prepare: ({ values }) =>
     withClient(values, async (client) => {
       const text = values.file ? readFileSync(values.file as string, 'utf8') : await readStdin();
+      const [{ parseTxnJson, txnOutcomeJson }, { ConflictError, TooOldError }] = await Promise.all([import('./txn-json.js'), import('../errors.js')]);
       const request = parseTxnJson(text);
       try {
         print(txnOutcomeJson(await client.txn(request)));

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { QuorumkvError } from '../errors.js';
 import { UsageError } from './address-list.js';
 import { COMMANDS, parseCommandLine, usage } from './parse.js';
 
@@ -16,6 +15,8 @@ async function main(argv: string[]): Promise<number | void> {
   try {
     return await parsed.run();
   } catch (error) {
+    // Loaded only now: the error types bring gRPC with them.
+    const { QuorumkvError } = await import('../errors.js');
     if (error instanceof QuorumkvError) {
       process.stderr.write(`error: ${error.message} (${error.name})\n`);
       return 1;

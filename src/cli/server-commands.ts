@@ -1,11 +1,8 @@
 import { validateGatewayOptions } from '../gateway/options.js';
-import { runGateway } from '../gateway/run-gateway.js';
 import { resolveNodeOptions } from '../node/options.js';
+import { parseLogLevel, parseSlowRequestMs } from '../observability/log-options.js';
 import { resolveStorageOptions } from '../storage/options.js';
 import { testDefectFrom } from '../storage/test-defects.js';
-import { runNode } from '../node/run-node.js';
-import { runStorage } from '../storage/run-storage.js';
-import { configureLog, parseLogLevel, parseSlowRequestMs, setSlowRequestMs } from '../observability/log.js';
 import { parseAddressList, UsageError } from './address-list.js';
 import type { Command } from './command.js';
 
@@ -16,7 +13,7 @@ const LOG_OPTIONS = { 'log-level': { type: 'string' }, 'slow-request-ms': { type
 const LOG_USAGE = '[--log-level fatal|error|warn|info|debug|trace|silent] [--slow-request-ms N]';
 
 /** Checks the logging flags now; the returned call sets up the process's logger when the server starts. */
-function logSetup(values: Record<string, unknown>, role: string, id: string, cluster: string): () => void {
+function logSetup(values: Record<string, unknown>, role: string, id: string, cluster: string): () => Promise<void> {
   let level;
   let slowRequestMs: number | undefined;
   try {
@@ -25,7 +22,8 @@ function logSetup(values: Record<string, unknown>, role: string, id: string, clu
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return () => {
+  return async () => {
+    const { configureLog, setSlowRequestMs } = await import('../observability/log.js');
     configureLog({ role, id, cluster, level });
     if (slowRequestMs !== undefined) setSlowRequestMs(slowRequestMs);
   };
@@ -84,7 +82,7 @@ export const storageCommand: Command = {
     };
     const config = resolveStorageOptions(options);
     const setUpLog = logSetup(values, 'storage', config.id, config.cluster);
-    return () => (setUpLog(), runStorage(config));
+    return async () => (await setUpLog(), (await import('../storage/run-storage.js')).runStorage(config));
   },
 };
 
@@ -117,7 +115,7 @@ export const nodeCommand: Command = {
     };
     const config = resolveNodeOptions(options);
     const setUpLog = logSetup(values, config.mode, config.id, options.cluster);
-    return () => (setUpLog(), runNode(config));
+    return async () => (await setUpLog(), (await import('../node/run-node.js')).runNode(config));
   },
 };
 
@@ -149,6 +147,6 @@ export const gatewayCommand: Command = {
       metricsListen: values['metrics-listen'] as string | undefined,
     });
     const setUpLog = logSetup(values, 'gateway', options.id, (values.cluster as string | undefined) ?? DEFAULT_CLUSTER);
-    return () => (setUpLog(), runGateway(options));
+    return async () => (await setUpLog(), (await import('../gateway/run-gateway.js')).runGateway(options));
   },
 };

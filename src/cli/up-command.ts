@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../proto/root.js';
-import { LocalCluster } from '../up/local-cluster.js';
+import type { LocalCluster } from '../up/local-cluster.js';
 import { loadTopology } from '../up/topology.js';
 import type { Command } from './command.js';
 
@@ -15,7 +15,10 @@ export const upCommand: Command = {
     const topologyFile = (values.topology as string | undefined) ?? DEFAULT_TOPOLOGY;
     const dataDir = resolve((values['data-dir'] as string | undefined) ?? 'data');
     const topology = loadTopology(topologyFile);
-    return () => runUp(new LocalCluster(topology, dataDir, { output: 'console', onUnexpectedExit }));
+    return async () => {
+      const { LocalCluster } = await import('../up/local-cluster.js');
+      return runUp(new LocalCluster(topology, dataDir, { output: 'console', onUnexpectedExit }));
+    };
   },
 };
 

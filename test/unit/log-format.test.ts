@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatLogLine } from '../../src/observability/log-format.js';
-import { parseLogLevel, parseSlowRequestMs, requestIdOf } from '../../src/observability/log.js';
+import { requestIdOf } from '../../src/observability/log.js';
+import { parseLogLevel, parseSlowRequestMs } from '../../src/observability/log-options.js';
 
 describe('the readable form of log lines that quorumkv up prints', () => {
   it('shows time, level, message and the fields that are not the process identity', () => {
