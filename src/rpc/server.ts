@@ -4,6 +4,7 @@ import { MAX_REQUEST_BYTES } from '../api/limits.js';
 import { toServiceError } from '../errors.js';
 import { logRequest, requestIdOf } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
+import { addReflection, recordServices } from '../observability/reflection.js';
 
 export const SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_receive_message_length': MAX_REQUEST_BYTES,
@@ -25,6 +26,9 @@ export const LIVENESS_SERVICE = 'liveness';
 export class RpcServer {
   readonly server = new grpc.Server(SERVER_OPTIONS);
   readonly health = new HealthImplementation({ '': 'NOT_SERVING', [READINESS_SERVICE]: 'NOT_SERVING', [LIVENESS_SERVICE]: 'SERVING' });
+
+  /** The services added to this server, which reflection describes once it listens. */
+  private readonly services = recordServices(this.server);
 
   constructor(readonly metrics: Metrics) {
     this.health.addToServer(this.server);
@@ -94,6 +98,7 @@ export class RpcServer {
   }
 
   async listen(address: string): Promise<number> {
+    addReflection(this.server, this.services);
     return new Promise((resolve, reject) => {
       this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, port) => {
         if (error) reject(new Error(`cannot listen on ${address}: ${error.message}`));
