@@ -1,0 +1,28 @@
+import type { PeerCertificate } from 'node:tls';
+
+// A certificate says what its holder is: the organizational unit (OU) of its subject names one
+// role. Servers read it from the verified peer certificate and refuse calls that role may not
+// make, so a writer's certificate cannot speak raft and a client's cannot append to the log.
+
+export const ROLES = ['storage', 'writer', 'reader', 'gateway', 'client'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The roles whose certificates are issued to processes of the cluster (not to users). */
+export const NODE_ROLES: readonly Role[] = ['storage', 'writer', 'reader', 'gateway'];
+
+export function isRole(text: string): text is Role {
+  return (ROLES as readonly string[]).includes(text);
+}
+
+/** The role a verified peer certificate carries, or undefined when it carries none (or several). */
+export function roleOf(certificate: PeerCertificate | undefined): Role | undefined {
+  const unit = certificate?.subject?.OU;
+  if (typeof unit !== 'string' || !isRole(unit)) return undefined;
+  return unit;
+}
+
+/** The name in a verified peer certificate: a process id for node roles, a user name for clients. */
+export function commonNameOf(certificate: PeerCertificate | undefined): string | undefined {
+  const name = certificate?.subject?.CN;
+  return typeof name === 'string' && name.length > 0 ? name : undefined;
+}
