@@ -11,7 +11,8 @@ import { channelCredentials, checkTlsFiles, serverCredentials } from '../../src/
 import { eventually } from '../support/local-cluster.js';
 
 // The cluster CA, the certificates it issues, mTLS on a grpc-js server, the role check, and a
-// certificate rotated under a running server.
+// certificate rotated under a running server. RSA keys take a while to make on a loaded machine,
+// hence the generous time bounds.
 
 const APPEND = '/quorumkv.internal.v1.Storage/Append';
 const STEP = '/quorumkv.internal.v1.Raft/StepStream';
@@ -75,7 +76,7 @@ beforeAll(async () => {
   port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', serverCredentials({ ...tlsFor(certs.storage), clientCertAuth: true }, 100), (e, p) => (e ? reject(e) : resolve(p))),
   );
-}, 30_000);
+}, 120_000);
 
 afterAll(() => {
   server?.forceShutdown();
@@ -184,5 +185,5 @@ describe('mTLS on a grpc-js server', () => {
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });
