@@ -121,7 +121,7 @@ describe('the KV API and the CLI', () => {
     }
     const table = (await cli('status')).stdout;
     expect(table).toMatch(/^ROLE\s+ID\s+ADDRESS\s+PID\s+ZONE\s+LEADER\s+TERM\s+COMMIT\s+APPLIED\s+HASH@REV\s+HEALTHY/);
-  });
+  }, 30_000);
 
   it('prints a clear error and exits non-zero on bad CLI input', async () => {
     const empty = await cli('put', '', 'x');
@@ -132,7 +132,7 @@ describe('the KV API and the CLI', () => {
     expect(usage.stderr).toMatch(/usage: quorumkv put KEY VALUE/);
     const unknown = await cli('frobnicate');
     expect(unknown.code).toBe(2);
-  });
+  }, 30_000);
 
   it('serves metrics, health and readiness on every process', async () => {
     for (const spec of [...cluster.topology.storage, ...cluster.topology.writers, cluster.topology.gateway]) {
