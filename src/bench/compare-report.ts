@@ -185,11 +185,11 @@ export function markdownSection(input: CompareReportInput): string {
 }
 
 /** Replaces the generated section of `existing` (or appends one), keeping everything else. */
-export function mergeSection(existing: string | undefined, section: string, title = '# Benchmarks'): string {
+export function mergeSection(existing: string | undefined, section: string, title = '# Benchmarks', markers: [string, string] = [DOC_BEGIN, DOC_END]): string {
   if (!existing || existing.trim() === '') return `${title}\n\n${section}\n`;
-  const begin = existing.indexOf(DOC_BEGIN);
-  const end = existing.indexOf(DOC_END);
-  if (begin >= 0 && end > begin) return existing.slice(0, begin) + section + existing.slice(end + DOC_END.length);
+  const begin = existing.indexOf(markers[0]);
+  const end = existing.indexOf(markers[1]);
+  if (begin >= 0 && end > begin) return existing.slice(0, begin) + section + existing.slice(end + markers[1].length);
   return `${existing.trimEnd()}\n\n${section}\n`;
 }
 

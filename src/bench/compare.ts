@@ -9,15 +9,19 @@ import { CLI_ENTRY, PACKAGE_ROOT } from '../proto/root.js';
 import { LocalCluster } from '../up/local-cluster.js';
 import { markdownSection, mergeSection, ratioRows, svgChart, textTable, type CompareRun, type CompareWorkload } from './compare-report.js';
 import { EtcdCluster, etcdVersion } from './etcd-cluster.js';
-import { loopbackTopology } from '../up/loopback-topology.js';
+import { freePorts, loopbackTopology } from '../up/loopback-topology.js';
 import { parseDurationMs } from './options.js';
 import type { BenchResult } from './runner.js';
+import { CAPACITY_WORKLOADS, runCapacity, startEcho, type CapacityWorkload } from './capacity.js';
+import { CAPACITY_BEGIN, CAPACITY_END, capacitySection, capacityTable } from './capacity-report.js';
 
 // npm run bench:compare: etcd (3 members) and quorumkv (3 storage voters, 2 writers, a gateway)
 // on this machine, both with their default durability (fsync on a quorum before an ack), loaded
 // by the same `quorumkv bench` alternately, A B A B, and the ratios written to docs/.
 
-const USAGE = 'usage: npm run bench:compare -- [--rounds 3] [--duration 5s] [--warmup 2s] [--workloads put,get-linearizable,...] [--no-docs]';
+const USAGE =
+  'usage: npm run bench:compare -- [--rounds 3] [--duration 5s] [--warmup 2s] [--workloads put,get-linearizable,...] [--no-docs]\n' +
+  '       npm run bench:compare -- --capacity [--rounds 1] [--requests 3000] [--connections 8] [--streams 8] [--value-size 256] [--workloads put,get-linearizable,get-serializable] [--no-docs]';
 const MAX_ROUNDS = 20;
 /** Connections and the common key and value shape of every run. */
 const COMMON_ARGS = ['--connections', '8', '--keys', '10000', '--key-size', '16', '--value-size', '256'];
@@ -36,6 +40,7 @@ interface Started {
   quorumkv?: LocalCluster;
   dirs: string[];
   child?: ChildProcess;
+  echo?: ChildProcess;
 }
 
 const started: Started = { dirs: [] };
@@ -49,6 +54,7 @@ function say(line: string): void {
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     started.child?.kill('SIGKILL');
+    started.echo?.kill('SIGKILL');
     const stops: Array<Promise<void>> = [];
     if (started.etcd) stops.push(started.etcd.stop().catch((e: Error) => say(`stopping etcd: ${e.message}`)));
     if (started.quorumkv) stops.push(started.quorumkv.stopAll(5_000).catch((e: Error) => say(`stopping quorumkv: ${e.message}`)));
@@ -61,6 +67,7 @@ function cleanup(): Promise<void> {
 /** Last resort when the process exits without cleanup (an uncaught error): no child outlives it. */
 function killSync(): void {
   started.child?.kill('SIGKILL');
+  started.echo?.kill('SIGKILL');
   started.etcd?.killNow();
   started.quorumkv?.killNow();
 }
@@ -147,7 +154,19 @@ async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { rounds: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, workloads: { type: 'string' }, 'no-docs': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        rounds: { type: 'string' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        workloads: { type: 'string' },
+        'no-docs': { type: 'boolean' },
+        capacity: { type: 'boolean' },
+        requests: { type: 'string' },
+        connections: { type: 'string' },
+        streams: { type: 'string' },
+        'value-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -155,8 +174,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (values.help) return say(USAGE), 0;
-  const rounds = Number(values.rounds ?? '3');
   const fail = (message: string) => (process.stderr.write(`error: ${message}\n${USAGE}\n`), 2);
+  if (values.capacity) return capacityMain(argv, values, fail);
+  const rounds = Number(values.rounds ?? '3');
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ROUNDS) return fail(`--rounds must be an integer from 1 to ${MAX_ROUNDS}`);
   const duration = values.duration ?? '5s';
   const warmup = values.warmup ?? '2s';
@@ -175,31 +195,16 @@ async function main(argv: string[]): Promise<number> {
   const base = mkdtempSync(join(tmpdir(), 'quorumkv-compare-'));
   started.dirs.push(base);
   say(`data under ${base}`);
-  say('starting etcd: 3 members on loopback');
-  started.etcd = await EtcdCluster.start(join(base, 'etcd'), { members: 3 });
-  say(`etcd ready at ${started.etcd.endpoints.join(',')}`);
-  say('starting quorumkv: 3 storage voters, 2 writers, 1 gateway');
-  let unexpected: string | undefined;
-  const quorumkv = new LocalCluster(await loopbackTopology({ storage: 3, writers: 2 }, 'bench'), join(base, 'quorumkv'), {
-    output: 'files',
-    onUnexpectedExit: (name, code, signal) => {
-      unexpected = `${name} exited unexpectedly (${signal ?? code}); its log is in ${join(base, 'quorumkv', 'logs')}`;
-      say(unexpected);
-    },
-  });
-  started.quorumkv = quorumkv;
-  quorumkv.startAll();
-  await quorumkv.waitReady();
+  const { etcd, quorumkv, failed } = await startBoth(base, 0);
   const gateway = quorumkv.topology.gateway.listen;
-  say(`quorumkv ready at ${gateway}`);
 
-  const endpoints = { quorumkv: ['--endpoint', gateway], etcd: ['--target', 'etcd', '--endpoints', started.etcd.endpoints.join(',')] };
+  const endpoints = { quorumkv: ['--endpoint', gateway], etcd: ['--target', 'etcd', '--endpoints', etcd.endpoints.join(',')] };
   const runs: CompareRun[] = [];
   const total = workloads.length * rounds * 2;
   for (const workload of workloads) {
     for (let round = 1; round <= rounds; round++) {
       for (const target of ['quorumkv', 'etcd'] as const) {
-        if (unexpected) throw new Error(unexpected);
+        if (failed()) throw new Error(failed());
         const label = `[run ${runs.length + 1}/${total}] ${workload.name} round ${round}/${rounds} ${target}`;
         const args = [...workload.args, ...COMMON_ARGS.filter((a, i, all) => !workload.args.includes(all[i - (i % 2)])), ...endpoints[target], '--duration', duration, '--warmup', warmup];
         try {
@@ -234,6 +239,65 @@ async function main(argv: string[]): Promise<number> {
     say(`wrote ${file} and ${join(docs, 'benchmarks.svg')}`);
   }
   return runs.some((r) => !r.result) ? 1 : 0;
+}
+
+/** Starts etcd (3 members) and quorumkv (3 storage voters, 2 writers, 2 readers, a gateway). */
+async function startBoth(base: string, readers: number): Promise<{ etcd: EtcdCluster; quorumkv: LocalCluster; failed: () => string | undefined }> {
+  say('starting etcd: 3 members on loopback');
+  started.etcd = await EtcdCluster.start(join(base, 'etcd'), { members: 3 });
+  say(`etcd ready at ${started.etcd.endpoints.join(',')}`);
+  say(`starting quorumkv: 3 storage voters, 2 writers, ${readers} readers, 1 gateway`);
+  let unexpected: string | undefined;
+  const quorumkv = new LocalCluster(await loopbackTopology({ storage: 3, writers: 2, readers }, 'bench'), join(base, 'quorumkv'), {
+    output: 'files',
+    onUnexpectedExit: (name, code, signal) => {
+      unexpected = `${name} exited unexpectedly (${signal ?? code}); its log is in ${join(base, 'quorumkv', 'logs')}`;
+      say(unexpected);
+    },
+  });
+  started.quorumkv = quorumkv;
+  quorumkv.startAll();
+  await quorumkv.waitReady();
+  say(`quorumkv ready at ${quorumkv.topology.gateway.listen} (reader endpoint ${quorumkv.topology.gateway.readerListen})`);
+  return { etcd: started.etcd, quorumkv, failed: () => unexpected };
+}
+
+/** The capacity mode: h2load against both stores and the echo floor; CPU per successful op by role. */
+async function capacityMain(argv: string[], values: Record<string, string | boolean | undefined>, fail: (message: string) => number): Promise<number> {
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const value = Number(values[name] ?? fallback);
+    return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+  };
+  const options = {
+    rounds: integer('rounds', 1, 1, MAX_ROUNDS),
+    requests: integer('requests', 3000, 100, 10_000_000),
+    connections: integer('connections', 8, 1, 1000),
+    streams: integer('streams', 8, 1, 1000),
+    valueBytes: integer('value-size', 256, 0, 1024 * 1024),
+  };
+  for (const [name, value] of Object.entries(options)) if (value === undefined) return fail(`--${name} is out of range or not an integer`);
+  const workloads = (typeof values.workloads === 'string' ? values.workloads.split(',').map((w) => w.trim()) : CAPACITY_WORKLOADS) as CapacityWorkload[];
+  const unknown = workloads.filter((w) => !CAPACITY_WORKLOADS.includes(w));
+  if (unknown.length > 0) return fail(`unknown capacity workload(s) ${unknown.join(', ')}; known: ${CAPACITY_WORKLOADS.join(', ')}`);
+  const version = ensureEtcd();
+  const base = mkdtempSync(join(tmpdir(), 'quorumkv-capacity-'));
+  started.dirs.push(base);
+  const stores = await startBoth(base, 2);
+  const [echoPort] = await freePorts(1);
+  started.echo = await startEcho(echoPort);
+  const resolved = { ...(options as { [K in keyof typeof options]: number }), workloads };
+  const rows = await runCapacity(stores, { port: echoPort, pid: started.echo.pid! }, resolved, base, say);
+  if (stores.failed()) throw new Error(stores.failed());
+  say('');
+  say(capacityTable(rows));
+  if (!values['no-docs']) {
+    const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const file = join(PACKAGE_ROOT, 'docs', 'BENCHMARKS.md');
+    const section = capacitySection({ date, command: commandLine(argv), machine: machine(version, base), options: resolved, rows });
+    writeFileSync(file, mergeSection(existsSync(file) ? readFileSync(file, 'utf8') : undefined, section, '# Benchmarks', [CAPACITY_BEGIN, CAPACITY_END]));
+    say(`wrote ${file}`);
+  }
+  return rows.some((r) => r.errors > 0) ? 1 : 0;
 }
 
 process.once('exit', killSync);

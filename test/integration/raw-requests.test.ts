@@ -4,7 +4,7 @@ import { connect, type QuorumkvClient } from '../../src/client/index.js';
 import { KV } from '../../src/proto/services.js';
 import type { LocalCluster } from '../../src/up/local-cluster.js';
 import { startTestCluster, stopTestCluster } from '../support/local-cluster.js';
-import { grpcFrame, rawCall } from '../support/raw-grpc.js';
+import { grpcFrame, rawCall } from '../../src/rpc/raw-grpc.js';
 
 // Requests as native HTTP/2 tools send them (h2load, nghttp, curl): with `content-length`, with
 // bytes that are no protobuf message. Each gets a clear status, and a bad one changes nothing.

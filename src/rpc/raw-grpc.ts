@@ -1,7 +1,7 @@
 import * as http2 from 'node:http2';
 
-// gRPC calls made by hand on node:http2, the way h2load, nghttp and curl send them: the test
-// chooses every header and every byte of the body.
+// gRPC calls made by hand on node:http2, the way h2load, nghttp and curl send them: the caller
+// chooses every header and every byte of the body. Used by the capacity bench and by tests.
 
 export interface RawAnswer {
   /** HTTP status; 0 when the stream was reset before headers. */
