@@ -123,13 +123,14 @@ export const gatewayCommand: Command = {
   name: 'gateway',
   summary: 'run a gateway: the cluster endpoint (reads and writes) and the reader endpoint (reads)',
   usage:
-    'quorumkv gateway --listen HOST:PORT [--reader-listen HOST:PORT] (--storage ID=HOST:PORT,... | --writers ID=HOST:PORT,...) [--readers ID=HOST:PORT,...] [--id ID] [--cluster NAME] [--metrics-listen HOST:PORT] ' + LOG_USAGE,
+    'quorumkv gateway --listen HOST:PORT [--reader-listen HOST:PORT] (--storage ID=HOST:PORT,... | --writers ID=HOST:PORT,...) [--readers ID=HOST:PORT,...] [--id ID] [--cluster NAME] [--metrics-listen HOST:PORT] [--max-in-flight N] ' + LOG_USAGE,
   options: {
     ...LOG_OPTIONS,
     id: { type: 'string' },
     cluster: { type: 'string' },
     listen: { type: 'string' },
     'reader-listen': { type: 'string' },
+    'max-in-flight': { type: 'string' },
     storage: { type: 'string' },
     writers: { type: 'string' },
     readers: { type: 'string' },
@@ -145,6 +146,7 @@ export const gatewayCommand: Command = {
       writers: optionalList('writers'),
       readers: optionalList('readers'),
       metricsListen: values['metrics-listen'] as string | undefined,
+      maxInFlight: values['max-in-flight'] === undefined ? undefined : Number(values['max-in-flight']),
     });
     const setUpLog = logSetup(values, 'gateway', options.id, (values.cluster as string | undefined) ?? DEFAULT_CLUSTER);
     return async () => (await setUpLog(), (await import('../gateway/run-gateway.js')).runGateway(options));

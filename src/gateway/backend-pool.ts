@@ -1,6 +1,5 @@
-import * as grpc from '@grpc/grpc-js';
-import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { HealthClient } from '../rpc/health-client.js';
+import { H2Channel } from './h2-channel.js';
 
 // The compute nodes of one kind (writers or readers) a gateway forwards to. Each is health-checked
 // with grpc.health.v1; picks are power of two choices on outstanding requests among the healthy
@@ -11,7 +10,7 @@ export const HEALTH_INTERVAL_MS = 300;
 export const HEALTH_TIMEOUT_MS = 300;
 
 export class Backend {
-  readonly client: grpc.Client;
+  readonly channel: H2Channel;
   readonly health: HealthClient;
   outstanding = 0;
   healthy = false;
@@ -22,12 +21,12 @@ export class Backend {
     readonly id: string,
     readonly address: string,
   ) {
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
+    this.channel = new H2Channel(address);
     this.health = new HealthClient(address);
   }
 
   close(): void {
-    this.client.close();
+    this.channel.close();
     this.health.close();
   }
 }

@@ -12,6 +12,8 @@ export interface GatewayOptions {
   writers: ReadonlyMap<string, string>;
   readers: ReadonlyMap<string, string>;
   metricsListen?: string;
+  /** Unary calls forwarded at once; past it, RESOURCE_EXHAUSTED (DEFAULT_MAX_IN_FLIGHT). */
+  maxInFlight?: number;
 }
 
 /** Checks gateway options once, at start-up, with messages a person can act on. */
@@ -19,6 +21,9 @@ export function validateGatewayOptions(options: GatewayOptions): GatewayOptions 
   splitHostPort(options.listen);
   if (options.readerListen) splitHostPort(options.readerListen);
   if (options.metricsListen) splitHostPort(options.metricsListen);
+  if (options.maxInFlight !== undefined && !(Number.isInteger(options.maxInFlight) && options.maxInFlight >= 1)) {
+    throw new Error(`--max-in-flight must be a positive integer, got ${options.maxInFlight}`);
+  }
   if (options.storage.size === 0 && options.writers.size === 0) {
     throw new Error('give --storage (to discover nodes) or --writers (ID=HOST:PORT,...)');
   }

@@ -12,8 +12,10 @@ import type { MembershipBackend } from '../rpc/membership-service.js';
 import { RpcServer } from '../rpc/server.js';
 import { BackendPool, type Backend } from './backend-pool.js';
 import { Discovery } from './discovery.js';
-import { addForwardingServices, type Endpoint } from './forwarder.js';
+import { H2Channel } from './h2-channel.js';
 import type { GatewayOptions } from './options.js';
+import { DEFAULT_MAX_IN_FLIGHT, Relay, type Endpoint } from './relay.js';
+import { listenHttp2 } from './relay-server.js';
 
 const DRAIN_MS = 5_000;
 const STATUS_TIMEOUT_MS = 5_000;
@@ -30,22 +32,25 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
   writers.start();
   readers.start();
 
-  const servers = new Map<Endpoint, RpcServer>();
+  // The gateway's own services (health, Cluster) run on grpc-js on loopback; both endpoints relay
+  // their calls there as they relay KV calls to the nodes.
+  const rpc = new RpcServer(metrics);
+  addClusterService(
+    rpc,
+    { role: 'gateway', id: options.id, address: options.listen, zone: '' },
+    (withHashes) => nodeStatuses([...writers.backends, ...readers.backends], withHashes),
+    membershipThrough(writers),
+  );
+  const localPort = await rpc.listen('127.0.0.1:0');
+  const local = new H2Channel(`127.0.0.1:${localPort}`);
+  const servers = new Map<Endpoint, Awaited<ReturnType<typeof listenHttp2>>>();
   const endpoints: Array<[Endpoint, string | undefined]> = [['cluster', options.listen], ['reader', options.readerListen]];
   for (const [endpoint, address] of endpoints) {
     if (!address) continue;
-    const rpc = new RpcServer(metrics);
-    addForwardingServices(rpc.server, { endpoint, writers, readers, metrics });
-    addClusterService(
-      rpc,
-      { role: 'gateway', id: options.id, address: options.listen, zone: '' },
-      (withHashes) => nodeStatuses([...writers.backends, ...readers.backends], withHashes),
-      membershipThrough(writers),
-    );
-    await rpc.listen(address);
-    rpc.setServing(true);
-    servers.set(endpoint, rpc);
+    const relay = new Relay({ endpoint, writers, readers, metrics, local, maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT });
+    servers.set(endpoint, await listenHttp2(address, relay.onStream));
   }
+  rpc.setServing(true);
   const http = options.metricsListen
     ? await startHttpServer(options.metricsListen, metrics, {
         alive: () => true,
@@ -57,7 +62,10 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
     : undefined;
   log.info({ listen: options.listen, readerListen: options.readerListen, metricsListen: options.metricsListen }, 'gateway listening');
   onShutdownSignal(async () => {
-    await Promise.all([...servers.values()].map((rpc) => rpc.shutdown(DRAIN_MS)));
+    rpc.setServing(false);
+    await Promise.all([...servers.values()].map((server) => server.shutdown(DRAIN_MS)));
+    local.close();
+    await rpc.shutdown(DRAIN_MS);
     discovery.stop();
     writers.stop();
     readers.stop();

@@ -1,4 +1,5 @@
 import * as http2 from 'node:http2';
+import { decodeGrpcMessage } from './grpc-wire.js';
 
 // gRPC calls made by hand on node:http2, the way h2load, nghttp and curl send them: the caller
 // chooses every header and every byte of the body. Used by the capacity bench and by tests.
@@ -41,7 +42,7 @@ export function rawCall(address: string, path: string, body: Buffer, headers: ht
     const answer: RawAnswer = { status: 0, grpcStatus: undefined, grpcMessage: '', messages: [] };
     const take = (h: http2.IncomingHttpHeaders) => {
       if (h['grpc-status'] !== undefined) answer.grpcStatus = Number(h['grpc-status']);
-      if (h['grpc-message'] !== undefined) answer.grpcMessage = decodeURIComponent(String(h['grpc-message']));
+      if (h['grpc-message'] !== undefined) answer.grpcMessage = decodeGrpcMessage(h['grpc-message']);
     };
     stream.on('response', (h) => {
       answer.status = Number(h[':status']);

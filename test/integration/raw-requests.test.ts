@@ -3,6 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type QuorumkvClient } from '../../src/client/index.js';
 import { KV } from '../../src/proto/services.js';
 import type { LocalCluster } from '../../src/up/local-cluster.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { metricSum } from '../../src/bench/capacity.js';
+import { runH2load } from '../../src/bench/h2load.js';
+import { HealthClient } from '../../src/rpc/health-client.js';
 import { startTestCluster, stopTestCluster } from '../support/local-cluster.js';
 import { grpcFrame, rawCall } from '../../src/rpc/raw-grpc.js';
 
@@ -72,6 +77,35 @@ describe('raw HTTP/2 requests', () => {
     }
     expect(await revision()).toBe(revisionBefore);
     expect((await client.get('raw/anything'))?.modRevision).toBe(before);
+  }, 30_000);
+
+  it('answers every h2load request with grpc-status 0 through both endpoints, and applies every write once', async () => {
+    const requests = 300;
+    const put = join(cluster.dataDir, 'h2load-put.bin');
+    const get = join(cluster.dataDir, 'h2load-get.bin');
+    writeFileSync(put, grpcFrame(encodePut('raw/h2load', 'x'.repeat(256))));
+    writeFileSync(get, grpcFrame(KV.service.Range.requestSerialize({ key: Buffer.from('raw/h2load'), serializable: true })));
+    const metrics = [`http://${cluster.topology.gateway.metrics}/metrics`];
+    const ok = (endpoint: string) => metricSum(metrics, 'quorumkv_gateway_requests_total', { endpoint, code: 'OK' });
+    const revision = async () => (await client.range('raw/h2load')).header!.revision;
+    const revisionBefore = await revision();
+    const [clusterOkBefore, readerOkBefore] = [await ok('cluster'), await ok('reader')];
+    const puts = await runH2load({ url: `http://${gateway}${PUT}`, bodyFile: put, requests, connections: 2, streams: 8 });
+    expect(puts.http200).toBe(requests);
+    // Counted before the revision is read: that read goes through the cluster endpoint too.
+    expect(await ok('cluster')).toBe(clusterOkBefore + requests);
+    expect(await revision()).toBe(revisionBefore + requests);
+    const gets = await runH2load({ url: `http://${cluster.topology.gateway.readerListen}${RANGE}`, bodyFile: get, requests, connections: 2, streams: 8 });
+    expect(gets.http200).toBe(requests);
+    expect(await ok('reader')).toBe(readerOkBefore + requests);
+  }, 60_000);
+
+  it('serves grpc.health.v1 and Cluster.Status through the gateway', async () => {
+    const health = new HealthClient(gateway);
+    expect(await health.check(5_000)).toBe(true);
+    health.close();
+    const status = await client.status();
+    expect(status.members.map((m) => m.role)).toEqual(expect.arrayContaining(['gateway', 'writer', 'reader', 'storage']));
   }, 30_000);
 
   it('keeps serving after random bytes to every KV method', async () => {

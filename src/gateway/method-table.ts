@@ -1,0 +1,51 @@
+import type { Endpoint } from './relay.js';
+
+// Which calls the gateway relays, and how, by gRPC path. Unary reads and writes are buffered,
+// balanced per request and retried on another node; streams are piped to one node with flow
+// control both ways. A path not listed, and no prefix matching, is answered UNIMPLEMENTED by the
+// gateway itself. To serve another API through the gateway, add its paths here.
+
+export type RouteKind =
+  /** Idempotent: any healthy node of the endpoint's pools. */
+  | 'unary-read'
+  /** Carries a request id (added when missing), so it is safe to send again: writers only. */
+  | 'unary-write'
+  /** A stream relayed to one node (watch, reflection). */
+  | 'stream'
+  /** Served by the gateway's own gRPC services (health, Cluster). */
+  | 'local';
+
+export interface Route {
+  kind: RouteKind;
+  /** Endpoints that take it; the other gets FAILED_PRECONDITION (writes) or UNIMPLEMENTED. */
+  endpoints: ReadonlySet<Endpoint>;
+  /** For streams: which nodes may serve it. */
+  nodes?: 'readers' | 'writers';
+}
+
+const BOTH: ReadonlySet<Endpoint> = new Set(['cluster', 'reader']);
+const CLUSTER: ReadonlySet<Endpoint> = new Set(['cluster']);
+
+export const METHODS: ReadonlyMap<string, Route> = new Map<string, Route>([
+  ['/quorumkv.v1.KV/Range', { kind: 'unary-read', endpoints: BOTH }],
+  ['/quorumkv.v1.KV/Put', { kind: 'unary-write', endpoints: CLUSTER }],
+  ['/quorumkv.v1.KV/DeleteRange', { kind: 'unary-write', endpoints: CLUSTER }],
+  ['/quorumkv.v1.KV/Txn', { kind: 'unary-write', endpoints: CLUSTER }],
+  ['/quorumkv.v1.Watch/Watch', { kind: 'stream', endpoints: BOTH, nodes: 'readers' }],
+]);
+
+/** Whole services, by path prefix. */
+export const SERVICES: ReadonlyArray<[string, Route]> = [
+  ['/grpc.health.v1.Health/', { kind: 'local', endpoints: BOTH }],
+  ['/quorumkv.v1.Cluster/', { kind: 'local', endpoints: BOTH }],
+  ['/grpc.reflection.v1alpha.ServerReflection/', { kind: 'stream', endpoints: BOTH, nodes: 'writers' }],
+  ['/grpc.reflection.v1.ServerReflection/', { kind: 'stream', endpoints: BOTH, nodes: 'writers' }],
+];
+
+/** The route for `path`, or undefined if the gateway does not serve it. */
+export function routeOf(path: string): Route | undefined {
+  const exact = METHODS.get(path);
+  if (exact) return exact;
+  for (const [prefix, route] of SERVICES) if (path.startsWith(prefix)) return route;
+  return undefined;
+}
