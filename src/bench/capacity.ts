@@ -18,9 +18,11 @@ import { cpuOfAll } from './proc-cpu.js';
 //   own counters of OK answers. h2load counts HTTP 200 whatever the grpc-status.
 // - The cost is ΔCPU/Δops between a run of N requests and one of 2N, so start-up, connection set-up
 //   and warm-up cancel. CPU is utime+stime from /proc/PID/stat, per process, summed by role.
+// - A warm-up run of N requests comes first and is not counted (JIT, connections, caches).
 // - Idle work (heartbeats, health checks, polls) grows with time, not with requests: each
-//   process's idle CPU rate is measured before the scenarios and its share over the time a run
-//   took is taken off, so a slow run is not charged for the clock. Both figures are reported.
+//   process's idle CPU rate is measured right before each scenario's runs and its share over
+//   the extra time the long run took is taken off, so a slow run is not charged for the clock.
+//   Both figures are reported.
 // - The floor, in the same run: a bare node:http2 server answering a constant (echo-server.ts).
 
 export type CapacityWorkload = 'put' | 'get-linearizable' | 'get-serializable';
@@ -71,7 +73,10 @@ export interface CapacityRow {
   /** µs of CPU per successful op, by role (several processes of a role are summed), idle work taken off. */
   cpuByRole: Record<string, number>;
   /** The same, idle work included. */
+  grossByRole: Record<string, number>;
   grossCpuUs: number;
+  /** Idle CPU rate by role while the scenario ran, µs per second. */
+  idleByRole: Record<string, number>;
   serverCpuUs: number;
   loadGeneratorCpuUs: number;
 }
@@ -233,22 +238,27 @@ async function idleRates(pids: ReadonlyMap<string, number>, ms: number): Promise
   return new Map([...after].map(([name, micros]) => [name, (micros - before.get(name)!) / seconds]));
 }
 
-const IDLE_WINDOW_MS = 5_000;
+const IDLE_WINDOW_MS = 3_000;
 
-async function runScenario(scenario: Scenario, options: CapacityOptions, dir: string, round: number, idle: ReadonlyMap<string, number>): Promise<CapacityRow> {
+async function runScenario(scenario: Scenario, options: CapacityOptions, dir: string, round: number): Promise<CapacityRow> {
   const bodyFile = join(dir, `${scenario.target}-${scenario.workload}.bin`);
   writeFileSync(bodyFile, scenario.body);
+  await measure(scenario, options.requests, options, bodyFile);
+  const idle = await idleRates(new Map(scenario.processes.map((p) => [p.name, p.pid])), IDLE_WINDOW_MS);
   const short = await measure(scenario, options.requests, options, bodyFile);
   const long = await measure(scenario, options.requests * 2, options, bodyFile);
   const deltaOps = long.ops - short.ops;
   const perOp = (micros: number) => (deltaOps > 0 ? micros / deltaOps : NaN);
   const cpuByRole: Record<string, number> = {};
-  let gross = 0;
+  const grossByRole: Record<string, number> = {};
+  const idleByRole: Record<string, number> = {};
   for (const process of scenario.processes) {
     const role = await process.role();
     const delta = long.cpu.get(process.name)! - short.cpu.get(process.name)!;
-    gross += perOp(delta);
-    cpuByRole[role] = (cpuByRole[role] ?? 0) + perOp(delta - (idle.get(process.name) ?? 0) * (long.seconds - short.seconds));
+    const rate = idle.get(process.name) ?? 0;
+    grossByRole[role] = (grossByRole[role] ?? 0) + perOp(delta);
+    idleByRole[role] = (idleByRole[role] ?? 0) + rate;
+    cpuByRole[role] = (cpuByRole[role] ?? 0) + perOp(delta - rate * (long.seconds - short.seconds));
   }
   return {
     target: scenario.target,
@@ -260,7 +270,9 @@ async function runScenario(scenario: Scenario, options: CapacityOptions, dir: st
     errors: short.sent - short.ops + long.sent - long.ops,
     cpuByRole,
     serverCpuUs: Object.values(cpuByRole).reduce((a, b) => a + b, 0),
-    grossCpuUs: gross,
+    grossByRole,
+    grossCpuUs: Object.values(grossByRole).reduce((a, b) => a + b, 0),
+    idleByRole,
     loadGeneratorCpuUs: perOp(long.loadCpu - short.loadCpu),
   };
 }
@@ -280,22 +292,18 @@ export async function runCapacity(
   }
   const q = quorumkvScenarios(stores.quorumkv, options.valueBytes);
   const e = etcdScenarios(stores.etcd, options.valueBytes);
-  const everyone = new Map([...q[0].processes, ...e[0].processes, { name: 'echo', pid: echo.pid }].map((p) => [p.name, p.pid]));
-  say(`measuring idle CPU for ${IDLE_WINDOW_MS / 1000} s`);
-  const idle = await idleRates(everyone, IDLE_WINDOW_MS);
-  say(`idle CPU, µs/s: ${[...idle].map(([name, rate]) => `${name} ${Math.round(rate)}`).join(', ')}`);
   const rows: CapacityRow[] = [];
   const report = (row: CapacityRow) => {
     rows.push(row);
-    const roles = Object.entries(row.cpuByRole).map(([role, us]) => `${role} ${Math.round(us)}`).join(', ');
+    const roles = Object.entries(row.cpuByRole).map(([role, us]) => `${role} ${Math.round(us)} (gross ${Math.round(row.grossByRole[role])}, idle ${Math.round(row.idleByRole[role] / 1000)} ms/s)`).join(', ');
     say(`${row.target} ${row.workload} ${row.via} round ${row.round}: ${Math.round(row.opsPerSecond)} ops/s, errors ${row.errors}, server CPU ${Math.round(row.serverCpuUs)} µs/op (${roles}; idle included ${Math.round(row.grossCpuUs)}), h2load ${Math.round(row.loadGeneratorCpuUs)} µs/op`);
   };
   for (let round = 1; round <= options.rounds; round++) {
-    report(await runScenario(echoScenario(echo.port, echo.pid), options, dir, round, idle));
+    report(await runScenario(echoScenario(echo.port, echo.pid), options, dir, round));
     for (let i = 0; i < q.length; i++) {
       if (!options.workloads.includes(q[i].workload as CapacityWorkload)) continue;
-      report(await runScenario(q[i], options, dir, round, idle));
-      report(await runScenario(e[i], options, dir, round, idle));
+      report(await runScenario(q[i], options, dir, round));
+      report(await runScenario(e[i], options, dir, round));
     }
   }
   return rows;

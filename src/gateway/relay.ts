@@ -175,6 +175,9 @@ export class Relay {
       const outcome = classifyAttempt(answer, attemptDeadline < deadline);
       if (outcome.kind === 'answered') return this.answer(stream, path, backend.id, answer.answer!);
       if (outcome.nodeDown) pool.markDown(backend);
+      // A connection that let an attempt time out may be stalled (a paused node, a partition):
+      // the next call to this node opens a new one.
+      if (answer.timedOut) backend.channel.close();
       last = { backend: backend.id, outcome };
       if (!outcome.retry || Date.now() >= deadline) {
         if (answer.answer) return this.answer(stream, path, backend.id, answer.answer);

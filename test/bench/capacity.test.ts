@@ -17,7 +17,7 @@ time for request:     4.30ms    511.38ms     66.29ms     68.25ms    93.60%
 
 const row = (fields: Partial<CapacityRow>): CapacityRow => ({
   target: 'quorumkv', workload: 'put', via: 'endpoint', round: 1, opsPerSecond: 100, meanLatencyMs: 1, errors: 0,
-  cpuByRole: {}, serverCpuUs: 0, grossCpuUs: 0, loadGeneratorCpuUs: 10, ...fields,
+  cpuByRole: {}, grossByRole: {}, idleByRole: {}, serverCpuUs: 0, grossCpuUs: 0, loadGeneratorCpuUs: 10, ...fields,
 });
 
 describe('capacity mode', () => {

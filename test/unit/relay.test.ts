@@ -125,6 +125,30 @@ describe('gateway relay', () => {
     expect(new Set(ids).size).toBe(1);
   });
 
+  it('keeps a node that answers UNAVAILABLE in its own words (no storage leader), and waits for it within the deadline', async () => {
+    let refusals = 3;
+    const node = await fakeNode((stream, headers, body) => {
+      if (refusals-- > 0) {
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '14', 'grpc-message': 'no%20storage%20leader', 'quorumkv-error': 'UnavailableError' }, { endStream: true });
+      } else answerOk(stream, headers, body);
+    });
+    const { address, pool } = await relayTo([node]);
+    const answer = await rawCall(address, PUT, putBody(), { 'grpc-timeout': '5S' });
+    expect(answer.grpcStatus).toBe(0);
+    expect(node.seen).toHaveLength(4);
+    expect(pool.backends[0].healthy).toBe(true);
+    const ids = node.seen.map((s) => KV.service.Put.requestDeserialize(s.body.subarray(5)).requestId);
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it('marks a node down that answers UNAVAILABLE without a quorumkv error class', async () => {
+    const node = await fakeNode((stream) => stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '14', 'grpc-message': 'shutting%20down' }, { endStream: true }));
+    const { address, pool } = await relayTo([node]);
+    const answer = await rawCall(address, PUT, putBody(), { 'grpc-timeout': '2S' });
+    expect(answer.grpcStatus).toBe(14);
+    expect(pool.backends[0].healthy).toBe(false);
+  });
+
   it('answers DEADLINE_EXCEEDED at the client\'s grpc-timeout and cancels the node\'s stream', async () => {
     const hung = await fakeNode(() => {});
     const { address } = await relayTo([hung]);
