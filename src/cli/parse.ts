@@ -6,9 +6,10 @@ import { chaosCommand } from './chaos-command.js';
 import { addCommand, delCommand, getCommand, membersCommand, putCommand, statusCommand, txnCommand, watchCommand } from './client-commands.js';
 import type { Command, ParsedArgs } from './command.js';
 import { gatewayCommand, nodeCommand, storageCommand } from './server-commands.js';
+import { snapshotCommand } from './snapshot-command.js';
 import { upCommand } from './up-command.js';
 
-export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, addCommand, txnCommand, watchCommand, statusCommand, membersCommand, certCommand, benchCommand, chaosCommand];
+export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, addCommand, txnCommand, watchCommand, statusCommand, membersCommand, snapshotCommand, certCommand, benchCommand, chaosCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

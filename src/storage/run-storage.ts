@@ -4,6 +4,7 @@ import { log } from '../observability/log.js';
 import { PeerProbe } from '../observability/peer-probe.js';
 import { RpcServer } from '../rpc/server.js';
 import { onShutdownSignal } from '../process/signals.js';
+import { checkClusterIdentity } from './cluster-identity.js';
 import type { StorageConfig } from './options.js';
 import { GrpcRaftTransport } from './raft-transport.js';
 import { StorageMember } from './storage-member.js';
@@ -14,6 +15,7 @@ const READINESS_INTERVAL_MS = 250;
 
 /** `quorumkv storage`: runs one storage member until SIGTERM or SIGINT. */
 export async function runStorage(config: StorageConfig): Promise<void> {
+  checkClusterIdentity(config.dataDir, config.cluster);
   const metrics = new Metrics('storage', config.id, config.dataDir);
   const transport = new GrpcRaftTransport(config.cluster, config.id, config.peers, (n) => metrics.raftMessagesDropped.inc(n));
   const member = await StorageMember.open(config, transport, metrics);

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Level } from 'level';
+import { NONE } from '../consensus/types.js';
+import { MvccStore } from '../mvcc/mvcc-store.js';
+import { writeRestoredState } from '../mvcc/restore.js';
+import { AddressBook } from '../storage/address-book.js';
+import { recordCluster } from '../storage/cluster-identity.js';
+import { RaftLogStore } from '../storage/raft-log-store.js';
+import { StateSlots } from '../storage/state-slots.js';
+import { SnapshotReader, type SnapshotSummary } from './snapshot-format.js';
+
+// `quorumkv snapshot restore`: the data directories of the storage members of a new cluster,
+// as etcd's `snapshot restore` writes a new member's WAL and database. Each member starts from a
+// raft snapshot at index 1 whose configuration is the new members, and from the MVCC state of
+// the file at its revision. The cluster gets a fresh name, recorded in each directory.
+
+const RESTORED_INDEX = 1;
+const RESTORED_TERM = 1;
+const OPTIONS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
+
+export interface RestoreOptions {
+  file: string;
+  /** Each member's data goes to DATA_DIR/ID. */
+  dataDir: string;
+  /** The new cluster's storage members: id → peer address. */
+  members: ReadonlyMap<string, string>;
+  /** The new cluster's name; a fresh one when not given. */
+  cluster?: string;
+}
+
+export interface RestoreResult {
+  cluster: string;
+  snapshot: SnapshotSummary;
+  /** Every restored member's state hash at the snapshot's revision (all equal). */
+  hash: string;
+  dirs: Map<string, string>;
+}
+
+export function freshClusterName(): string {
+  return `restored-${randomBytes(6).toString('hex')}`;
+}
+
+export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreResult> {
+  if (options.members.size === 0) throw new Error('give the new cluster at least one storage member');
+  const cluster = options.cluster ?? freshClusterName();
+  const dirs = new Map([...options.members.keys()].map((id) => [id, join(options.dataDir, id)]));
+  for (const dir of dirs.values()) {
+    if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} is not empty: restore writes new data directories only`);
+  }
+  let snapshot: SnapshotSummary | undefined;
+  let hash: string | undefined;
+  try {
+    for (const [id, dir] of dirs) {
+      const reader = await SnapshotReader.open(options.file);
+      const restored = await restoreMember(dir, reader, options.members);
+      if (hash !== undefined && restored.hash !== hash) throw new Error(`member ${id} restored to hash ${restored.hash}, another to ${hash}`);
+      hash = restored.hash;
+      snapshot = restored.snapshot;
+      recordCluster(dir, cluster);
+    }
+  } catch (error) {
+    for (const dir of dirs.values()) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { cluster, snapshot: snapshot!, hash: hash!, dirs };
+}
+
+async function restoreMember(dir: string, reader: SnapshotReader, members: ReadonlyMap<string, string>): Promise<{ snapshot: SnapshotSummary; hash: string }> {
+  const db = new Level<Buffer, Buffer>(dir, OPTIONS);
+  await db.open();
+  try {
+    const raftSpace = db.sublevel<Buffer, Buffer>('raft', OPTIONS);
+    const slots = await StateSlots.open(db);
+    const { revision, compactRevision } = reader.header;
+    await writeRestoredState(slots.activeSpace(), reader.records(), { revision, compactRevision, appliedIndex: RESTORED_INDEX, appliedTerm: RESTORED_TERM });
+    // The checksum is known once the whole file was read: nothing of a bad file is kept.
+    const snapshot = await reader.finish();
+    const log = await RaftLogStore.open(raftSpace);
+    await log.saveSnapshot({ index: RESTORED_INDEX, term: RESTORED_TERM, voters: [...members.keys()], learners: [] });
+    await log.save({ term: RESTORED_TERM, vote: NONE, commit: RESTORED_INDEX }, []);
+    await (await AddressBook.open(raftSpace, members)).replace(members);
+    const state = await MvccStore.open(slots.activeSpace());
+    const { hash } = await state.hashAt(revision);
+    return { snapshot, hash };
+  } finally {
+    await reader.close();
+    await db.close();
+  }
+}
