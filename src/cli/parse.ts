@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { PACKAGE_ROOT } from '../proto/root.js';
 import { UsageError } from './address-list.js';
 import { benchCommand } from './bench-command.js';
 import { certCommand } from './cert-command.js';
@@ -18,13 +21,16 @@ export function usage(): string {
     '',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `quorumkv COMMAND --help` for its options. Client commands use --endpoint, QUORUMKV_ENDPOINT or 127.0.0.1:7000.',
+    'Run `quorumkv help COMMAND` (or `quorumkv COMMAND --help`) for its options, `quorumkv --version` for the version.',
+    'Client commands use --endpoint, QUORUMKV_ENDPOINT or 127.0.0.1:7000.',
   ].join('\n');
 }
 
 /** Parses a full command line into a command and its checked arguments, without running anything. */
 export function parseCommandLine(argv: string[]): { command: Command; args: ParsedArgs; run: () => Promise<number | void> } {
   const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') return helpFor(rest[0]);
+  if (name === '--version' || name === 'version') return { command: versionCommand, args: { values: {}, positionals: [] }, run: async () => (process.stdout.write(`quorumkv ${packageVersion()}\n`), 0) };
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) throw new UsageError(name ? `unknown command ${JSON.stringify(name)}` : 'no command given');
   let parsed;
@@ -45,4 +51,20 @@ export function parseCommandLine(argv: string[]): { command: Command; args: Pars
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${command.name}: ${(error as Error).message}`);
   }
+}
+
+const versionCommand: Command = { name: 'version', summary: 'print the version', usage: 'quorumkv --version', options: {}, prepare: () => async () => 0 };
+const helpCommand: Command = { name: 'help', summary: 'show the commands, or one command\'s options', usage: 'quorumkv help [COMMAND]', options: {}, prepare: () => async () => 0 };
+
+/** The version in package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** `quorumkv --help`, `-h`, `help` and `help COMMAND`: usage on stdout, exit 0. */
+function helpFor(name: string | undefined): { command: Command; args: ParsedArgs; run: () => Promise<number> } {
+  const command = name === undefined ? undefined : COMMANDS.find((c) => c.name === name);
+  if (name !== undefined && !command) throw new UsageError(`help: unknown command ${JSON.stringify(name)}`);
+  const text = command ? `usage: ${command.usage}\n` : `${usage()}\n`;
+  return { command: command ?? helpCommand, args: { values: {}, positionals: name ? [name] : [] }, run: async () => (process.stdout.write(text), 0) };
 }
