@@ -31,3 +31,13 @@ export const CONVERSION_OPTIONS = {
   defaults: true,
   oneofs: true,
 } as const;
+
+/** etcd's protos (etcd v3.4 field numbers), imported relative to their own folder as etcd does. */
+export const ETCD_PROTO_DIR = join(PROTO_DIR, 'etcd');
+export const ETCD_PROTO_FILES = ['etcdserverpb/rpc.proto'];
+
+/**
+ * etcd's messages as plain objects: 64-bit integers stay strings (lease ids use all 63 bits), and
+ * src/etcd/ turns the ones it uses into numbers, refusing those a number cannot hold exactly.
+ */
+export const ETCD_CONVERSION_OPTIONS = { ...CONVERSION_OPTIONS, longs: String } as const;
