@@ -17,7 +17,7 @@ const FIELDS = 5;
 const LEGACY_FIELDS = 4;
 
 export const EMPTY_META: StoreMeta = {
-  revision: 0,
+  revision: 1,
   appliedIndex: 0,
   appliedTerm: 0,
   compactRevision: 0,

@@ -103,14 +103,14 @@ describe('history compaction', () => {
       for (let i = 0; i < 3_000; i += 100) {
         await h.store.apply(Array.from({ length: 100 }, (_, j) => ({ index: i + j + 1, term: 1, txns: [txn([putOp('k', String(i + j))])] })));
       }
-      const compaction = h.store.compact(3_000);
+      const compaction = h.store.compact(3_001);
       // Queued behind the compaction's first turn, ahead of its later batches.
       const applied = h.store.apply([{ index: 3_001, term: 1, txns: [txn([putOp('k', 'last')])] }]);
       let finishedFirst: string | undefined;
       await Promise.race([compaction.then(() => (finishedFirst ??= 'compaction')), applied.then(() => (finishedFirst ??= 'apply'))]);
       expect(finishedFirst).toBe('apply');
       await compaction;
-      expect(await historyOf(h)).toEqual(['k@3000', 'k@3001']);
+      expect(await historyOf(h)).toEqual(['k@3001', 'k@3002']);
     } finally {
       await h.cleanup();
     }

@@ -15,14 +15,14 @@ describe('exactly once by request id', () => {
   it('a retry in a later call returns the first outcome and applies nothing', async () => {
     h = await openHarness();
     const [first] = await applyTxns(h, withId(txn([putOp('k', '1', true)]), 'r1'));
-    expect(first).toMatchObject({ revision: 1 });
+    expect(first).toMatchObject({ revision: 2 });
     expect(first.deduplicated).toBeUndefined();
     const hash = await h.store.stateHash();
     const [retry] = await applyTxns(h, withId(txn([putOp('k', '2', true)]), 'r1'));
     expect(retry.deduplicated).toBe(true);
     expect(withoutFlag(retry)).toEqual(withoutFlag(first));
     expect(await valueOf(h, 'k')).toBe('1');
-    expect(h.store.revision).toBe(1);
+    expect(h.store.revision).toBe(2);
     expect(await h.store.stateHash()).toBe(hash);
   });
 
@@ -33,12 +33,12 @@ describe('exactly once by request id', () => {
       { index: 2, term: 1, txns: [withId(txn([addOp('n', 5)]), 'x'), txn([addOp('n', 1)])] },
     ];
     const [[a, b], [c, d]] = await h.store.apply(entries);
-    expect(a).toEqual({ response: { header: null, succeeded: true, responses: [{ response: 'responseAdd', responseAdd: { header: null, value: 5 } }] }, revision: 1 });
+    expect(a).toEqual({ response: { header: null, succeeded: true, responses: [{ response: 'responseAdd', responseAdd: { header: null, value: 5 } }] }, revision: 2 });
     for (const retry of [b, c]) {
       expect(retry.deduplicated).toBe(true);
       expect(withoutFlag(retry)).toEqual(withoutFlag(a));
     }
-    expect(d.revision).toBe(2);
+    expect(d.revision).toBe(3);
     expect(await valueOf(h, 'n')).toBe('6');
   });
 
@@ -61,19 +61,19 @@ describe('exactly once by request id', () => {
     h = await openHarness();
     await applyTxns(h, withId(txn([putOp('k', 'v')]), 'old'), txn([putOp('z', '1')]), txn([putOp('z', '2')]));
     const [retry] = await applyTxns(h, withId(txn([putOp('k', 'v')]), 'old'));
-    expect(retry).toMatchObject({ deduplicated: true, revision: 1 });
-    expect(h.store.revision).toBe(3);
+    expect(retry).toMatchObject({ deduplicated: true, revision: 2 });
+    expect(h.store.revision).toBe(4);
   });
 
   it('an aborted transaction retried with the same id returns the recorded abort', async () => {
     h = await openHarness();
-    await applyTxns(h, txn([putOp('a', '1')]), txn([putOp('a', '2')])); // a written at 1 and 2
-    const doomed = withId(withReads(txn([putOp('b', 'x')]), 1, 'a'), 'retry-me');
+    await applyTxns(h, txn([putOp('a', '1')]), txn([putOp('a', '2')])); // a written at 2 and 3
+    const doomed = withId(withReads(txn([putOp('b', 'x')]), 2, 'a'), 'retry-me');
     const [aborted] = await applyTxns(h, doomed);
-    expect(aborted.conflict).toEqual({ key: Buffer.from('a'), revision: 2 });
+    expect(aborted.conflict).toEqual({ key: Buffer.from('a'), revision: 3 });
     // Even a retry that would now pass (read at the current revision) gets the recorded abort.
-    const [retry] = await applyTxns(h, withReads(doomed, 2, 'a'));
-    expect(retry).toMatchObject({ deduplicated: true, conflict: { key: Buffer.from('a'), revision: 2 }, revision: 2 });
+    const [retry] = await applyTxns(h, withReads(doomed, 3, 'a'));
+    expect(retry).toMatchObject({ deduplicated: true, conflict: { key: Buffer.from('a'), revision: 3 }, revision: 3 });
     expect(await valueOf(h, 'b')).toBeNull();
 
     await applyTxns(h, txn([putOp('n', 'not a number')]));

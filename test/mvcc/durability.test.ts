@@ -23,17 +23,17 @@ describe('apply is idempotent by log index', () => {
     const hash = await h.store.stateHash();
     const outcomes = await h.store.apply([entry(1, 'a'), entry(2, 'b')]);
     expect(outcomes).toEqual([[], []]);
-    expect(h.store.revision).toBe(2);
+    expect(h.store.revision).toBe(3);
     expect(await h.store.stateHash()).toBe(hash);
     const mixed = await h.store.apply([entry(2, 'b'), entry(3, 'c')]);
     expect(mixed[0]).toEqual([]);
-    expect(mixed[1][0].revision).toBe(3);
+    expect(mixed[1][0].revision).toBe(4);
     expect((await h.store.range(rangeReq('k'))).kvs[0]).toMatchObject({ value: b('c'), version: 3 });
   });
 
   it('an entry with several txns outcomes each, in order', async () => {
     const [outcomes] = await h.store.apply([entry(1, 'a', 'b', 'c')]);
-    expect(outcomes.map((o) => o.revision)).toEqual([1, 2, 3]);
+    expect(outcomes.map((o) => o.revision)).toEqual([2, 3, 4]);
   });
 
   it('asserts that entries are contiguous and terms do not go back', async () => {
@@ -53,7 +53,7 @@ describe('apply is idempotent by log index', () => {
 
   it('a failed call leaves no partial state behind', async () => {
     await expect(h.store.apply([entry(1, 'a'), entry(3, 'b')])).rejects.toBeInstanceOf(MvccAssertionError);
-    expect(h.store.revision).toBe(0);
+    expect(h.store.revision).toBe(1);
     expect((await h.store.range(rangeReq('k'))).count).toBe(0);
   });
 });
@@ -61,27 +61,27 @@ describe('apply is idempotent by log index', () => {
 describe('persistence', () => {
   it('keeps state, revisions, applied index and term across close and reopen', async () => {
     await h.store.apply([{ index: 1, term: 3, txns: [txn([putOp('a', '1')]), txn([putOp('a', '2'), putOp('b', '1')])] }]);
-    await h.store.compact(1);
+    await h.store.compact(2);
     const hash = await h.store.stateHash();
     await h.reopen();
-    expect(h.store.revision).toBe(2);
+    expect(h.store.revision).toBe(3);
     expect(h.store.appliedIndex).toBe(1);
     expect(h.store.appliedTerm).toBe(3);
-    expect(h.store.compactRevision).toBe(1);
+    expect(h.store.compactRevision).toBe(2);
     expect(await h.store.stateHash()).toBe(hash);
-    expect((await h.store.range(rangeReq('a', { revision: 1 }))).kvs[0].value).toEqual(b('1'));
+    expect((await h.store.range(rangeReq('a', { revision: 2 }))).kvs[0].value).toEqual(b('1'));
     expect((await h.store.apply([{ index: 1, term: 3, txns: [txn([putOp('a', 'dup')])] }]))).toEqual([[]]);
     const [[out]] = await h.store.apply([{ index: 2, term: 3, txns: [txn([putOp('a', '3')])] }]);
-    expect(out.revision).toBe(3);
-    expect((await h.store.range(rangeReq('a'))).kvs[0]).toMatchObject({ version: 3, createRevision: 1 });
+    expect(out.revision).toBe(4);
+    expect((await h.store.range(rangeReq('a'))).kvs[0]).toMatchObject({ version: 3, createRevision: 2 });
   });
 
   it('works inside a sublevel and keeps it separate from siblings', async () => {
     const one = await MvccStore.open(h.db.sublevel<Buffer, Buffer>('one', { keyEncoding: 'buffer', valueEncoding: 'buffer' }));
     const two = await MvccStore.open(h.db.sublevel<Buffer, Buffer>('two', { keyEncoding: 'buffer', valueEncoding: 'buffer' }));
     await one.apply([entry(1, 'only-in-one')]);
-    expect(one.revision).toBe(1);
-    expect(two.revision).toBe(0);
+    expect(one.revision).toBe(2);
+    expect(two.revision).toBe(1);
     expect((await two.range(rangeReq('k'))).count).toBe(0);
     expect((await one.range(rangeReq('k'))).kvs[0].value).toEqual(b('only-in-one'));
   });
@@ -90,7 +90,7 @@ describe('persistence', () => {
     const first = h.store.apply([entry(1, 'a')]);
     const second = h.store.apply([entry(2, 'b')]);
     const [[outA], [outB]] = [...(await first), ...(await second)];
-    expect([outA.revision, outB.revision]).toEqual([1, 2]);
+    expect([outA.revision, outB.revision]).toEqual([2, 3]);
   });
 });
 

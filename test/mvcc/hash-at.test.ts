@@ -28,39 +28,39 @@ describe('hashAt', () => {
   it('agrees at every common revision between a store that applied more and one that applied less', async () => {
     const behind = await storeWith(...log.slice(0, 4));
     const ahead = await storeWith(...log);
-    for (let revision = 1; revision <= 4; revision++) {
+    for (let revision = 1; revision <= 5; revision++) {
       expect((await ahead.store.hashAt(revision)).hash).toBe((await behind.store.hashAt(revision)).hash);
     }
-    expect(await ahead.store.hashAt(4)).toMatchObject({ revision: 4, currentRevision: 6, compactRevision: 0 });
-    expect((await behind.store.hashAt(0)).hash).toBe((await ahead.store.hashAt(4)).hash);
-    expect((await ahead.store.hashAt(5)).hash).not.toBe((await ahead.store.hashAt(4)).hash);
+    expect(await ahead.store.hashAt(5)).toMatchObject({ revision: 5, currentRevision: 7, compactRevision: 0 });
+    expect((await behind.store.hashAt(0)).hash).toBe((await ahead.store.hashAt(5)).hash);
+    expect((await ahead.store.hashAt(6)).hash).not.toBe((await ahead.store.hashAt(5)).hash);
   });
 
   it('differs when the data differs at the same revision', async () => {
     const one = await storeWith(...log.slice(0, 3));
     const other = await storeWith(log[0], txn([addOp('n', 3), putOp('a', 'different')]), log[2]);
     expect(one.store.revision).toBe(other.store.revision);
-    expect((await one.store.hashAt(2)).hash).not.toBe((await other.store.hashAt(2)).hash);
-    expect((await one.store.hashAt(1)).hash).toBe((await other.store.hashAt(1)).hash);
+    expect((await one.store.hashAt(3)).hash).not.toBe((await other.store.hashAt(3)).hash);
+    expect((await one.store.hashAt(2)).hash).toBe((await other.store.hashAt(2)).hash);
   });
 
   it('0 means the current revision, which hashes like stateHash', async () => {
     const h = await storeWith(...log);
     const current = await h.store.hashAt(0);
-    expect(current).toMatchObject({ revision: 6, currentRevision: 6 });
+    expect(current).toMatchObject({ revision: 7, currentRevision: 7 });
     expect(current.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(current.hash).toBe(await h.store.stateHash());
-    expect(current.hash).toBe((await h.store.hashAt(6)).hash);
+    expect(current.hash).toBe((await h.store.hashAt(7)).hash);
   });
 
   it('throws FutureRevisionError and CompactedRevisionError, and agrees after compaction', async () => {
     const plain = await storeWith(...log);
     const compacted = await storeWith(...log);
-    await compacted.store.compact(3);
-    await expect(compacted.store.hashAt(7)).rejects.toBeInstanceOf(FutureRevisionError);
-    await expect(compacted.store.hashAt(2)).rejects.toBeInstanceOf(CompactedRevisionError);
-    expect(await compacted.store.hashAt(3)).toMatchObject({ compactRevision: 3 });
-    for (let revision = 3; revision <= 6; revision++) {
+    await compacted.store.compact(4);
+    await expect(compacted.store.hashAt(8)).rejects.toBeInstanceOf(FutureRevisionError);
+    await expect(compacted.store.hashAt(3)).rejects.toBeInstanceOf(CompactedRevisionError);
+    expect(await compacted.store.hashAt(4)).toMatchObject({ compactRevision: 4 });
+    for (let revision = 4; revision <= 7; revision++) {
       expect((await compacted.store.hashAt(revision)).hash).toBe((await plain.store.hashAt(revision)).hash);
     }
   });

@@ -14,8 +14,9 @@ type State = Map<string, KeyValue__Output>;
 const hex = (key: Buffer) => key.toString('hex');
 
 export class ReferenceModel {
-  revision = 0;
-  private states: State[] = [new Map()];
+  /** As etcd's, an empty store is at revision 1 (states[0] stands for nothing before it). */
+  revision = 1;
+  private states: State[] = [new Map(), new Map()];
 
   get latest(): State {
     return this.states[this.revision];

@@ -20,7 +20,7 @@ describe('range selection', () => {
 
   it('empty rangeEnd selects one key', async () => {
     const r = await h.store.range(rangeReq('ab'));
-    expect(r).toEqual({ kvs: [{ key: b('ab'), value: b('v-ab'), createRevision: 1, modRevision: 1, version: 1 }], more: false, count: 1 });
+    expect(r).toEqual({ kvs: [{ key: b('ab'), value: b('v-ab'), createRevision: 2, modRevision: 2, version: 1 }], more: false, count: 1 });
     expect((await h.store.range(rangeReq('aa'))).count).toBe(0);
   });
 
@@ -46,7 +46,7 @@ describe('range selection', () => {
 
   it('keysOnly drops values but keeps revisions; countOnly returns only the count', async () => {
     const keysOnly = await h.store.range(rangeReq('b', { rangeEnd: Z, keysOnly: true }));
-    expect(keysOnly.kvs[0]).toEqual({ key: b('b'), value: Buffer.alloc(0), createRevision: 1, modRevision: 1, version: 1 });
+    expect(keysOnly.kvs[0]).toEqual({ key: b('b'), value: Buffer.alloc(0), createRevision: 2, modRevision: 2, version: 1 });
     expect(keysOnly.count).toBe(3);
     expect(await h.store.range(rangeReq('a', { rangeEnd: b('b'), countOnly: true }))).toEqual({ kvs: [], more: false, count: 3 });
   });
@@ -75,11 +75,11 @@ describe('binary keys', () => {
     const sorted = [...keys].sort(Buffer.compare).map((k) => k.toString('hex'));
     const hex = (kvs: { key: Buffer }[]) => kvs.map((kv) => kv.key.toString('hex'));
     expect(hex((await h.store.range(rangeReq(Z, { rangeEnd: Z }))).kvs)).toEqual(sorted);
-    const old = await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 1 }));
+    const old = await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 2 }));
     expect(hex(old.kvs)).toEqual(sorted);
     expect(old.kvs.every((kv) => kv.value.equals(kv.key))).toBe(true);
     // [0x61, 0x61 0xff) holds 0x61 and 0x61 0x00 only.
-    const middle = await h.store.range(rangeReq(Buffer.of(0x61), { rangeEnd: Buffer.of(0x61, 0xff), revision: 1 }));
+    const middle = await h.store.range(rangeReq(Buffer.of(0x61), { rangeEnd: Buffer.of(0x61, 0xff), revision: 2 }));
     expect(hex(middle.kvs)).toEqual(['61', '6100']);
   });
 });
@@ -88,52 +88,52 @@ describe('reads at older revisions', () => {
   beforeEach(async () => {
     await applyTxns(
       h,
-      txn([putOp('a', 'a1'), putOp('b', 'b1')]), // 1
-      txn([putOp('a', 'a2')]), // 2
-      txn([delOp('b')]), // 3
-      txn([putOp('b', 'b4'), putOp('c', 'c4')]), // 4
-      txn([delOp('a')]), // 5
+      txn([putOp('a', 'a1'), putOp('b', 'b1')]), // 2
+      txn([putOp('a', 'a2')]), // 3
+      txn([delOp('b')]), // 4
+      txn([putOp('b', 'b4'), putOp('c', 'c4')]), // 5
+      txn([delOp('a')]), // 6
     );
   });
 
   it('sees each revision as it was, including deletes and re-creates', async () => {
     const at = async (revision: number) =>
       (await h.store.range(rangeReq(Z, { rangeEnd: Z, revision }))).kvs.map((kv) => `${kv.key}=${kv.value}@${kv.createRevision}/${kv.modRevision}/${kv.version}`);
-    expect(await at(1)).toEqual(['a=a1@1/1/1', 'b=b1@1/1/1']);
-    expect(await at(2)).toEqual(['a=a2@1/2/2', 'b=b1@1/1/1']);
-    expect(await at(3)).toEqual(['a=a2@1/2/2']);
-    expect(await at(4)).toEqual(['a=a2@1/2/2', 'b=b4@4/4/1', 'c=c4@4/4/1']);
-    expect(await at(5)).toEqual(['b=b4@4/4/1', 'c=c4@4/4/1']);
-    expect(await at(0)).toEqual(await at(5));
+    expect(await at(2)).toEqual(['a=a1@2/2/1', 'b=b1@2/2/1']);
+    expect(await at(3)).toEqual(['a=a2@2/3/2', 'b=b1@2/2/1']);
+    expect(await at(4)).toEqual(['a=a2@2/3/2']);
+    expect(await at(5)).toEqual(['a=a2@2/3/2', 'b=b4@5/5/1', 'c=c4@5/5/1']);
+    expect(await at(6)).toEqual(['b=b4@5/5/1', 'c=c4@5/5/1']);
+    expect(await at(0)).toEqual(await at(6));
   });
 
   it('applies limit, count, keysOnly and countOnly at old revisions too', async () => {
-    const r = await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 4, limit: 1, keysOnly: true }));
-    expect(r).toEqual({ kvs: [{ key: b('a'), value: Buffer.alloc(0), createRevision: 1, modRevision: 2, version: 2 }], more: true, count: 3 });
-    expect((await h.store.range(rangeReq('b', { rangeEnd: Z, revision: 4, countOnly: true }))).count).toBe(2);
+    const r = await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 5, limit: 1, keysOnly: true }));
+    expect(r).toEqual({ kvs: [{ key: b('a'), value: Buffer.alloc(0), createRevision: 2, modRevision: 3, version: 2 }], more: true, count: 3 });
+    expect((await h.store.range(rangeReq('b', { rangeEnd: Z, revision: 5, countOnly: true }))).count).toBe(2);
   });
 
   it('throws FutureRevisionError beyond the store revision', async () => {
-    await expect(h.store.range(rangeReq('a', { revision: 6 }))).rejects.toBeInstanceOf(FutureRevisionError);
-    await expect(h.store.range(rangeReq('a', { revision: 6 }))).rejects.toThrow(/revision 6 is in the future.*at revision 5/);
+    await expect(h.store.range(rangeReq('a', { revision: 7 }))).rejects.toBeInstanceOf(FutureRevisionError);
+    await expect(h.store.range(rangeReq('a', { revision: 7 }))).rejects.toThrow(/revision 7 is in the future.*at revision 6/);
   });
 
   it('after compaction, older reads throw CompactedRevisionError and newer ones still work', async () => {
-    await h.store.compact(3);
-    expect(h.store.compactRevision).toBe(3);
-    await expect(h.store.range(rangeReq('a', { revision: 2 }))).rejects.toBeInstanceOf(CompactedRevisionError);
-    await expect(h.store.range(rangeReq('a', { revision: 1 }))).rejects.toThrow(/compacted.*oldest readable revision is 3/);
-    expect(keysOf((await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 3 }))).kvs)).toEqual(['a']);
-    expect((await h.store.range(rangeReq('a', { revision: 3 }))).kvs[0].value).toEqual(b('a2'));
-    expect(keysOf((await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 4 }))).kvs)).toEqual(['a', 'b', 'c']);
+    await h.store.compact(4);
+    expect(h.store.compactRevision).toBe(4);
+    await expect(h.store.range(rangeReq('a', { revision: 3 }))).rejects.toBeInstanceOf(CompactedRevisionError);
+    await expect(h.store.range(rangeReq('a', { revision: 2 }))).rejects.toThrow(/compacted.*oldest readable revision is 4/);
+    expect(keysOf((await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 4 }))).kvs)).toEqual(['a']);
+    expect((await h.store.range(rangeReq('a', { revision: 4 }))).kvs[0].value).toEqual(b('a2'));
+    expect(keysOf((await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 5 }))).kvs)).toEqual(['a', 'b', 'c']);
     // The change log below the compact revision is kept while it is inside the conflict window.
-    expect(await h.store.changesAt(2)).toHaveLength(1);
     expect(await h.store.changesAt(3)).toHaveLength(1);
-    // Only what a read at >= 3 can reach is left: a@2, b@4, c@4, a@5 (tombstone b@3 and a@1, b@1 are gone).
+    expect(await h.store.changesAt(4)).toHaveLength(1);
+    // Only what a read at >= 4 can reach is left: a@3, b@5, c@5, a@6 (tombstone b@4 and a@2, b@2 are gone).
     let historyRecords = 0;
     for await (const _ of h.db.sublevel('hist', { keyEncoding: 'buffer', valueEncoding: 'buffer' }).keys()) historyRecords += 1;
     expect(historyRecords).toBe(4);
-    const [rejected] = await applyTxns(h, txn([rangeOp('a', { revision: 2 })]));
+    const [rejected] = await applyTxns(h, txn([rangeOp('a', { revision: 3 })]));
     expect(rejected.rejected).toMatch(/compacted/);
   });
 });

@@ -101,27 +101,27 @@ describe('reads ahead of an apply call', () => {
   it('read sets are checked against the change log read ahead, the part beyond it, and the call', async () => {
     const filler = (i: number) => txn([putOp(`f${i % 7}`, String(i))]);
     const writes = Array.from({ length: PREFETCH_MAX_REVISIONS + 40 }, (_, i) => [filler(i)]);
-    // Revision 10 wrote "old"; the last revision before the checking call wrote "recent".
+    // Revision 11 wrote "old"; the last revision before the checking call wrote "recent".
     const history = [
       writes.slice(0, 9),
       [[txn([putOp('old', 'x')])]],
       writes.slice(9),
       [[txn([putOp('recent', 'y')])]],
     ];
-    const last = PREFETCH_MAX_REVISIONS + 42;
+    const last = PREFETCH_MAX_REVISIONS + 43;
     const checks = [
-      withReads(txn([putOp('c1', '1')]), 5, 'old', 'recent'),
+      withReads(txn([putOp('c1', '1')]), 6, 'old', 'recent'),
       withReads(txn([putOp('c2', '1')]), last - 5, 'recent'),
       withReads(txn([putOp('c3', '1')]), last, 'c1', 'zzz'),
-      withReads(txn([putOp('c4', '1')]), 9, ['o', 'p']),
+      withReads(txn([putOp('c4', '1')]), 10, ['o', 'p']),
       withReads(txn([putOp('c5', '1')]), last, 'c3'),
     ];
     const { outcomes, store } = await expectSameAsOneByOne([...history, [checks]]);
     expect(outcomes.slice(-checks.length).map((outcome) => outcome.conflict)).toEqual([
-      { key: b('old'), revision: 10 },
+      { key: b('old'), revision: 11 },
       { key: b('recent'), revision: last },
       undefined,
-      { key: b('old'), revision: 10 },
+      { key: b('old'), revision: 11 },
       { key: b('c3'), revision: last + 1 },
     ]);
     expect(store.store.revision).toBe(last + 1);

@@ -6,7 +6,7 @@ import { applyTxns, b, cmp, delOp, keysOf, openHarness, putOp, rangeOp, rangeReq
 let h: Harness;
 beforeEach(async () => {
   h = await openHarness();
-  // k: create 1, mod 2, version 2, value "m". other: create 1, mod 1, version 1, value "z".
+  // k: create 2, mod 3, version 2, value "m". other: create 2, mod 2, version 1, value "z".
   await applyTxns(h, txn([putOp('k', 'a'), putOp('other', 'z')]), txn([putOp('k', 'm')]));
 });
 afterEach(async () => {
@@ -22,8 +22,8 @@ describe('txn compares', () => {
   const table: [Compare__Output['target'], number | string, number | string, number | string][] = [
     // target, below the key's value, the key's value, above it
     ['VERSION', 1, 2, 3],
-    ['CREATE', 0, 1, 2],
-    ['MOD', 1, 2, 3],
+    ['CREATE', 1, 2, 3],
+    ['MOD', 2, 3, 4],
     ['VALUE', 'l', 'm', 'n'],
   ];
   for (const [target, below, equal, above] of table) {
@@ -118,7 +118,7 @@ describe('read-your-own-writes', () => {
     );
     const [first, , seen, , after] = out.response.responses;
     expect(first.responsePut!.prevKv).toBeNull();
-    expect(seen.responseRange!.kvs).toEqual([{ key: b('n1'), value: b('b'), createRevision: 3, modRevision: 3, version: 2 }]);
+    expect(seen.responseRange!.kvs).toEqual([{ key: b('n1'), value: b('b'), createRevision: 4, modRevision: 4, version: 2 }]);
     expect(after.responseRange!.count).toBe(0);
   });
 
@@ -130,7 +130,7 @@ describe('read-your-own-writes', () => {
       txn([putOp('k', 'x', true)]),
     ];
     const [outcomes] = await h.store.apply([{ index: h.nextIndex++, term: 2, txns }]);
-    expect(outcomes.map((o) => o.revision)).toEqual([3, 4, 4, 5]);
+    expect(outcomes.map((o) => o.revision)).toEqual([4, 5, 5, 6]);
     expect(outcomes[1].response.succeeded).toBe(true);
     const all = outcomes[2].response.responses[0].responseRange!;
     expect(keysOf(all.kvs)).toEqual(['j', 'k', 'l']);
@@ -140,11 +140,11 @@ describe('read-your-own-writes', () => {
   });
 
   it('a range at an older revision inside the apply call sees the state as of that revision', async () => {
-    // Store is at revision 2. Revision 3 and 4 are written by this same call.
+    // Store is at revision 3. Revision 4 and 5 are written by this same call.
     const txns = [
       txn([putOp('k', 'v3')]),
       txn([putOp('k', 'v4')]),
-      txn([rangeOp('k', { revision: 1 }), rangeOp('k', { revision: 2 }), rangeOp('k', { revision: 3 }), rangeOp('k')]),
+      txn([rangeOp('k', { revision: 2 }), rangeOp('k', { revision: 3 }), rangeOp('k', { revision: 4 }), rangeOp('k')]),
     ];
     const [outcomes] = await h.store.apply([{ index: h.nextIndex++, term: 1, txns }]);
     const values = outcomes[2].response.responses.map((r) => r.responseRange!.kvs[0].value.toString());
