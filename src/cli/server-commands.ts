@@ -89,10 +89,11 @@ export const storageCommand: Command = {
 export const nodeCommand: Command = {
   name: 'node',
   summary: 'run a compute node: --mode writer (reads and writes) or --mode reader (reads and watches)',
-  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] ' + LOG_USAGE,
+  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--watch-progress-notify-ms MS (etcd watches; default 600000 or $QUORUMKV_WATCH_PROGRESS_NOTIFY_MS)] ' + LOG_USAGE,
   options: {
     ...LOG_OPTIONS,
     mode: { type: 'string' },
+    'watch-progress-notify-ms': { type: 'string' },
     id: { type: 'string' },
     cluster: { type: 'string' },
     listen: { type: 'string' },
@@ -112,6 +113,7 @@ export const nodeCommand: Command = {
       storage: parseAddressList('--storage', required(values, 'storage')),
       metricsListen: values['metrics-listen'] as string | undefined,
       zone: values.zone as string | undefined,
+      watchProgressNotifyMs: integer({ 'watch-progress-notify-ms': values['watch-progress-notify-ms'] ?? process.env.QUORUMKV_WATCH_PROGRESS_NOTIFY_MS }, 'watch-progress-notify-ms'),
     };
     const config = resolveNodeOptions(options);
     const setUpLog = logSetup(values, config.mode, config.id, options.cluster);

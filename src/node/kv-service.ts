@@ -22,24 +22,41 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** How a node writes: through group commit (writers), or not at all (readers). */
 export type WritePath = { writes: GroupCommitter; ids: RequestIds } | { readOnly: true };
 
+/** How a compute node reads and writes: what the native and the etcd KV services share. */
+export interface KvBackend {
+  /** A range, linearizable unless `serializable` (then from this node's home member when it can). */
+  range(request: RangeRequest__Output, deadline: number): Promise<RangeResponse__Output>;
+  /** Commits a transaction through group commit, giving it a request id if it has none. */
+  commit(txn: TxnRequest__Output): Promise<TxnResponse__Output>;
+}
+
+export function kvBackend(storage: StorageRouter, path: WritePath): KvBackend {
+  return {
+    range: (request, deadline) => {
+      const read: StorageCall<RangeResponse__Output> = (client, options, done) => client.read(request, options, done);
+      return request.serializable ? storage.toHome(deadline, read) : storage.toLeader(deadline, read);
+    },
+    commit: async (txn) => {
+      if ('readOnly' in path) {
+        throw new ReadOnlyError('this is a reader node: it serves reads only; send writes to the cluster endpoint (the gateway, :7000 by default) or a writer node');
+      }
+      return path.writes.commit(txn.requestId ? txn : { ...txn, requestId: path.ids.next() });
+    },
+  };
+}
+
 /**
  * The public KV API on a compute node. Linearizable reads are confirmed by the storage leader;
  * serializable ones (read-your-writes, bounded staleness) are served by this node's home storage
  * member when it can, else by any member. Writers commit through group commit; readers refuse
  * writes with FAILED_PRECONDITION.
  */
-export function addKvService(rpc: RpcServer, storage: StorageRouter, path: WritePath): void {
-  const commit = (txn: TxnRequest__Output): Promise<TxnResponse__Output> => {
-    if ('readOnly' in path) {
-      throw new ReadOnlyError('this is a reader node: it serves reads only; send writes to the cluster endpoint (the gateway, :7000 by default) or a writer node');
-    }
-    return path.writes.commit(txn.requestId ? txn : { ...txn, requestId: path.ids.next() });
-  };
+export function addKvService(rpc: RpcServer, backend: KvBackend): void {
+  const commit = (txn: TxnRequest__Output) => backend.commit(txn);
   rpc.addService(KV.service, {
     range: rpc.unary<RangeRequest__Output, RangeResponse__Output>('KV/Range', (request, call) => {
       validateRange(request);
-      const read: StorageCall<RangeResponse__Output> = (client, options, done) => client.read(request, options, done);
-      return request.serializable ? storage.toHome(deadlineOf(call, DEFAULT_REQUEST_TIMEOUT_MS), read) : storage.toLeader(deadlineOf(call, DEFAULT_REQUEST_TIMEOUT_MS), read);
+      return backend.range(request, deadlineOf(call, DEFAULT_REQUEST_TIMEOUT_MS));
     }),
     put: rpc.unary<PutRequest__Output, PutResponse>('KV/Put', async (request) => {
       validatePut(request);

@@ -1,3 +1,4 @@
+import { DEFAULT_PROGRESS_NOTIFY_MS } from '../etcd/watch-service.js';
 import { splitHostPort } from '../observability/http-server.js';
 
 export type NodeMode = 'writer' | 'reader';
@@ -13,6 +14,8 @@ export interface NodeOptions {
   storage: ReadonlyMap<string, string>;
   metricsListen?: string;
   zone?: string;
+  /** etcd Watch: how often a watch that asked for progress notifications gets one while idle. */
+  watchProgressNotifyMs?: number;
 }
 
 export interface NodeConfig extends Required<Omit<NodeOptions, 'metricsListen' | 'mode' | 'advertise'>> {
@@ -33,5 +36,9 @@ export function resolveNodeOptions(options: NodeOptions): NodeConfig {
   if (options.advertise) splitHostPort(options.advertise);
   if (options.metricsListen) splitHostPort(options.metricsListen);
   for (const address of options.storage.values()) splitHostPort(address);
-  return { ...options, mode: options.mode, advertise: options.advertise ?? options.listen, zone: options.zone ?? '', metricsListen: options.metricsListen };
+  const watchProgressNotifyMs = options.watchProgressNotifyMs ?? DEFAULT_PROGRESS_NOTIFY_MS;
+  if (!Number.isSafeInteger(watchProgressNotifyMs) || watchProgressNotifyMs < 10) {
+    throw new Error(`--watch-progress-notify-ms must be an integer of at least 10, got ${watchProgressNotifyMs}`);
+  }
+  return { ...options, mode: options.mode, advertise: options.advertise ?? options.listen, zone: options.zone ?? '', metricsListen: options.metricsListen, watchProgressNotifyMs };
 }

@@ -5,7 +5,7 @@ import { onShutdownSignal } from '../process/signals.js';
 import { addClusterService } from '../rpc/cluster-service.js';
 import { RpcServer } from '../rpc/server.js';
 import { GroupCommitter } from './group-commit.js';
-import { addKvService, DEFAULT_REQUEST_TIMEOUT_MS, type WritePath } from './kv-service.js';
+import { addKvService, DEFAULT_REQUEST_TIMEOUT_MS, kvBackend, type WritePath } from './kv-service.js';
 import { LagTracker } from './lag-tracker.js';
 import { LogAppender } from './log-appender.js';
 import type { NodeConfig } from './options.js';
@@ -13,6 +13,7 @@ import { Registration } from './registration.js';
 import { RequestIds } from './request-ids.js';
 import { StorageRouter } from './storage-router.js';
 import { addWatchService } from './watch-service.js';
+import { addEtcdServices } from '../etcd/register.js';
 
 const DRAIN_MS = 5_000;
 /** How long a draining node keeps serving after announcing it leaves, so gateways notice first. */
@@ -28,8 +29,10 @@ export async function runNode(config: NodeConfig): Promise<void> {
   const storage = new StorageRouter(config.storage);
   const rpc = new RpcServer(metrics);
   const lag = config.mode === 'reader' ? new LagTracker(storage) : undefined;
-  addKvService(rpc, storage, writePathFor(config, storage, metrics));
+  const kv = kvBackend(storage, writePathFor(config, storage, metrics));
+  addKvService(rpc, kv);
   addWatchService(rpc, storage);
+  addEtcdServices(rpc, storage, kv, { progressNotifyMs: config.watchProgressNotifyMs });
   addClusterService(
     rpc,
     { role: config.mode, id: config.id, address: config.listen, zone: config.zone },

@@ -21,16 +21,43 @@ export function addWatchService(rpc: RpcServer, storage: StorageRouter): void {
   });
 }
 
+/** Where a followed stream goes: `deliver` resolves once the message may be followed by the next. */
+export interface FollowSink {
+  deliver(response: WatchResponse__Output): Promise<void>;
+  /** The consumer went away: the follow ends quietly. */
+  readonly gone: boolean;
+  onGone(listener: () => void): () => void;
+}
+
 async function relay(storage: StorageRouter, call: grpc.ServerWritableStream<WatchRequest__Output, WatchResponse__Output>): Promise<void> {
   const request = call.request;
   if (request.key.length === 0 || request.key.length > MAX_KEY_BYTES) {
     throw new InvalidArgumentError(`watch: key must be 1 to ${MAX_KEY_BYTES} bytes ("\\0" with range_end "\\0" watches every key)`);
   }
+  await followResuming(storage, request, {
+    deliver: (response) =>
+      call.write(response) ? Promise.resolve() : new Promise((resolve) => call.once('drain', resolve)),
+    get gone() {
+      return call.cancelled;
+    },
+    onGone: (listener) => {
+      call.once('cancelled', listener);
+      return () => call.off('cancelled', listener);
+    },
+  });
+}
+
+/**
+ * Follows the log from `request.startRevision` into `sink`, resuming on another storage member
+ * from the last revision delivered plus one when one fails. Ends when the sink is gone; throws
+ * what is not a member failure (a compacted start, bad input) or when no member can serve.
+ */
+export async function followResuming(storage: StorageRouter, request: WatchRequest__Output, sink: FollowSink): Promise<void> {
   let next = request.startRevision;
   let failuresInARow = 0;
-  while (!call.cancelled) {
+  while (!sink.gone) {
     const member = storage.homeMember;
-    const outcome = await pipeOnce(member.client, { ...request, startRevision: next }, call, (revision) => {
+    const outcome = await pipeOnce(member.client, { ...request, startRevision: next }, sink, (revision) => {
       next = revision + 1;
       failuresInARow = 0;
     });
@@ -46,28 +73,25 @@ async function relay(storage: StorageRouter, call: grpc.ServerWritableStream<Wat
 function pipeOnce(
   client: StorageRouter['homeMember']['client'],
   request: WatchRequest__Output,
-  call: grpc.ServerWritableStream<WatchRequest__Output, WatchResponse__Output>,
+  sink: FollowSink,
   onSent: (revision: number) => void,
 ): Promise<'client-gone' | Error> {
   return new Promise((resolve) => {
     const upstream = client.follow(request);
-    const onCancel = () => upstream.cancel();
-    call.once('cancelled', onCancel);
+    const stopListening = sink.onGone(() => upstream.cancel());
     const finish = (result: 'client-gone' | Error) => {
-      call.off('cancelled', onCancel);
+      stopListening();
       resolve(result);
     };
     upstream.on('data', (response: WatchResponse__Output) => {
-      if (!call.write(response)) {
-        upstream.pause();
-        call.once('drain', () => upstream.resume());
-      }
+      upstream.pause();
+      sink.deliver(response).then(() => upstream.resume(), () => upstream.cancel());
       onSent(response.revision);
     });
     upstream.on('error', (error: grpc.ServiceError) => {
-      if (call.cancelled || error.code === grpc.status.CANCELLED) finish('client-gone');
+      if (sink.gone || error.code === grpc.status.CANCELLED) finish('client-gone');
       else finish(fromServiceError(error));
     });
-    upstream.on('end', () => finish(call.cancelled ? 'client-gone' : new UnavailableError('the storage member ended the watch stream')));
+    upstream.on('end', () => finish(sink.gone ? 'client-gone' : new UnavailableError('the storage member ended the watch stream')));
   });
 }

@@ -1,0 +1,94 @@
+import * as grpc from '@grpc/grpc-js';
+import {
+  CompactedRevisionError,
+  DeadlineError,
+  FutureRevisionError,
+  InvalidArgumentError,
+  NotLeaderError,
+  OverloadedError,
+  QuorumkvError,
+  ReadOnlyError,
+  UnavailableError,
+} from '../errors.js';
+
+// The one place where the etcd API's errors are decided: etcd's clients (clientv3, the etcd3 npm
+// package, kube-apiserver) match on the gRPC code and the exact message (etcd's
+// api/v3rpc/rpctypes), so these strings are etcd's, byte for byte. `toEtcdStatus` maps quorumkv's
+// own error classes onto them; what etcd has no error for keeps its code and quorumkv's message.
+
+/** An etcd error: a gRPC code and etcd's message. */
+export class EtcdError extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EtcdError';
+  }
+}
+
+const error = (code: grpc.status, message: string) => new EtcdError(code, message);
+
+/** etcd's errors (rpctypes), by the name etcd gives them without the ErrGRPC prefix. */
+export const ETCD_ERRORS = {
+  emptyKey: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: key is not provided'),
+  keyNotFound: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: key not found'),
+  valueProvided: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: value is provided'),
+  leaseProvided: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: lease is provided'),
+  tooManyOps: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: too many operations in txn request'),
+  duplicateKey: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: duplicate key given in txn request'),
+  requestTooLarge: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: request is too large'),
+  compacted: error(grpc.status.OUT_OF_RANGE, 'etcdserver: mvcc: required revision has been compacted'),
+  futureRev: error(grpc.status.OUT_OF_RANGE, 'etcdserver: mvcc: required revision is a future revision'),
+  leaseNotFound: error(grpc.status.NOT_FOUND, 'etcdserver: requested lease not found'),
+  leaseExist: error(grpc.status.FAILED_PRECONDITION, 'etcdserver: lease already exists'),
+  leaseTTLTooLarge: error(grpc.status.OUT_OF_RANGE, 'etcdserver: too large lease TTL'),
+  memberNotFound: error(grpc.status.NOT_FOUND, 'etcdserver: member not found'),
+  memberBadURLs: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: given member URLs are invalid'),
+  memberNotLearner: error(grpc.status.FAILED_PRECONDITION, 'etcdserver: can only promote a learner member'),
+  noLeader: error(grpc.status.UNAVAILABLE, 'etcdserver: no leader'),
+  tooManyRequests: error(grpc.status.RESOURCE_EXHAUSTED, 'etcdserver: too many requests'),
+  timeout: error(grpc.status.UNAVAILABLE, 'etcdserver: request timed out'),
+} as const;
+
+/** A field of an etcd request that quorumkv does not serve: refused, never dropped silently. */
+export function unsupported(field: string, why: string): EtcdError {
+  return error(grpc.status.INVALID_ARGUMENT, `etcdserver: ${field} is not supported by quorumkv: ${why}`);
+}
+
+/** A request etcd would accept that breaks one of quorumkv's documented limits or rules. */
+export function invalid(message: string): EtcdError {
+  return error(grpc.status.INVALID_ARGUMENT, `etcdserver: ${message}`);
+}
+
+/** Turns whatever an etcd handler threw into the status etcd's clients expect. */
+export function toEtcdStatus(thrown: unknown): Partial<grpc.ServiceError> & { code: grpc.status; details: string; metadata: grpc.Metadata } {
+  const status = (code: grpc.status, details: string) => ({ code, details, metadata: new grpc.Metadata() });
+  if (thrown instanceof EtcdError) return status(thrown.code, thrown.message);
+  const mapped = etcdErrorFor(thrown);
+  if (mapped) return status(mapped.code, mapped.message);
+  if (thrown instanceof QuorumkvError) return status(codeOf(thrown), thrown.message);
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return status(grpc.status.INTERNAL, `internal error: ${message}`);
+}
+
+function etcdErrorFor(thrown: unknown): EtcdError | undefined {
+  if (thrown instanceof CompactedRevisionError) return ETCD_ERRORS.compacted;
+  if (thrown instanceof FutureRevisionError) return ETCD_ERRORS.futureRev;
+  if (thrown instanceof NotLeaderError) return ETCD_ERRORS.noLeader;
+  if (thrown instanceof OverloadedError) return ETCD_ERRORS.tooManyRequests;
+  // A transaction the storage tier refused whole because one of its ranges is out of reach.
+  if (thrown instanceof InvalidArgumentError) {
+    if (/revision \d+ is compacted|has been compacted/.test(thrown.message)) return ETCD_ERRORS.compacted;
+    if (/revision \d+ is in the future/.test(thrown.message)) return ETCD_ERRORS.futureRev;
+  }
+  return undefined;
+}
+
+function codeOf(thrown: QuorumkvError): grpc.status {
+  if (thrown instanceof InvalidArgumentError) return grpc.status.INVALID_ARGUMENT;
+  if (thrown instanceof ReadOnlyError) return grpc.status.FAILED_PRECONDITION;
+  if (thrown instanceof DeadlineError) return grpc.status.DEADLINE_EXCEEDED;
+  if (thrown instanceof UnavailableError) return grpc.status.UNAVAILABLE;
+  return grpc.status.UNKNOWN;
+}

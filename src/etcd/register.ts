@@ -1,0 +1,15 @@
+import type { KvBackend } from '../node/kv-service.js';
+import type { StorageRouter } from '../node/storage-router.js';
+import type { RpcServer } from '../rpc/server.js';
+import { addEtcdKvService } from './kv-service.js';
+import { addEtcdWatchService } from './watch-service.js';
+
+export interface EtcdServiceOptions {
+  progressNotifyMs: number;
+}
+
+/** Serves etcd v3's API (package etcdserverpb) beside quorumkv.v1 on a compute node's port. */
+export function addEtcdServices(rpc: RpcServer, storage: StorageRouter, kv: KvBackend, options: EtcdServiceOptions): void {
+  addEtcdKvService(rpc, kv);
+  addEtcdWatchService(rpc, storage, kv, { progressNotifyMs: options.progressNotifyMs });
+}
