@@ -1,8 +1,12 @@
 import type { KvBackend } from '../node/kv-service.js';
 import type { StorageRouter } from '../node/storage-router.js';
 import type { RpcServer } from '../rpc/server.js';
+import { addEtcdClusterService, writerUrls } from './cluster-service.js';
 import { addEtcdKvService } from './kv-service.js';
+import { addEtcdMaintenanceService } from './maintenance-service.js';
 import { addEtcdWatchService } from './watch-service.js';
+
+const MEMBERSHIP_TIMEOUT_MS = 10_000;
 
 export interface EtcdServiceOptions {
   progressNotifyMs: number;
@@ -12,4 +16,6 @@ export interface EtcdServiceOptions {
 export function addEtcdServices(rpc: RpcServer, storage: StorageRouter, kv: KvBackend, options: EtcdServiceOptions): void {
   addEtcdKvService(rpc, kv);
   addEtcdWatchService(rpc, storage, kv, { progressNotifyMs: options.progressNotifyMs });
+  addEtcdClusterService(rpc, storage.membership(MEMBERSHIP_TIMEOUT_MS), writerUrls(storage));
+  addEtcdMaintenanceService(rpc, storage, kv);
 }

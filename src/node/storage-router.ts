@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { NotLeaderError, UnavailableError, fromServiceError } from '../errors.js';
+import type { NodeInfo__Output } from '../gen/quorumkv/internal/v1/NodeInfo.js';
+import type { NodeList__Output } from '../gen/quorumkv/internal/v1/NodeList.js';
 import type { HashKVResponse__Output } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { MemberListResponse__Output } from '../gen/quorumkv/v1/MemberListResponse.js';
@@ -127,6 +129,12 @@ export class StorageRouter {
       if (!member.address || this.members.some((m) => m.id === member.id)) continue;
       this.members.push({ id: member.id, address: member.address, client: new Storage(member.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS) });
     }
+  }
+
+  /** The compute nodes registered with the home member (another member if it fails). */
+  async listNodes(timeoutMs: number): Promise<NodeInfo__Output[]> {
+    const list = await this.toHome<NodeList__Output>(Date.now() + timeoutMs, (c, o, done) => c.listNodes({}, o, done));
+    return list.nodes;
   }
 
   /** Membership calls, answered by the storage leader. */

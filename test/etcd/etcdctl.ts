@@ -30,3 +30,24 @@ export async function etcdctl(endpoint: string, args: string[], input?: string):
     child.stdin.end(input);
   });
 }
+
+/** Starts `etcdctl watch …` and resolves with its output once `done(output)` holds; kills it after. */
+export function etcdctlWatch(endpoint: string, args: string[], done: (stdout: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('etcdctl', [`--endpoints=${endpoint}`, 'watch', ...args], { env: { ...process.env, ETCDCTL_API: '3' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      if (error) reject(error);
+      else resolve(stdout);
+    };
+    const timer = setTimeout(() => finish(new Error(`etcdctl watch: no match within ${timeoutMs} ms; stdout ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)}`)), timeoutMs);
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (done(stdout)) finish();
+    });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+  });
+}

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import type * as grpc from '@grpc/grpc-js';
+import type { AlarmMember } from '../gen/etcd/etcdserverpb/AlarmMember.js';
+import type { AlarmRequest__Output } from '../gen/etcd/etcdserverpb/AlarmRequest.js';
+import type { AlarmResponse } from '../gen/etcd/etcdserverpb/AlarmResponse.js';
+import type { DefragmentResponse } from '../gen/etcd/etcdserverpb/DefragmentResponse.js';
+import type { HashKVRequest__Output } from '../gen/etcd/etcdserverpb/HashKVRequest.js';
+import type { HashKVResponse } from '../gen/etcd/etcdserverpb/HashKVResponse.js';
+import type { HashResponse } from '../gen/etcd/etcdserverpb/HashResponse.js';
+import type { SnapshotRequest__Output } from '../gen/etcd/etcdserverpb/SnapshotRequest.js';
+import type { SnapshotResponse } from '../gen/etcd/etcdserverpb/SnapshotResponse.js';
+import type { StatusResponse } from '../gen/etcd/etcdserverpb/StatusResponse.js';
+import type { HashKVResponse__Output } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
+import type { KeyValue, KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
+import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
+import { MAX_RANGE_KEYS } from '../api/limits.js';
+import { numericId } from '../ids.js';
+import type { KvBackend } from '../node/kv-service.js';
+import type { StorageRouter } from '../node/storage-router.js';
+import { codecFor } from '../proto/codec.js';
+import { EtcdMaintenance } from '../proto/etcd-services.js';
+import type { RpcServer } from '../rpc/server.js';
+import { etcdHeader, int64 } from './convert.js';
+import { ETCD_ERRORS, toEtcdStatus, unsupported } from './errors.js';
+import { etcdUnary } from './service.js';
+
+// etcdserverpb.Maintenance on a compute node, about the storage member it reads from (its home
+// member), as etcd's Status is about the member asked.
+
+/** The etcd version reported: 3.4.31 and later are what Kubernetes needs for consistent reads from its cache. */
+export const REPORTED_ETCD_VERSION = '3.4.34';
+const STATUS_TIMEOUT_MS = 3_000;
+const HASH_TIMEOUT_MS = 10_000;
+/** The first bytes of a snapshot stream: quorumkv's format, not etcd's bbolt file. */
+export const SNAPSHOT_MAGIC = Buffer.from('quorumkv-snapshot-v1\n');
+
+const kvCodec = codecFor<KeyValue, KeyValue__Output>('quorumkv.v1.KeyValue');
+
+export function addEtcdMaintenanceService(rpc: RpcServer, storage: StorageRouter, backend: KvBackend): void {
+  const home = async (): Promise<{ self: MemberStatus__Output; all: MemberStatus__Output[] }> => {
+    const all = await storage.describeAll(STATUS_TIMEOUT_MS);
+    const self = all.find((s) => s.id === storage.homeMember.id && s.healthy) ?? all.find((s) => s.healthy);
+    if (!self) throw ETCD_ERRORS.noLeader;
+    return { self, all };
+  };
+  rpc.addService(EtcdMaintenance.service, {
+    status: etcdUnary<unknown, StatusResponse>(rpc, 'Maintenance/Status', async () => {
+      const { self, all } = await home();
+      const leader = all.find((s) => s.leader && s.healthy);
+      const dbSize = (self as MemberStatus__Output & { dbSizeBytes?: number }).dbSizeBytes ?? 0;
+      return {
+        header: { clusterId: 0, memberId: numericId(self.id), revision: self.revision, raftTerm: self.term },
+        version: REPORTED_ETCD_VERSION,
+        dbSize,
+        dbSizeInUse: dbSize,
+        leader: leader ? numericId(leader.id) : 0,
+        raftIndex: self.commitIndex,
+        raftTerm: self.term,
+        raftAppliedIndex: self.appliedIndex,
+        errors: [],
+        isLearner: false,
+      };
+    }),
+    hashKV: etcdUnary<HashKVRequest__Output, HashKVResponse>(rpc, 'Maintenance/HashKV', async (request) => {
+      const hash = await hashOf(storage, int64(request.revision, 'revision'));
+      return { header: { memberId: numericId(storage.homeMember.id), revision: hash.currentRevision }, hash: hash32(hash.hash), compactRevision: hash.compactRevision };
+    }),
+    hash: etcdUnary<unknown, HashResponse>(rpc, 'Maintenance/Hash', async () => {
+      const hash = await hashOf(storage, 0);
+      return { header: { memberId: numericId(storage.homeMember.id), revision: hash.currentRevision }, hash: hash32(hash.hash) };
+    }),
+    alarm: etcdUnary<AlarmRequest__Output, AlarmResponse>(rpc, 'Maintenance/Alarm', async (request) => {
+      if (request.action === 'ACTIVATE') throw unsupported('Alarm ACTIVATE', 'alarms are derived from the replicas, not raised by hand');
+      const statuses = await storage.describeWithHashes(HASH_TIMEOUT_MS);
+      // DEACTIVATE has nothing to clear: a CORRUPT alarm lasts while the replicas disagree.
+      return { header: { revision: Math.max(0, ...statuses.map((s) => s.revision)) }, alarms: corruptAlarms(statuses) };
+    }),
+    defragment: etcdUnary<unknown, DefragmentResponse>(rpc, 'Maintenance/Defragment', async () => {
+      // LevelDB compacts its files in the background: there is nothing to defragment.
+      const { self } = await home();
+      return { header: { memberId: numericId(self.id), revision: self.revision, raftTerm: self.term } };
+    }),
+    moveLeader: etcdUnary<unknown, never>(rpc, 'Maintenance/MoveLeader', async () => {
+      throw unsupported('MoveLeader', 'the storage leader is chosen by election only');
+    }),
+    snapshot: rpc.serverStream<SnapshotRequest__Output, SnapshotResponse>('etcd.Maintenance/Snapshot', async (call) => {
+      try {
+        await streamSnapshot(backend, call);
+      } catch (error) {
+        throw toEtcdStatus(error);
+      }
+    }),
+  });
+}
+
+/** Members whose hash differs from the one most members share, at the revision all were hashed at. */
+export function corruptAlarms(statuses: MemberStatus__Output[]): AlarmMember[] {
+  const hashed = statuses.filter((s) => s.hash !== '');
+  const votes = new Map<string, number>();
+  for (const s of hashed) votes.set(s.hash, (votes.get(s.hash) ?? 0) + 1);
+  if (votes.size <= 1) return [];
+  const [majority] = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  return hashed.filter((s) => s.hash !== majority).map((s) => ({ memberID: numericId(s.id), alarm: 'CORRUPT' }));
+}
+
+/**
+ * Streams every key-value at one revision: the magic line, then each KeyValue (quorumkv.v1,
+ * u32be length-prefixed), then 0xffffffff and zero padding, then the sha256 of all that, as etcd
+ * ends its snapshots with one.
+ */
+async function streamSnapshot(backend: KvBackend, call: grpc.ServerWritableStream<SnapshotRequest__Output, SnapshotResponse>): Promise<void> {
+  const sha = createHash('sha256');
+  let bytes = 0;
+  const send = async (blob: Buffer, last: boolean, header: SnapshotResponse['header']) => {
+    if (!last) sha.update(blob);
+    bytes += blob.length;
+    if (!call.write({ header, remainingBytes: last ? 0 : 32, blob })) await new Promise((resolve) => call.once('drain', resolve));
+  };
+  const all = { key: Buffer.of(0), rangeEnd: Buffer.of(0), keysOnly: false, countOnly: false, serializable: false, minRevision: 0, maxStalenessMs: 0 };
+  let revision = 0;
+  let from = Buffer.of(0);
+  let header: SnapshotResponse['header'];
+  await send(SNAPSHOT_MAGIC, false, undefined);
+  for (;;) {
+    const page = await backend.range({ ...all, key: from, limit: MAX_RANGE_KEYS, revision }, Date.now() + HASH_TIMEOUT_MS);
+    if (revision === 0) {
+      revision = page.header!.revision;
+      header = etcdHeader(page.header);
+    }
+    const parts: Buffer[] = [];
+    for (const kv of page.kvs) {
+      const bytes = kvCodec.encode(kv);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(bytes.length);
+      parts.push(length, bytes);
+    }
+    if (parts.length > 0) await send(Buffer.concat(parts), false, header);
+    if (!page.more || page.kvs.length === 0 || call.cancelled) break;
+    from = Buffer.concat([page.kvs[page.kvs.length - 1].key, Buffer.of(0)]);
+  }
+  // An end marker, then zeros to a multiple of 512 bytes: etcdctl accepts a snapshot whose size
+  // is a multiple of 512 plus the 32 bytes of its sha256, as etcd's page-aligned files are.
+  const end = Buffer.from([0xff, 0xff, 0xff, 0xff]);
+  await send(Buffer.concat([end, Buffer.alloc((512 - ((bytes + end.length) % 512)) % 512)]), false, header);
+  await send(sha.digest(), true, header);
+}
+
+async function hashOf(storage: StorageRouter, revision: number): Promise<HashKVResponse__Output> {
+  return storage.toHome<HashKVResponse__Output>(Date.now() + HASH_TIMEOUT_MS, (c, o, done) => c.hashKv({ revision }, o, done));
+}
+
+/** etcd's hashes are uint32: the first four bytes of quorumkv's sha256. */
+function hash32(hex: string): number {
+  return Number.parseInt(hex.slice(0, 8), 16) >>> 0;
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SNAPSHOT_MAGIC } from '../../src/etcd/maintenance-service.js';
+import type { LocalCluster } from '../../src/up/local-cluster.js';
+import { startTestCluster, stopTestCluster } from '../support/local-cluster.js';
+import { etcdctl, etcdctlWatch } from './etcdctl.js';
+
+// etcdctl 3.4 (Debian's etcd-client) against a writer node's port, unchanged: the etcd v3 API is
+// served beside quorumkv's own.
+
+describe('etcdctl against a writer node', () => {
+  let cluster: LocalCluster;
+  let endpoint: string;
+  const ctl = async (...args: string[]) => {
+    const result = await etcdctl(endpoint, args);
+    expect(result.code, `etcdctl ${args.join(' ')}: ${result.stderr}`).toBe(0);
+    return result.stdout;
+  };
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({ storage: 3, writers: 1 });
+    endpoint = cluster.topology.writers[0].listen;
+  }, 120_000);
+
+  afterAll(async () => {
+    if (cluster) await stopTestCluster(cluster);
+  }, 30_000);
+
+  it('starts at revision 1, puts and gets', async () => {
+    const status = JSON.parse(await ctl('get', 'nothing', '-w', 'json'));
+    expect(Number(status.header.revision)).toBe(1);
+    expect(await ctl('put', 'greeting', 'hello')).toBe('OK\n');
+    expect(await ctl('get', 'greeting')).toBe('greeting\nhello\n');
+    const json = JSON.parse(await ctl('get', 'greeting', '-w', 'json'));
+    expect(json.kvs[0]).toMatchObject({ create_revision: 2, mod_revision: 2, version: 1 });
+    expect(Buffer.from(json.kvs[0].value, 'base64').toString()).toBe('hello');
+  });
+
+  it('gets with prefix, limit, rev, sort and keys-only', async () => {
+    for (const [key, value] of [['p/b', '2'], ['p/a', '3'], ['p/c', '1'], ['q', 'x']]) await ctl('put', key, value);
+    expect(await ctl('get', 'p/', '--prefix')).toBe('p/a\n3\np/b\n2\np/c\n1\n');
+    expect(await ctl('get', 'p/', '--prefix', '--limit=2')).toBe('p/a\n3\np/b\n2\n');
+    expect(await ctl('get', 'p/', '--prefix', '--keys-only')).toBe('p/a\n\np/b\n\np/c\n\n');
+    expect(await ctl('get', 'p/', '--prefix', '--sort-by=VALUE', '--order=ASCEND', '--print-value-only')).toBe('1\n2\n3\n');
+    expect(await ctl('get', 'p/', '--prefix', '--sort-by=KEY', '--order=DESCEND', '--keys-only')).toBe('p/c\n\np/b\n\np/a\n\n');
+    expect(await ctl('get', 'p/', '--prefix', '--sort-by=MODIFY', '--order=DESCEND', '--limit=1', '--keys-only')).toBe('p/c\n\n');
+    // etcdctl 3.4 has no --count-only (3.5 added it): count_only is tested with the etcd3 client.
+    expect(JSON.parse(await ctl('get', 'p/', '--prefix', '--limit=1', '-w', 'json'))).toMatchObject({ count: 3, more: true });
+    const first = JSON.parse(await ctl('get', 'p/b', '-w', 'json')).kvs[0];
+    await ctl('put', 'p/b', 'changed');
+    expect(await ctl('get', 'p/b', `--rev=${first.mod_revision}`, '--print-value-only')).toBe('2\n');
+    expect(await ctl('get', 'p/b', '--print-value-only')).toBe('changed\n');
+    const future = await etcdctl(endpoint, ['get', 'p/b', '--rev=100000']);
+    expect(future.code).not.toBe(0);
+    expect(future.stderr).toContain('etcdserver: mvcc: required revision is a future revision');
+  });
+
+  it('deletes one key and a prefix, with the previous values', async () => {
+    await ctl('put', 'd/1', 'a');
+    await ctl('put', 'd/2', 'b');
+    expect(await ctl('del', 'd/1', '--prev-kv')).toBe('1\nd/1\na\n');
+    expect(await ctl('del', 'd/', '--prefix')).toBe('1\n');
+    expect(await ctl('get', 'd/', '--prefix')).toBe('');
+  });
+
+  it('runs a transaction from interactive input, on both branches', async () => {
+    await ctl('put', 't/key', 'old');
+    const success = await etcdctl(endpoint, ['txn', '--interactive'], 'value("t/key") = "old"\n\nput t/key new\nput t/other x\n\nget t/key\n\n');
+    expect(success.code, success.stderr).toBe(0);
+    expect(success.stdout).toContain('SUCCESS');
+    expect(await ctl('get', 't/key', '--print-value-only')).toBe('new\n');
+    const failure = await etcdctl(endpoint, ['txn', '--interactive'], 'value("t/key") = "old"\n\nput t/key never\n\nget t/key\n\n');
+    expect(failure.stdout).toMatch(/FAILURE\n\nt\/key\nnew/);
+    const twice = await etcdctl(endpoint, ['txn'], '\nput t/a 1\nput t/a 2\n\n\n');
+    expect(twice.stderr).toContain('etcdserver: duplicate key given in txn request');
+  });
+
+  it('watches from an older revision with previous values, deletes included', async () => {
+    const start = JSON.parse(await ctl('put', 'w/k', 'one', '-w', 'json')).header.revision;
+    await ctl('put', 'w/k', 'two');
+    await ctl('del', 'w/k');
+    const output = await etcdctlWatch(endpoint, ['w/', '--prefix', `--rev=${start}`, '--prev-kv'], (out) => out.includes('DELETE\nw/k\ntwo\nw/k\n'));
+    // Each event: type, then the previous key and value (when there was one), then the key and value.
+    expect(output).toMatch(/^PUT\nw\/k\none\nPUT\nw\/k\none\nw\/k\ntwo\nDELETE\nw\/k\ntwo\nw\/k\n/);
+  });
+});
+
+describe('etcdctl cluster and maintenance commands against a writer node', () => {
+  let cluster: LocalCluster;
+  let endpoint: string;
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({ storage: 3, writers: 1 });
+    endpoint = cluster.topology.writers[0].listen;
+  }, 120_000);
+
+  afterAll(async () => {
+    if (cluster) await stopTestCluster(cluster);
+  }, 30_000);
+
+  it('lists the storage members with uint64 ids and the writers as client URLs', async () => {
+    const { code, stdout, stderr } = await etcdctl(endpoint, ['member', 'list', '-w', 'json']);
+    expect(code, stderr).toBe(0);
+    const list = JSON.parse(stdout);
+    expect(list.members.map((m: { name: string }) => m.name).sort()).toEqual(['s1', 's2', 's3']);
+    for (const member of list.members) {
+      expect(typeof member.ID).toBe('number');
+      expect(member.peerURLs[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(member.clientURLs).toEqual([`http://${endpoint}`]);
+    }
+    const table = await etcdctl(endpoint, ['member', 'list']);
+    expect(table.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('reports endpoint status and health', async () => {
+    const status = await etcdctl(endpoint, ['endpoint', 'status', '-w', 'json']);
+    expect(status.code, status.stderr).toBe(0);
+    const [report] = JSON.parse(status.stdout);
+    expect(report.Status.version).toBe('3.4.34');
+    expect(report.Status.leader).toBeGreaterThan(0);
+    expect(report.Status.raftIndex).toBeGreaterThan(0);
+    expect(report.Status.raftTerm).toBeGreaterThan(0);
+    const health = await etcdctl(endpoint, ['endpoint', 'health']);
+    expect(health.code, health.stderr).toBe(0);
+    expect(health.stdout + health.stderr).toContain('is healthy');
+  });
+
+  it('lists no alarms while the replicas agree, and accepts defragment', async () => {
+    await etcdctl(endpoint, ['put', 'alarm/k', 'v']);
+    const alarms = await etcdctl(endpoint, ['alarm', 'list']);
+    expect(alarms.code, alarms.stderr).toBe(0);
+    expect(alarms.stdout).toBe('');
+    const defrag = await etcdctl(endpoint, ['defrag']);
+    expect(defrag.code, defrag.stderr).toBe(0);
+    expect(defrag.stdout).toContain('Finished defragmenting');
+  });
+
+  it('saves a snapshot: every key at one revision, ending with its sha256', async () => {
+    await etcdctl(endpoint, ['put', 'snap/a', '1']);
+    await etcdctl(endpoint, ['put', 'snap/b', '2']);
+    const file = join(cluster.dataDir, 'etcd.snapshot');
+    const saved = await etcdctl(endpoint, ['snapshot', 'save', file]);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(saved.stdout).toContain('Snapshot saved at');
+    const bytes = readFileSync(file);
+    expect(bytes.subarray(0, SNAPSHOT_MAGIC.length)).toEqual(SNAPSHOT_MAGIC);
+    const body = bytes.subarray(0, bytes.length - 32);
+    expect(createHash('sha256').update(body).digest()).toEqual(bytes.subarray(bytes.length - 32));
+    expect(body.includes(Buffer.from('snap/b'))).toBe(true);
+  });
+});
