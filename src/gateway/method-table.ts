@@ -32,12 +32,32 @@ export const METHODS: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/quorumkv.v1.KV/DeleteRange', { kind: 'unary-write', endpoints: CLUSTER }],
   ['/quorumkv.v1.KV/Txn', { kind: 'unary-write', endpoints: CLUSTER }],
   ['/quorumkv.v1.Watch/Watch', { kind: 'stream', endpoints: BOTH, nodes: 'readers' }],
+  // etcd's API (src/etcd/): writes get a request id (field 16), which the nodes read.
+  ['/etcdserverpb.KV/Range', { kind: 'unary-read', endpoints: BOTH }],
+  ['/etcdserverpb.KV/Put', { kind: 'unary-write', endpoints: CLUSTER }],
+  ['/etcdserverpb.KV/DeleteRange', { kind: 'unary-write', endpoints: CLUSTER }],
+  ['/etcdserverpb.KV/Txn', { kind: 'unary-write', endpoints: CLUSTER }],
+  ['/etcdserverpb.KV/Compact', { kind: 'unary-write', endpoints: CLUSTER }],
+  ['/etcdserverpb.Watch/Watch', { kind: 'stream', endpoints: BOTH, nodes: 'readers' }],
+  ['/etcdserverpb.Lease/LeaseKeepAlive', { kind: 'stream', endpoints: CLUSTER, nodes: 'writers' }],
+  ['/etcdserverpb.Lease/LeaseTimeToLive', { kind: 'unary-read', endpoints: BOTH }],
+  ['/etcdserverpb.Lease/LeaseLeases', { kind: 'unary-read', endpoints: BOTH }],
+  ['/etcdserverpb.Cluster/MemberList', { kind: 'unary-read', endpoints: BOTH }],
+  ['/etcdserverpb.Maintenance/Status', { kind: 'unary-read', endpoints: BOTH }],
+  ['/etcdserverpb.Maintenance/HashKV', { kind: 'unary-read', endpoints: BOTH }],
+  ['/etcdserverpb.Maintenance/Hash', { kind: 'unary-read', endpoints: BOTH }],
+  ['/etcdserverpb.Maintenance/Alarm', { kind: 'unary-read', endpoints: BOTH }],
+  ['/etcdserverpb.Maintenance/Snapshot', { kind: 'stream', endpoints: BOTH, nodes: 'readers' }],
 ]);
 
 /** Whole services, by path prefix. */
 export const SERVICES: ReadonlyArray<[string, Route]> = [
   ['/grpc.health.v1.Health/', { kind: 'local', endpoints: BOTH }],
   ['/quorumkv.v1.Cluster/', { kind: 'local', endpoints: BOTH }],
+  // The rest of etcd's Lease, Cluster and Maintenance calls change something: writers only.
+  ['/etcdserverpb.Lease/', { kind: 'unary-write', endpoints: CLUSTER }],
+  ['/etcdserverpb.Cluster/', { kind: 'unary-write', endpoints: CLUSTER }],
+  ['/etcdserverpb.Maintenance/', { kind: 'unary-write', endpoints: CLUSTER }],
   ['/grpc.reflection.v1alpha.ServerReflection/', { kind: 'stream', endpoints: BOTH, nodes: 'writers' }],
   ['/grpc.reflection.v1.ServerReflection/', { kind: 'stream', endpoints: BOTH, nodes: 'writers' }],
 ];
