@@ -2,7 +2,7 @@
 
 export const MAX_KEY_BYTES = 4 * 1024;
 export const MAX_VALUE_BYTES = 1024 * 1024;
-/** Compares plus ops in one transaction (etcd's default is also 128). */
+/** Compares in one transaction, and ops in each of its branches (etcd's default --max-txn-ops). */
 export const MAX_TXN_OPS = 128;
 /** Keys and ranges in one transaction's read set. */
 export const MAX_READ_SET_RANGES = 256;

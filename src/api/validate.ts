@@ -117,8 +117,10 @@ function checkDuplicatePuts(ops: RequestOp__Output[], branch: string): void {
 }
 
 export function validateTxn(request: TxnRequest__Output): void {
-  const total = request.compare.length + request.success.length + request.failure.length;
-  if (total > MAX_TXN_OPS) fail(`txn has ${total} compares and ops; the limit is ${MAX_TXN_OPS}`);
+  // As etcd's --max-txn-ops: each list on its own.
+  for (const [list, items] of [['compares', request.compare], ['success ops', request.success], ['failure ops', request.failure]] as const) {
+    if (items.length > MAX_TXN_OPS) fail(`txn has ${items.length} ${list}; the limit is ${MAX_TXN_OPS} compares, and ${MAX_TXN_OPS} ops in each branch`);
+  }
   request.compare.forEach((c, i) => validateCompare(c, `txn compare[${i}]`));
   request.success.forEach((op, i) => validateOp(op, `txn success[${i}]`));
   request.failure.forEach((op, i) => validateOp(op, `txn failure[${i}]`));

@@ -122,15 +122,17 @@ describe('revisions and limits', () => {
 });
 
 describe('transactions', () => {
-  it('accepts exactly MAX_TXN_OPS compares and ops, and refuses one more', () => {
-    const compares = Array.from({ length: 28 }, (_, i) => versionCompare({ key: b(`c${i}`) }));
-    const success = Array.from({ length: 50 }, (_, i) => putOp(`s${i}`));
-    const failure = Array.from({ length: MAX_TXN_OPS - 78 }, (_, i) => putOp(`f${i}`));
+  it('accepts MAX_TXN_OPS compares and MAX_TXN_OPS ops in each branch, as etcd does, and refuses one more in any', () => {
+    const compares = Array.from({ length: MAX_TXN_OPS }, (_, i) => versionCompare({ key: b(`c${i}`) }));
+    const success = Array.from({ length: MAX_TXN_OPS }, (_, i) => putOp(`s${i}`));
+    const failure = Array.from({ length: MAX_TXN_OPS }, (_, i) => putOp(`f${i}`));
     expect(() => validateTxn(txnRequest({ compare: compares, success, failure }))).not.toThrow();
     refuses(
       () => validateTxn(txnRequest({ compare: compares, success, failure: [...failure, putOp('one-more')] })),
-      new RegExp(`txn has ${MAX_TXN_OPS + 1} compares and ops; the limit is ${MAX_TXN_OPS}`),
+      new RegExp(`txn has ${MAX_TXN_OPS + 1} failure ops; the limit is ${MAX_TXN_OPS}`),
     );
+    refuses(() => validateTxn(txnRequest({ compare: [...compares, versionCompare()] })), new RegExp(`txn has ${MAX_TXN_OPS + 1} compares`));
+    refuses(() => validateTxn(txnRequest({ success: [...success, putOp('one-more')] })), new RegExp(`txn has ${MAX_TXN_OPS + 1} success ops`));
   });
 
   it('accepts every compare target with its matching field', () => {
