@@ -4,13 +4,10 @@ import { ReflectionService } from '@grpc/reflection';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { PROTO_DIR, PROTO_FILES } from '../proto/root.js';
+import { ETCD_PROTO_DIR, ETCD_PROTO_FILES, PROTO_DIR, PROTO_FILES } from '../proto/root.js';
 
 // gRPC server reflection (grpc.reflection.v1 and v1alpha), so grpcurl and evans can list the
 // services of any quorumkv process and describe their methods and messages.
-
-/** etcd's API, served beside ours (relative to proto/etcd). */
-export const ETCD_PROTO_FILES = ['etcdserverpb/rpc.proto'];
 
 /** The reflection protocol's own files, shipped with @grpc/reflection. */
 const REFLECTION_PROTO_DIR = join(dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), '..', 'proto');
@@ -25,7 +22,7 @@ let described: protoLoader.PackageDefinition | undefined;
  */
 export function describedProtos(): protoLoader.PackageDefinition {
   described ??= {
-    ...protoLoader.loadSync([...PROTO_FILES, ...ETCD_PROTO_FILES], { keepCase: true, includeDirs: [PROTO_DIR, join(PROTO_DIR, 'etcd')] }),
+    ...protoLoader.loadSync([...PROTO_FILES, ...ETCD_PROTO_FILES], { keepCase: true, includeDirs: [PROTO_DIR, ETCD_PROTO_DIR] }),
     ...protoLoader.loadSync(healthProtoPath, { keepCase: true }),
     ...protoLoader.loadSync(REFLECTION_PROTO_FILES, { keepCase: true, includeDirs: [REFLECTION_PROTO_DIR] }),
   };
