@@ -60,7 +60,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
   await refresh();
   lag?.start();
   const refresher = setInterval(() => void refresh(), LEADER_REFRESH_MS / 4);
-  const registration = new Registration(storage, { id: config.id, mode: config.mode, address: config.advertise, zone: config.zone });
+  const registration = new Registration(storage, { id: config.id, mode: config.mode, address: config.advertise, zone: config.zone, metricsAddress: config.metricsListen ?? '' });
   registration.start();
   const http = config.metricsListen
     ? await startHttpServer(config.metricsListen, metrics, { alive: () => true, ready: () => health })

@@ -23,6 +23,7 @@ export function memberStatus(fields: Partial<MemberStatus__Output> & Pick<Member
     lagMs: 0,
     firstIndex: 0,
     snapshotIndex: 0,
+    metricsAddress: '',
     ...fields,
   };
 }

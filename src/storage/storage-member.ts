@@ -343,6 +343,7 @@ export class StorageMember {
       lagMs: this.lagMs(),
       firstIndex: this.memory.firstIndex(),
       snapshotIndex: this.memory.snapshot().metadata.index,
+      metricsAddress: this.config.metricsListen ?? '',
     };
   }
 

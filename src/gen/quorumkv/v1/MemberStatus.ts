@@ -42,6 +42,10 @@ export interface MemberStatus {
    */
   'firstIndex'?: (number | string | Long);
   'snapshotIndex'?: (number | string | Long);
+  /**
+   * Where the process serves /metrics (HOST:PORT; a wildcard host means the host of `address`).
+   */
+  'metricsAddress'?: (string);
 }
 
 export interface MemberStatus__Output {
@@ -84,4 +88,8 @@ export interface MemberStatus__Output {
    */
   'firstIndex': (number);
   'snapshotIndex': (number);
+  /**
+   * Where the process serves /metrics (HOST:PORT; a wildcard host means the host of `address`).
+   */
+  'metricsAddress': (string);
 }

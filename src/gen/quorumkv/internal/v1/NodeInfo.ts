@@ -13,6 +13,10 @@ export interface NodeInfo {
    * The node is draining: send it nothing new.
    */
   'leaving'?: (boolean);
+  /**
+   * Where the node serves /metrics (HOST:PORT; a wildcard host means the host of `address`).
+   */
+  'metricsAddress'?: (string);
 }
 
 export interface NodeInfo__Output {
@@ -27,4 +31,8 @@ export interface NodeInfo__Output {
    * The node is draining: send it nothing new.
    */
   'leaving': (boolean);
+  /**
+   * Where the node serves /metrics (HOST:PORT; a wildcard host means the host of `address`).
+   */
+  'metricsAddress': (string);
 }
