@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.js';
+import { startConsole } from '../console/start-console.js';
 import { startHttpServer } from '../observability/http-server.js';
 import { log } from '../observability/log.js';
 import { Metrics } from '../observability/metrics.js';
@@ -51,6 +52,8 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
     servers.set(endpoint, await listenHttp2(address, relay.onStream));
   }
   rpc.setServing(true);
+  // The web console shares the metrics listener.
+  const webConsole = options.metricsListen ? startConsole({ ...options, metricsListen: options.metricsListen }, { writers, readers }, () => metrics.registry.metrics()) : undefined;
   const http = options.metricsListen
     ? await startHttpServer(options.metricsListen, metrics, {
         alive: () => true,
@@ -58,9 +61,9 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
           const healthy = writers.healthyCount;
           return { ready: healthy > 0, reason: `${healthy} writer and ${readers.healthyCount} reader nodes healthy` };
         },
-      })
+      }, webConsole?.routes)
     : undefined;
-  log.info({ listen: options.listen, readerListen: options.readerListen, metricsListen: options.metricsListen }, 'gateway listening');
+  log.info({ listen: options.listen, readerListen: options.readerListen, metricsListen: options.metricsListen, console: options.metricsListen ? `http://${options.metricsListen}/` : undefined }, 'gateway listening');
   onShutdownSignal(async () => {
     rpc.setServing(false);
     await Promise.all([...servers.values()].map((server) => server.shutdown(DRAIN_MS)));
@@ -69,6 +72,7 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
     discovery.stop();
     writers.stop();
     readers.stop();
+    webConsole?.close();
     http?.close();
   });
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Metrics } from './metrics.js';
 
 export interface Probes {
@@ -8,8 +8,11 @@ export interface Probes {
   ready(): { ready: boolean; reason: string };
 }
 
-/** Serves /metrics, /healthz and /readyz. Resolves once listening. */
-export async function startHttpServer(address: string, metrics: Metrics, probes: Probes): Promise<Server> {
+/** More paths on the same listener (the gateway's console): true when it answered the request. */
+export type ExtraRoutes = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+/** Serves /metrics, /healthz and /readyz, then `extra`. Resolves once listening. */
+export async function startHttpServer(address: string, metrics: Metrics, probes: Probes, extra?: ExtraRoutes): Promise<Server> {
   const { host, port } = splitHostPort(address);
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -24,7 +27,7 @@ export async function startHttpServer(address: string, metrics: Metrics, probes:
     } else if (path === '/readyz') {
       const { ready, reason } = probes.ready();
       response.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(`${reason}\n`);
-    } else {
+    } else if (!extra?.(request, response)) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
     }
   });

@@ -1,0 +1,43 @@
+import { connect } from '../client/client.js';
+import type { BackendPool } from '../gateway/backend-pool.js';
+import type { GatewayOptions } from '../gateway/options.js';
+import { splitHostPort } from '../observability/http-server.js';
+import { Collector } from './collector.js';
+import { ConsoleServer, type RouteHandler } from './console-server.js';
+import { KeyBrowser } from './key-browser.js';
+
+/** The console a gateway serves on its metrics listener: its routes, and how to stop it. */
+export interface WebConsole {
+  routes: RouteHandler;
+  close(): void;
+}
+
+const KEY_READ_TIMEOUT_MS = 5_000;
+
+export function startConsole(options: GatewayOptions & { metricsListen: string }, pools: { writers: BackendPool; readers: BackendPool }, ownMetrics: () => Promise<string>): WebConsole {
+  const collector = new Collector({
+    gateway: { id: options.id, clusterEndpoint: options.listen, readerEndpoint: options.readerListen ?? '', consoleAddress: options.metricsListen, healthy: true },
+    storage: options.storage,
+    writers: pools.writers,
+    readers: pools.readers,
+    ownMetrics,
+  });
+  // The key browser reads through this gateway's own cluster endpoint, as any client would.
+  const kv = connect({ endpoints: [loopbackFor(options.listen)], timeoutMs: KEY_READ_TIMEOUT_MS });
+  const server = new ConsoleServer(collector, new KeyBrowser(kv));
+  collector.start();
+  return {
+    routes: server.handle,
+    close: () => {
+      server.close();
+      collector.stop();
+      kv.close();
+    },
+  };
+}
+
+/** A listen address with a wildcard host is reached on loopback. */
+function loopbackFor(address: string): string {
+  const { host, port } = splitHostPort(address);
+  return host === '0.0.0.0' || host === '::' ? `127.0.0.1:${port}` : address;
+}
