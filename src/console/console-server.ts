@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { InvalidArgumentError, QuorumkvError } from '../errors.js';
+import { PACKAGE_ROOT } from '../proto/root.js';
 import type { Collector } from './collector.js';
 import type { KeyBrowser } from './key-browser.js';
 import { CONSOLE_CSS, CONSOLE_HTML, FAVICON_SVG } from './page.js';
@@ -21,21 +21,19 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-/** The compiled page script, beside this file once built (dist/src/console/web/app.js). */
-const APP_JS_PATH = join(dirname(fileURLToPath(import.meta.url)), 'web', 'app.js');
+/** The compiled page script (`npm run build` makes it). */
+const APP_JS_PATH = join(PACKAGE_ROOT, 'dist', 'src', 'console', 'web', 'app.js');
 
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
 
 export class ConsoleServer {
   private readonly streams = new Set<ServerResponse>();
-  private readonly appJs: string;
+  private appJs: string | undefined;
 
   constructor(
     private readonly collector: Collector,
     private readonly keys: KeyBrowser,
-  ) {
-    this.appJs = readFileSync(APP_JS_PATH, 'utf8');
-  }
+  ) {}
 
   /** Answers the console's paths; false for any other path. */
   readonly handle: RouteHandler = (request, response) => {
@@ -60,6 +58,12 @@ export class ConsoleServer {
   }
 
   appScript(response: ServerResponse): void {
+    try {
+      this.appJs ??= readFileSync(APP_JS_PATH, 'utf8');
+    } catch (error) {
+      send(response, 500, 'text/plain; charset=utf-8', `the console's script is not built (${(error as Error).message}): run npm run build\n`);
+      return;
+    }
     ConsoleServer.asset(response, 'text/javascript; charset=utf-8', this.appJs);
   }
 
