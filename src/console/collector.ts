@@ -3,6 +3,7 @@ import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { NodeInfo__Output } from '../gen/quorumkv/internal/v1/NodeInfo.js';
 import type { BackendPool } from '../gateway/backend-pool.js';
 import { splitHostPort } from '../observability/http-server.js';
+import { log } from '../observability/log.js';
 import { Storage, type StorageClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { clusterState } from './cluster-state.js';
@@ -111,7 +112,7 @@ export class Collector {
     try {
       await this.tick();
     } catch (error) {
-      process.stderr.write(`console: a status tick failed: ${(error as Error).message}\n`);
+      log.warn({ err: error }, 'console: a status tick failed');
     }
     if (this.stopped) return;
     this.timer = setTimeout(() => {
@@ -126,7 +127,7 @@ export class Collector {
     try {
       if (this.seen) await this.scrape(this.seen.statuses, this.seen.nodes, this.seen.registered);
     } catch (error) {
-      process.stderr.write(`console: a metrics scrape failed: ${(error as Error).message}\n`);
+      log.warn({ err: error }, 'console: a metrics scrape failed');
     }
     if (this.stopped || this.listeners.size === 0) {
       // Rates start again from a fresh baseline when a page next watches.
@@ -330,9 +331,7 @@ async function scrapeSamples(url: string): Promise<Sample[] | undefined> {
   }
 }
 
-/** A reader's lag from its own gauges (seconds, or milliseconds under the older name). */
+/** A reader's lag from its own gauges. */
 export function readerLag(samples: readonly Sample[]): { ms: number; revisions: number } {
-  const seconds = sampleValue(samples, 'quorumkv_replica_lag_seconds');
-  const ms = seconds !== undefined ? seconds * 1_000 : (sampleValue(samples, 'quorumkv_replica_lag_milliseconds') ?? 0);
-  return { ms, revisions: sampleValue(samples, 'quorumkv_replica_lag_revisions') ?? 0 };
+  return { ms: (sampleValue(samples, 'quorumkv_replica_lag_seconds') ?? 0) * 1_000, revisions: sampleValue(samples, 'quorumkv_replica_lag_revisions') ?? 0 };
 }

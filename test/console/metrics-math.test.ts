@@ -28,9 +28,8 @@ describe('reading /metrics', () => {
     expect(sampleValue(samples, 'x_total', { a: '2' })).toBeUndefined();
   });
 
-  it("reads a reader's lag in seconds, or in milliseconds under the older name", () => {
+  it("reads a reader's lag from its gauges in base units", () => {
     expect(readerLag(parsePrometheusText(scrape(0, 0, 0)))).toEqual({ ms: 250, revisions: 3 });
-    expect(readerLag(parsePrometheusText('quorumkv_replica_lag_milliseconds 40\n'))).toEqual({ ms: 40, revisions: 0 });
   });
 
   it('reaches a metrics listener on a wildcard host at the host of the process', () => {
