@@ -15,14 +15,19 @@ const DEFAULT_ENDPOINT = '127.0.0.1:7000';
 const endpointOption = { endpoint: { type: 'string' }, json: { type: 'boolean' }, 'timeout-ms': { type: 'string' } } as const;
 
 /** Checks the connection flags when the command line is parsed, and connects when it runs. */
-function clientFlags(values: ParsedArgs['values']): () => Promise<QuorumkvClient> {
+/** The endpoints a client command talks to: --endpoint, QUORUMKV_ENDPOINT or the default, comma-separated. */
+export function endpointsOf(values: ParsedArgs['values']): string[] {
   const endpoint = (values.endpoint as string | undefined) || process.env.QUORUMKV_ENDPOINT || DEFAULT_ENDPOINT;
+  return endpoint.split(',').map((e) => e.trim()).filter(Boolean);
+}
+
+function clientFlags(values: ParsedArgs['values']): () => Promise<QuorumkvClient> {
   const timeoutText = values['timeout-ms'] as string | undefined;
   const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutMs !== undefined && !(/^[0-9]+$/.test(timeoutText!) && timeoutMs > 0)) {
     throw new UsageError(`--timeout-ms must be a positive integer, got ${JSON.stringify(timeoutText)}`);
   }
-  const endpoints = endpoint.split(',').map((e) => e.trim()).filter(Boolean);
+  const endpoints = endpointsOf(values);
   return async () => (await import('../client/client.js')).connect({ endpoints, timeoutMs });
 }
 

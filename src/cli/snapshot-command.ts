@@ -4,12 +4,12 @@ import { PACKAGE_ROOT } from '../proto/root.js';
 import { loadTopology } from '../up/topology.js';
 import { parseAddressList, UsageError } from './address-list.js';
 import type { Command, ParsedArgs } from './command.js';
+import { endpointsOf } from './client-commands.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, outputFormat, printResult } from './output.js';
 import { renderTable } from './table.js';
 
 // `quorumkv snapshot`: backup and restore (docs in the README's "Backup and restore").
 
-const DEFAULT_ENDPOINT = '127.0.0.1:7000';
 const DEFAULT_TOPOLOGY = join(PACKAGE_ROOT, 'deploy', 'local.yaml');
 const DEFAULT_KEEP = 24;
 const ACTIONS = ['save', 'restore', 'status', 'backup'];
@@ -134,8 +134,7 @@ function summaryTable(file: string, s: SnapshotSummary & { hash?: string }): str
 }
 
 function clientFor(values: ParsedArgs['values']) {
-  const endpoint = (values.endpoint as string | undefined) || process.env.QUORUMKV_ENDPOINT || DEFAULT_ENDPOINT;
-  const endpoints = endpoint.split(',').map((e) => e.trim()).filter(Boolean);
+  const endpoints = endpointsOf(values);
   return async () => (await import('../client/client.js')).connect({ endpoints, timeoutMs: 30_000 });
 }
 
