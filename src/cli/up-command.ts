@@ -56,6 +56,7 @@ async function runUp(cluster: LocalCluster): Promise<number> {
       `  cluster endpoint  ${g.listen}   (try: npx quorumkv put a 1 && npx quorumkv get a)`,
       ...(g.readerListen ? [`  reader endpoint   ${g.readerListen}   (reads balanced over reader nodes: npx quorumkv get a --endpoint ${g.readerListen} --consistency stale)`] : []),
       `  status            npx quorumkv status`,
+      `  console           http://${g.metrics}/   (topology, traffic, history, key browser)`,
       `  metrics           http://${g.metrics}/metrics, and on every process (see deploy/local.yaml)`,
       `  storage           ${topology.storage.map((s) => `${s.id}=${s.listen}`).join(' ')}`,
       `  writers           ${topology.writers.map((w) => `${w.id}=${w.listen}`).join(' ')}`,

@@ -73,11 +73,13 @@ export class ReadIndexBatcher {
     this.waiting = [];
     this.round++;
     const context = Buffer.from(`r${this.round}`, 'latin1');
-    if (!this.source.requestReadIndex(context)) {
-      for (const read of reads) read.reject(new UnavailableError('no storage leader is known; retry shortly'));
-      return;
-    }
+    // In flight before the source is asked: a single-voter leader answers within the call.
     const timer = setTimeout(() => this.abortRound(`read index not confirmed within ${this.timeoutMs} ms`), this.timeoutMs);
-    this.inFlight = { context: context.toString('latin1'), reads, timer };
+    const round = { context: context.toString('latin1'), reads, timer };
+    this.inFlight = round;
+    if (this.source.requestReadIndex(context) || this.inFlight !== round) return;
+    clearTimeout(timer);
+    this.inFlight = undefined;
+    for (const read of reads) read.reject(new UnavailableError('no storage leader is known; retry shortly'));
   }
 }

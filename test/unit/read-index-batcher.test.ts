@@ -199,4 +199,17 @@ describe('ReadIndexBatcher', () => {
     expect(outcomes.a).toEqual({ error: expect.any(UnavailableError) });
     expect((outcomes.a as { error: Error }).error.message).toBe('shutting down');
   });
+
+  it('hears a source that confirms the round within the request (a single-voter leader)', async () => {
+    let batcher: ReadIndexBatcher | undefined;
+    const synchronous: ReadIndexSource = {
+      requestReadIndex(context) {
+        batcher!.onReadState(context, 7);
+        return true;
+      },
+    };
+    batcher = new ReadIndexBatcher(synchronous, 50, 100);
+    expect(await batcher.readIndex()).toBe(7);
+    expect(await batcher.readIndex()).toBe(7);
+  });
 });
