@@ -64,6 +64,8 @@ export interface RunHooks {
   signal?: AbortSignal;
   /** Seed of the key choices (default: random). */
   seed?: number;
+  /** Milliseconds on a monotonic clock (default: performance.now); tests pass a fake one. */
+  clockMs?: () => number;
 }
 
 /** Why an operation that returned normally still counts as failed. */
@@ -155,12 +157,13 @@ function operationFor(config: BenchConfig, target: BenchTarget): Operation {
 /** Runs one benchmark against `target` (which the caller opened and closes). */
 export async function runBench(config: BenchConfig, target: BenchTarget, hooks: RunHooks = {}): Promise<BenchResult> {
   await populate(config, target, hooks);
+  const now = hooks.clockMs ?? (() => performance.now());
   const histogram = new LatencyHistogram();
   const errors = new Map<string, number>();
   const attempts = { total: 0, committed: 0 };
   const operation = operationFor(config, target);
   const intervalMs = config.ratePerS === undefined ? 0 : 1000 / config.ratePerS;
-  const start = performance.now();
+  const start = now();
   const measureStart = start + config.warmupMs;
   const measureEnd = config.durationMs === undefined ? Infinity : measureStart + config.durationMs;
   const seed = hooks.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -186,17 +189,17 @@ export async function runBench(config: BenchConfig, target: BenchTarget, hooks: 
     if (stopped || hooks.signal?.aborted || startedOps >= MAX_STARTED_OPS) return 'stop';
     if (intended < measureStart) return 'warmup';
     if (config.ops !== undefined) return measuredIssued < config.ops ? 'measure' : 'stop';
-    return intended < measureEnd && performance.now() < measureEnd ? 'measure' : 'stop';
+    return intended < measureEnd && now() < measureEnd ? 'measure' : 'stop';
   };
 
   const worker = async (client: number) => {
     const random = seededFloats(seed + client * 7919);
     for (;;) {
-      let intended = performance.now();
+      let intended = now();
       if (intervalMs > 0) {
         intended = start + tick * intervalMs;
         tick++;
-        const wait = intended - performance.now();
+        const wait = intended - now();
         if (wait > 0) await sleep(wait, hooks.signal);
       }
       const phase = admit(intended);
@@ -213,7 +216,7 @@ export async function runBench(config: BenchConfig, target: BenchTarget, hooks: 
       try {
         const tries = await operation(client, random);
         if (phase === 'measure') {
-          histogram.recordMs(performance.now() - intended);
+          histogram.recordMs(now() - intended);
           measuredDone++;
           if (config.workload === 'txn') {
             attempts.total += tries;
@@ -227,13 +230,13 @@ export async function runBench(config: BenchConfig, target: BenchTarget, hooks: 
         }
       }
       completions++;
-      if (phase === 'measure') lastCompletion = performance.now();
+      if (phase === 'measure') lastCompletion = now();
     }
   };
 
   // Every tick due before the end that no worker took is a request the target kept waiting.
   const recordUnsent = (firstIntended: number) => {
-    const end = Math.min(performance.now(), measureEnd);
+    const end = Math.min(now(), measureEnd);
     for (let t = firstIntended; t < measureEnd && unsent < MAX_STARTED_OPS; t = start + tick * intervalMs, tick++) {
       histogram.recordMs(Math.max(0, end - t));
       unsent++;
@@ -243,19 +246,19 @@ export async function runBench(config: BenchConfig, target: BenchTarget, hooks: 
   let lastCompletions = 0;
   let lastProgress = start;
   const progress = setInterval(() => {
-    const now = performance.now();
-    const measuring = now >= measureStart;
-    const fraction = !measuring ? 0 : config.ops !== undefined ? measuredDone / config.ops : Math.min(1, (now - measureStart) / (measureEnd - measureStart));
+    const at = now();
+    const measuring = at >= measureStart;
+    const fraction = !measuring ? 0 : config.ops !== undefined ? measuredDone / config.ops : Math.min(1, (at - measureStart) / (measureEnd - measureStart));
     hooks.onProgress?.({
       phase: measuring ? 'measure' : 'warmup',
-      elapsedS: (now - start) / 1000,
+      elapsedS: (at - start) / 1000,
       fraction,
-      opsPerS: ((completions - lastCompletions) * 1000) / (now - lastProgress),
+      opsPerS: ((completions - lastCompletions) * 1000) / (at - lastProgress),
       p99Ms: histogram.percentileMs(99),
       errors: errorCount,
     });
     lastCompletions = completions;
-    lastProgress = now;
+    lastProgress = at;
   }, hooks.progressIntervalMs ?? PROGRESS_INTERVAL_MS);
   progress.unref();
   try {
