@@ -39,7 +39,8 @@ describe('chaos runs on real processes', () => {
     const report = JSON.parse(readFileSync(join(result.outDir, 'report.json'), 'utf8'));
     expect(report.faults.map((f: { kind: string }) => f.kind)).toEqual(['partition', 'kill', 'pause']);
     expect(report.faults.every((f: { error?: string }) => f.error === undefined)).toBe(true);
-    expect(report.ops.byOutcome.ok).toBeGreaterThan(300);
+    // Enough operations that every checker had material; pacing itself is the liveness check's job.
+    expect(report.ops.byOutcome.ok).toBeGreaterThan(100);
     expect(Object.keys(report.checks).sort()).toEqual(['bank', 'counter', 'liveness', 'processes', 'register', 'replicas', 'set']);
     const html = readFileSync(join(result.outDir, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
