@@ -1,7 +1,7 @@
 import { assert } from './assert.js';
 import { decodeRevision, encodeRevision, REVISION_BYTES } from './key-encoding.js';
 import type { BatchOp, Sublevel } from './keyspace.js';
-import { decodeOutcome, encodeOutcome, type TxnOutcome } from './outcome.js';
+import { decodeOutcome, encodeOutcome, type RecordedOutcome, type TxnOutcome } from './outcome.js';
 
 const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
 
@@ -10,7 +10,7 @@ const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
  * of the start of the call plus the call's own records and expiries, which `batchOps` turns into
  * operations of the call's single batch. Two sublevels:
  *
- *   ids   request id (utf-8) -> u64be sequence ++ TxnOutcome (protobuf)
+ *   ids   request id (utf-8) -> u64be sequence ++ TxnOutcome (protobuf, with the request's digest)
  *   seqs  u64be sequence -> request id
  *
  * Recording id number n forgets id number n - maxIds, so at most maxIds ids are kept, and which
@@ -61,17 +61,20 @@ export class DedupeTable {
     await this.prefetchIds(expiring);
   }
 
-  /** The outcome recorded for `id`, decoded afresh (so callers never share objects), or null. */
-  async lookup(id: string): Promise<TxnOutcome | null> {
+  /** The outcome and digest recorded for `id`, decoded afresh (so callers never share objects), or null. */
+  async lookup(id: string): Promise<RecordedOutcome | null> {
     const record = await this.recordOf(id);
     return record === null ? null : decodeOutcome(record.subarray(REVISION_BYTES));
   }
 
-  /** Records `id` as number `sequence` and forgets the id recorded maxIds numbers earlier. */
-  async record(id: string, outcome: TxnOutcome, sequence: number): Promise<void> {
+  /**
+   * Records `id` as number `sequence`, with the outcome and the digest of the request it answers,
+   * and forgets the id recorded maxIds numbers earlier.
+   */
+  async record(id: string, outcome: TxnOutcome, digest: Buffer, sequence: number): Promise<void> {
     assert(id.length > 0, 'an empty request id is never recorded');
     assert((await this.recordOf(id)) === null, `request id ${id} recorded twice`);
-    this.ids.set(idKey(id).toString('latin1'), Buffer.concat([encodeRevision(sequence), encodeOutcome(outcome)]));
+    this.ids.set(idKey(id).toString('latin1'), Buffer.concat([encodeRevision(sequence), encodeOutcome(outcome, digest)]));
     this.sequences.set(sequence, id);
     const expired = sequence - this.maxIds;
     if (expired < 1) return;

@@ -16,6 +16,7 @@ import { abortedResponse, type TxnOutcome } from './outcome.js';
 import { executeRange, type RangeResult } from './range.js';
 import { planReads } from './read-plan.js';
 import { RecentWrites } from './read-set.js';
+import { requestDigest, reusedIdProblem } from './request-digest.js';
 import { hashState } from './state-hash.js';
 import { checkTxn } from './txn-check.js';
 import { executeTxn } from './txn.js';
@@ -64,7 +65,8 @@ const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
  *   chg   u64be revision -> the revision's changes          watches, read-set conflict checks
  *   sup   u64be revision ++ hist key -> (empty)            history records no read at or above
  *                                                          that revision reaches: compaction's work list
- *   ddid  request id -> u64be sequence ++ TxnOutcome        exactly-once transactions
+ *   ddid  request id -> u64be sequence ++ TxnOutcome        exactly-once transactions (the outcome
+ *                                                          carries the digest of its request)
  *   ddseq u64be sequence -> request id                      which id expires next
  *   meta  "meta" -> u64be revision, applied index, applied term, compact revision, dedupe sequence
  */
@@ -280,18 +282,22 @@ export class MvccStore {
   /**
    * Decides one transaction exactly once: a request id recorded before returns the outcome recorded
    * then and applies nothing; otherwise the transaction runs and its outcome, whatever it is, is
-   * recorded under its id.
+   * recorded under its id with the request's digest. A recorded id that arrives with a different
+   * request is refused, and neither applied nor recorded: answering it with the first request's
+   * outcome would acknowledge a write that never happened.
    */
   private async decideTxn(call: ApplyCall, txn: TxnRequest__Output): Promise<TxnOutcome> {
-    if (txn.requestId !== '') {
-      const recorded = await call.dedupe.lookup(txn.requestId);
-      if (recorded !== null) return { ...recorded, deduplicated: true };
+    if (txn.requestId === '') return this.runTxn(call, txn);
+    const digest = requestDigest(txn);
+    const recorded = await call.dedupe.lookup(txn.requestId);
+    if (recorded !== null) {
+      const same = recorded.digest.length === 0 || recorded.digest.equals(digest);
+      if (same) return { ...recorded.outcome, deduplicated: true };
+      return { response: abortedResponse(), revision: call.meta.revision, rejected: reusedIdProblem(txn.requestId) };
     }
     const outcome = await this.runTxn(call, txn);
-    if (txn.requestId !== '') {
-      call.meta.dedupeSequence += 1;
-      await call.dedupe.record(txn.requestId, outcome, call.meta.dedupeSequence);
-    }
+    call.meta.dedupeSequence += 1;
+    await call.dedupe.record(txn.requestId, outcome, digest, call.meta.dedupeSequence);
     return outcome;
   }
 

@@ -34,19 +34,28 @@ export function abortedResponse(): TxnResponse__Output {
   return { header: null, succeeded: false, responses: [] };
 }
 
-/** The bytes recorded for a request id: the outcome exactly as it was first returned. */
-export function encodeOutcome(outcome: TxnOutcome): Buffer {
+/** What a request id is recorded with: its outcome, and the digest of the request it answers. */
+export interface RecordedOutcome {
+  outcome: TxnOutcome;
+  /** Empty for a record kept before digests were: it matches any request. */
+  digest: Buffer;
+}
+
+/** The bytes recorded for a request id: the outcome exactly as it was first returned, and the digest. */
+export function encodeOutcome(outcome: TxnOutcome, digest: Buffer): Buffer {
   assert(outcome.deduplicated !== true, 'a deduplicated outcome is never recorded again');
+  assert(digest.length > 0, 'an outcome is recorded with the digest of its request');
   return outcomeCodec.encode({
     response: outcome.response,
     revision: outcome.revision,
     rejected: outcome.rejected ?? '',
     conflict: outcome.conflict ?? null,
     tooOld: outcome.tooOld ?? null,
+    requestDigest: digest,
   });
 }
 
-export function decodeOutcome(bytes: Buffer): TxnOutcome {
+export function decodeOutcome(bytes: Buffer): RecordedOutcome {
   const wire = outcomeCodec.decode(bytes);
   assert(wire.response !== null, 'recorded outcome has no response');
   const outcome: TxnOutcome = { response: wire.response, revision: wire.revision };
@@ -55,5 +64,5 @@ export function decodeOutcome(bytes: Buffer): TxnOutcome {
   if (wire.tooOld !== null) {
     outcome.tooOld = { readRevision: wire.tooOld.readRevision, oldestRevision: wire.tooOld.oldestRevision };
   }
-  return outcome;
+  return { outcome, digest: wire.requestDigest };
 }

@@ -102,6 +102,24 @@ describe('the KV API and the CLI', () => {
     expect(after).toBe(before);
   });
 
+  it('refuses a request id reused for a different put, txn or delete-range, and changes nothing', async () => {
+    const first = await client.put('reused/k', 'v1', { requestId: 'reused-R' });
+    const retry = await client.put('reused/k', 'v1', { requestId: 'reused-R' });
+    expect(retry.header!.revision).toBe(first.header!.revision);
+    const reuses: Array<() => Promise<unknown>> = [
+      () => client.put('reused/k', 'v2', { requestId: 'reused-R' }),
+      () => client.txn({ success: [{ requestPut: { key: Buffer.from('reused/k'), value: Buffer.from('v3') } }], requestId: 'reused-R' }),
+      () => client.delete('reused/k', { requestId: 'reused-R' }),
+    ];
+    for (const call of reuses) {
+      const error = await call().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toMatch(/request id reused-R was already used for a different request/);
+    }
+    const kv = (await client.get('reused/k'))!;
+    expect([kv.value.toString(), kv.modRevision]).toEqual(['v1', first.header!.revision]);
+  });
+
   it('has a CLI for put, get, del and status', async () => {
     expect((await cli('put', 'cli-key', 'hello')).stdout.trim()).toBe('OK');
     expect((await cli('get', 'cli-key')).stdout.trim()).toBe('hello');

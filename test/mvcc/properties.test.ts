@@ -53,6 +53,8 @@ const txnPlan = fc.record({
   requestId: fc.constantFrom('', '', '', 'r1', 'r2', 'r3', 'r4', 'r5'),
   readLag: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: -1, max: 9 })),
   readSet: fc.oneof(fc.constant<{ key: Buffer; rangeEnd: Buffer }[]>([]), fc.array(fc.record({ key, rangeEnd }), { minLength: 1, maxLength: 2 })),
+  /** Resend the request recorded for this id, as a client retry does, instead of a new one. */
+  retry: fc.boolean(),
 });
 type TxnPlan = typeof txnPlan extends fc.Arbitrary<infer T> ? T : never;
 
@@ -95,12 +97,15 @@ async function applySplit(h: Harness, txns: TxnRequest__Output[], sizes: number[
   return outcomes;
 }
 
+/** Whether two transactions are the same request, their ids aside (the model of the store's digest). */
+const sameRequest = (a: TxnRequest__Output, b: TxnRequest__Output) => JSON.stringify({ ...a, requestId: '' }) === JSON.stringify({ ...b, requestId: '' });
+
 const aborted = (o: TxnOutcome) => o.rejected !== undefined || o.conflict !== undefined || o.tooOld !== undefined;
 
 describe('properties of deciding a log', () => {
-  it('two stores with different batch splits decide identically; aborts and dedupe hits change nothing', async () => {
+  it('two stores with different batch splits decide identically; aborts, dedupe hits and reused ids change nothing', async () => {
     const started = Date.now();
-    const counts = { conflict: 0, tooOld: 0, rejected: 0, deduplicated: 0, committed: 0 };
+    const counts = { conflict: 0, tooOld: 0, rejected: 0, deduplicated: 0, committed: 0, reusedId: 0 };
     await fc.assert(
       fc.asyncProperty(
         fc.array(txnPlan, { minLength: 1, maxLength: 40, size: 'max' }),
@@ -114,9 +119,10 @@ describe('properties of deciding a log', () => {
             const outcomesB: TxnOutcome[] = [];
             const recordedIds: string[] = [];
             const firstOutcome = new Map<string, TxnOutcome>();
+            const firstRequest = new Map<string, TxnRequest__Output>();
             for (const [i, plan] of plans.entries()) {
               const revision = single.store.revision;
-              const t = materialise(plan, revision);
+              const t = (plan.retry ? firstRequest.get(plan.requestId) : undefined) ?? materialise(plan, revision);
               txns.push(t);
               const hash = await single.store.stateHash();
               const [outcome] = (await single.store.apply([{ index: i + 1, term: 1, txns: [t] }])).flat();
@@ -132,13 +138,17 @@ describe('properties of deciding a log', () => {
                 continue;
               }
               const live = recordedIds.slice(-LIMITS.dedupeMaxIds).includes(t.requestId);
-              if (live) {
+              if (live && sameRequest(t, firstRequest.get(t.requestId)!)) {
                 expect(outcome.deduplicated).toBe(true);
                 expect({ ...outcome, deduplicated: undefined }).toEqual(firstOutcome.get(t.requestId));
+              } else if (live) {
+                expect(outcome.rejected).toBe(`request id ${t.requestId} was already used for a different request`);
+                counts.reusedId++;
               } else {
                 expect(outcome.deduplicated).toBeUndefined();
                 recordedIds.push(t.requestId);
                 firstOutcome.set(t.requestId, outcome);
+                firstRequest.set(t.requestId, t);
               }
             }
 

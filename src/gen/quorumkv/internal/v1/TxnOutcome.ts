@@ -31,6 +31,11 @@ export interface TxnOutcome {
    * The store revision after this transaction.
    */
   'revision'?: (number | string | Long);
+  /**
+   * Only in the record kept for a request id: a digest of the request this outcome answers, so a
+   * repeat of the id with a different request is refused instead of answered with this outcome.
+   */
+  'requestDigest'?: (Buffer | Uint8Array | string);
 }
 
 /**
@@ -59,4 +64,9 @@ export interface TxnOutcome__Output {
    * The store revision after this transaction.
    */
   'revision': (number);
+  /**
+   * Only in the record kept for a request id: a digest of the request this outcome answers, so a
+   * repeat of the id with a different request is refused instead of answered with this outcome.
+   */
+  'requestDigest': (Buffer);
 }
