@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PACKAGE_ROOT } from '../proto/root.js';
 import { UsageError } from './address-list.js';
 import { benchCommand } from './bench-command.js';
 import { certCommand } from './cert-command.js';
@@ -11,6 +8,7 @@ import type { Command, ParsedArgs } from './command.js';
 import { gatewayCommand, nodeCommand, storageCommand } from './server-commands.js';
 import { snapshotCommand } from './snapshot-command.js';
 import { upCommand } from './up-command.js';
+import { quorumkvVersion } from '../version.js';
 
 export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, addCommand, txnCommand, watchCommand, statusCommand, membersCommand, snapshotCommand, certCommand, benchCommand, chaosCommand];
 
@@ -30,7 +28,7 @@ export function usage(): string {
 export function parseCommandLine(argv: string[]): { command: Command; args: ParsedArgs; run: () => Promise<number | void> } {
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h' || name === 'help') return helpFor(rest[0]);
-  if (name === '--version' || name === 'version') return { command: versionCommand, args: { values: {}, positionals: [] }, run: async () => (process.stdout.write(`quorumkv ${packageVersion()}\n`), 0) };
+  if (name === '--version' || name === 'version') return { command: versionCommand, args: { values: {}, positionals: [] }, run: async () => (process.stdout.write(`quorumkv ${quorumkvVersion()}\n`), 0) };
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) throw new UsageError(name ? `unknown command ${JSON.stringify(name)}` : 'no command given');
   let parsed;
@@ -55,11 +53,6 @@ export function parseCommandLine(argv: string[]): { command: Command; args: Pars
 
 const versionCommand: Command = { name: 'version', summary: 'print the version', usage: 'quorumkv --version', options: {}, prepare: () => async () => 0 };
 const helpCommand: Command = { name: 'help', summary: 'show the commands, or one command\'s options', usage: 'quorumkv help [COMMAND]', options: {}, prepare: () => async () => 0 };
-
-/** The version in package.json. */
-export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 /** `quorumkv --help`, `-h`, `help` and `help COMMAND`: usage on stdout, exit 0. */
 function helpFor(name: string | undefined): { command: Command; args: ParsedArgs; run: () => Promise<number> } {

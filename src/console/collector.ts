@@ -6,6 +6,7 @@ import { splitHostPort } from '../observability/http-server.js';
 import { log } from '../observability/log.js';
 import { Storage, type StorageClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { memberStatus } from '../rpc/cluster-service.js';
 import { clusterState } from './cluster-state.js';
 import { History } from './history.js';
 import { parsePrometheusText, sampleValue, type Sample } from './prom-text.js';
@@ -307,10 +308,7 @@ export class Collector {
 }
 
 function unreachable(id: string, address: string, error: string): MemberStatus__Output {
-  return {
-    role: 'storage', id, address, pid: 0, zone: '', leader: false, term: 0, commitIndex: 0, appliedIndex: 0, healthy: false,
-    error, hash: '', hashRevision: 0, revision: 0, lagRevisions: 0, lagMs: 0, firstIndex: 0, snapshotIndex: 0, metricsAddress: '',
-  };
+  return memberStatus({ role: 'storage', id, address, error });
 }
 
 /** A metrics address with a wildcard host (0.0.0.0, ::) is reached at the host of the process's gRPC address. */

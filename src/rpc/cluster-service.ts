@@ -4,6 +4,7 @@ import type { StatusResponse } from '../gen/quorumkv/v1/StatusResponse.js';
 import { Cluster } from '../proto/services.js';
 import { membershipHandlers, type MembershipBackend } from './membership-service.js';
 import type { RpcServer } from './server.js';
+import { quorumkvVersion } from '../version.js';
 
 /** A member report with every field present: what is not given is zero, false or empty. */
 export function memberStatus(fields: Partial<MemberStatus__Output> & Pick<MemberStatus__Output, 'role' | 'id' | 'address'>): MemberStatus__Output {
@@ -24,6 +25,9 @@ export function memberStatus(fields: Partial<MemberStatus__Output> & Pick<Member
     firstIndex: 0,
     snapshotIndex: 0,
     metricsAddress: '',
+    version: '',
+    dbSizeBytes: 0,
+    learner: false,
     ...fields,
   };
 }
@@ -49,7 +53,7 @@ export function addClusterService(
   rpc.addService(Cluster.service, {
     ...membershipHandlers(rpc, membership),
     status: rpc.unary<StatusRequest__Output, StatusResponse>('Cluster/Status', async (request) => {
-      const me = memberStatus({ ...self, pid: process.pid, healthy: true, ...progress() });
+      const me = memberStatus({ ...self, pid: process.pid, healthy: true, version: quorumkvVersion(), ...progress() });
       return { header: null, members: dedupe([me, ...(await others(request.withHashes))]) };
     }),
   });

@@ -19,6 +19,7 @@ import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnOutcome as WireTxnOutcome } from '../gen/quorumkv/internal/v1/TxnOutcome.js';
 import { numericId } from '../ids.js';
 import { MvccStore, type AppliedEntry, type TxnOutcome } from '../mvcc/mvcc-store.js';
+import { directoryBytes } from '../observability/disk-usage.js';
 import { log } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { codecFor } from '../proto/codec.js';
@@ -33,6 +34,7 @@ import { StateSlots } from './state-slots.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import type { MvccLimits } from '../mvcc/limits.js';
 import { ReadIndexBatcher } from './read-index-batcher.js';
+import { quorumkvVersion } from '../version.js';
 import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_TIMEOUT_MS, type StorageConfig } from './options.js';
 
 // A storage member: the consensus core glued to LevelDB (durable log + MVCC state) and to a
@@ -344,6 +346,9 @@ export class StorageMember {
       firstIndex: this.memory.firstIndex(),
       snapshotIndex: this.memory.snapshot().metadata.index,
       metricsAddress: this.config.metricsListen ?? '',
+      version: quorumkvVersion(),
+      dbSizeBytes: directoryBytes(this.config.dataDir),
+      learner: status.config.learners.includes(this.config.id),
     };
   }
 

@@ -34,6 +34,11 @@ describe('membership changes', () => {
     cluster.startAll(['s4']);
     const added = await client.addMember('s4', listen);
     expect(added.members.find((m) => m.id === 's4')?.role).toBe('learner');
+    // The learner says so itself in the status report, beside its data directory's size.
+    await eventually(15_000, async () => {
+      const s4 = (await client.status()).members.find((m) => m.role === 'storage' && m.id === 's4');
+      if (!s4?.healthy || !s4.learner || !(s4.dbSizeBytes > 0)) throw new Error(`s4 reports ${JSON.stringify(s4)}`);
+    });
     await eventually(30_000, () => client.promoteMember('s4'), 200);
     const removed = (await client.members()).members.find((m) => m.id !== 's4')!.id;
     await client.removeMember(removed);
@@ -72,6 +77,8 @@ describe('membership changes', () => {
       const storage = (await client.status({ withHashes: true })).members.filter((m) => m.role === 'storage' && m.healthy);
       const hashes = new Set(storage.map((m) => `${m.hash}@${m.hashRevision}`));
       if (storage.length !== 3 || hashes.size !== 1) throw new Error(`replicas: ${storage.map((m) => `${m.id} ${m.hash.slice(0, 8)}@${m.hashRevision}`).join(', ')}`);
+      // Promoted and the old voters: none is a learner now.
+      expect(storage.map((m) => m.learner)).toEqual([false, false, false]);
     }).catch((error: Error) => {
       throw new Error(`${error.message}\n${processLogs(cluster)}`);
     });

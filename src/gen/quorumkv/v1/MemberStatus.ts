@@ -46,6 +46,18 @@ export interface MemberStatus {
    * Where the process serves /metrics (HOST:PORT; a wildcard host means the host of `address`).
    */
   'metricsAddress'?: (string);
+  /**
+   * The quorumkv version the process runs (package.json's).
+   */
+  'version'?: (string);
+  /**
+   * Storage members: bytes in the data directory (LevelDB's files: raft log, state, snapshots).
+   */
+  'dbSizeBytes'?: (number | string | Long);
+  /**
+   * Storage members: whether this member is a learner (receives the log, does not vote).
+   */
+  'learner'?: (boolean);
 }
 
 export interface MemberStatus__Output {
@@ -92,4 +104,16 @@ export interface MemberStatus__Output {
    * Where the process serves /metrics (HOST:PORT; a wildcard host means the host of `address`).
    */
   'metricsAddress': (string);
+  /**
+   * The quorumkv version the process runs (package.json's).
+   */
+  'version': (string);
+  /**
+   * Storage members: bytes in the data directory (LevelDB's files: raft log, state, snapshots).
+   */
+  'dbSizeBytes': (number);
+  /**
+   * Storage members: whether this member is a learner (receives the log, does not vote).
+   */
+  'learner': (boolean);
 }
