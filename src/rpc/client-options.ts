@@ -1,12 +1,23 @@
 import type { ChannelOptions } from '@grpc/grpc-js';
 import { MAX_REQUEST_BYTES } from '../api/limits.js';
 
+/**
+ * How often a connection with nothing to say proves it is alive, and how long a PING may go
+ * unanswered before the connection is declared dead. A partition blackholes packets without
+ * closing anything; without PINGs, TCP retransmission backoff decides when a call learns of it
+ * (10 s and more). One second each finds a dead link within the election timeout.
+ */
+export const KEEPALIVE_INTERVAL_MS = 1_000;
+export const KEEPALIVE_TIMEOUT_MS = 1_000;
+
 /** Channel options for every client this project creates: fail fast, reconnect fast. */
 export const CLIENT_OPTIONS: ChannelOptions = {
   'grpc.max_send_message_length': MAX_REQUEST_BYTES,
   'grpc.max_receive_message_length': 64 * 1024 * 1024,
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 1_000,
-  'grpc.keepalive_time_ms': 10_000,
-  'grpc.keepalive_timeout_ms': 5_000,
+  'grpc.keepalive_time_ms': KEEPALIVE_INTERVAL_MS,
+  'grpc.keepalive_timeout_ms': KEEPALIVE_TIMEOUT_MS,
+  // Idle connections too: the next call must not be the one that finds the link dead.
+  'grpc.keepalive_permit_without_calls': 1,
 };
