@@ -1,6 +1,7 @@
 import { BenchOptionError, resolveBenchOptions, type BenchInput } from '../bench/options.js';
 import { UsageError } from './address-list.js';
 import type { Command } from './command.js';
+import { OUTPUT_OPTIONS, outputFormat, printResult } from './output.js';
 
 const text = { type: 'string' } as const;
 
@@ -20,7 +21,7 @@ export const benchCommand: Command = {
     '  --hot-keys N               txn: counters incremented by read-modify-write (default 16)',
     '  --range-keys N             range: keys per scan (default 100)',
     '  --timeout-ms N             deadline of each request (default 10000)',
-    '  --json                     print one JSON object instead of the summary line',
+    '  --output table|json|yaml   table: the summary line (on stderr) only; json (or --json), yaml: the whole result on stdout',
   ].join('\n'),
   options: {
     target: text,
@@ -40,10 +41,11 @@ export const benchCommand: Command = {
     'hot-keys': text,
     'range-keys': text,
     'timeout-ms': text,
-    json: { type: 'boolean' },
+    ...OUTPUT_OPTIONS,
   },
   positionals: { min: 0, max: 1 },
   prepare: ({ values, positionals: [workload] }) => {
+    const format = outputFormat(values);
     const input: BenchInput = {
       workload,
       target: values.target as string | undefined,
@@ -88,7 +90,8 @@ export const benchCommand: Command = {
         const result = await runBench(config, target, { onProgress: progress.update, signal: abort.signal });
         progress.done();
         process.stderr.write(`${summaryLine(result)}\n`);
-        if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        // The summary line is the table format's whole output; it went to stderr above.
+        if (format !== 'table') await printResult(format, result, () => '');
         return result.ops > 0 ? 0 : 1;
       } finally {
         process.off('SIGINT', onSignal);

@@ -1,18 +1,23 @@
 import type { Consistency, QuorumkvClient } from '../client/client.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
+import type { PrintedOutcome } from './txn-json.js';
 import { readFileSync } from 'node:fs';
 import { UsageError } from './address-list.js';
 import type { Command, ParsedArgs } from './command.js';
+import { formatBytes } from './format-bytes.js';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, outputFormat, printResult } from './output.js';
 import { renderTable } from './table.js';
 
 // Client subcommands talk to a gateway (or any node) at --endpoint, QUORUMKV_ENDPOINT, or
-// 127.0.0.1:7000. They print plain text, or one JSON object with --json. The client library (and
-// gRPC with it) is loaded only when a command runs, so that parsing and --help stay quick.
+// 127.0.0.1:7000. They print text and tables (--output table, the default), or the same result as
+// one JSON object (--output json, or --json) or one YAML document (--output yaml). The client
+// library (and gRPC with it) is loaded only when a command runs, so that parsing and --help stay quick.
 
 const DEFAULT_ENDPOINT = '127.0.0.1:7000';
 
-const endpointOption = { endpoint: { type: 'string' }, json: { type: 'boolean' }, 'timeout-ms': { type: 'string' } } as const;
+const endpointOption = { endpoint: { type: 'string' }, 'timeout-ms': { type: 'string' }, ...OUTPUT_OPTIONS } as const;
+const CLIENT_USAGE = `${OUTPUT_USAGE} [--endpoint HOST:PORT]`;
 
 /** Checks the connection flags when the command line is parsed, and connects when it runs. */
 /** The endpoints a client command talks to: --endpoint, QUORUMKV_ENDPOINT or the default, comma-separated. */
@@ -53,31 +58,31 @@ function kvJson(kv: KeyValue__Output) {
   };
 }
 
-function print(value: unknown): void {
-  process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
-}
 
 export const putCommand: Command = {
   name: 'put',
   summary: 'set KEY to VALUE',
-  usage: 'quorumkv put KEY VALUE [--prev-kv] [--json] [--endpoint HOST:PORT]',
+  usage: `quorumkv put KEY VALUE [--prev-kv] ${CLIENT_USAGE}`,
   options: { ...endpointOption, 'prev-kv': { type: 'boolean' } },
   positionals: { min: 2, max: 2 },
-  prepare: ({ values, positionals: [key, value] }) =>
-    withClient(values, async (client) => {
+  prepare: ({ values, positionals: [key, value] }) => {
+    const format = outputFormat(values);
+    return withClient(values, async (client) => {
       const response = await client.put(key, value, { prevKv: Boolean(values['prev-kv']) });
       const revision = response.header?.revision ?? 0;
-      if (values.json) print({ revision, header: response.header, prevKv: response.prevKv ? kvJson(response.prevKv) : null });
-      else print(values['prev-kv'] && response.prevKv ? `OK (revision ${revision}, previous value ${response.prevKv.value.toString()})` : 'OK');
+      await printResult(format, { revision, header: response.header, prevKv: response.prevKv ? kvJson(response.prevKv) : null }, () =>
+        values['prev-kv'] && response.prevKv ? `OK (revision ${revision}, previous value ${response.prevKv.value.toString()})` : 'OK',
+      );
       return 0;
-    }),
+    });
+  },
 };
 
 export const getCommand: Command = {
   name: 'get',
   summary: 'print the value of KEY (or of every key with --prefix)',
   usage:
-    'quorumkv get KEY [--prefix] [--consistency linearizable|read-your-writes|stale] [--min-revision N] [--max-staleness-ms N] [--revision N] [--limit N] [--json] [--endpoint HOST:PORT]',
+    `quorumkv get KEY [--prefix] [--consistency linearizable|read-your-writes|stale] [--min-revision N] [--max-staleness-ms N] [--revision N] [--limit N] ${CLIENT_USAGE}`,
   options: {
     ...endpointOption,
     prefix: { type: 'boolean' },
@@ -90,6 +95,7 @@ export const getCommand: Command = {
   },
   positionals: { min: 1, max: 1 },
   prepare: ({ values, positionals: [key] }) => {
+    const format = outputFormat(values);
     const revision = nonNegative(values.revision, '--revision');
     const limit = nonNegative(values.limit, '--limit');
     const consistency = (values.consistency as string | undefined) ?? (values.serializable ? 'stale' : 'linearizable');
@@ -107,17 +113,14 @@ export const getCommand: Command = {
         revision,
         limit,
       });
-      if (values.json) {
-        print({ header: response.header, count: response.count, more: response.more, kvs: response.kvs.map(kvJson) });
-        return response.kvs.length > 0 ? 0 : 1;
-      }
-      if (response.kvs.length === 0) {
+      if (format === 'table' && response.kvs.length === 0) {
         process.stderr.write(values.prefix ? `no keys start with ${JSON.stringify(key)}\n` : `key ${JSON.stringify(key)} not found\n`);
         return 1;
       }
-      if (values.prefix) for (const kv of response.kvs) print(`${kv.key.toString()}\n${kv.value.toString()}`);
-      else print(response.kvs[0].value.toString());
-      return 0;
+      await printResult(format, { header: response.header, count: response.count, more: response.more, kvs: response.kvs.map(kvJson) }, () =>
+        values.prefix ? response.kvs.map((kv) => `${kv.key.toString()}\n${kv.value.toString()}`).join('\n') : response.kvs[0].value.toString(),
+      );
+      return response.kvs.length > 0 ? 0 : 1;
     });
   },
 };
@@ -127,10 +130,11 @@ const CONSISTENCIES: Consistency[] = ['linearizable', 'read-your-writes', 'stale
 export const watchCommand: Command = {
   name: 'watch',
   summary: 'print changes to every key that starts with PREFIX as they happen (--key: to KEY only)',
-  usage: 'quorumkv watch PREFIX [--key] [--from-revision N] [--prev-kv] [--json] [--endpoint HOST:PORT]',
+  usage: `quorumkv watch PREFIX [--key] [--from-revision N] [--prev-kv] ${CLIENT_USAGE}   (json: one object a line; yaml: one document an event)`,
   options: { ...endpointOption, key: { type: 'boolean' }, 'from-revision': { type: 'string' }, 'prev-kv': { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
   prepare: ({ values, positionals: [prefix] }) => {
+    const format = outputFormat(values);
     const fromRevision = nonNegative(values['from-revision'], '--from-revision');
     return withClient(values, async (client) => {
       const watcher = client.watch(prefix, { prefix: !values.key, fromRevision, prevKv: Boolean(values['prev-kv']) });
@@ -140,11 +144,9 @@ export const watchCommand: Command = {
       for await (const batch of watcher) {
         for (const event of batch.events) {
           const kv = event.kv!;
-          if (values.json) {
-            print({ type: event.type, revision: kv.modRevision, ...kvJson(kv), ...(event.prevKv ? { prevKv: kvJson(event.prevKv) } : {}) });
-          } else {
-            print(`${event.type} ${kv.key.toString()} revision ${kv.modRevision}${event.type === 'PUT' ? `\n${kv.value.toString()}` : ''}`);
-          }
+          await printResult(format, { type: event.type, revision: kv.modRevision, ...kvJson(kv), ...(event.prevKv ? { prevKv: kvJson(event.prevKv) } : {}) }, () =>
+            `${event.type} ${kv.key.toString()} revision ${kv.modRevision}${event.type === 'PUT' ? `\n${kv.value.toString()}` : ''}`,
+          );
         }
       }
       return 0;
@@ -155,32 +157,34 @@ export const watchCommand: Command = {
 export const delCommand: Command = {
   name: 'del',
   summary: 'delete KEY (or every key with --prefix); prints how many were deleted',
-  usage: 'quorumkv del KEY [--prefix] [--json] [--endpoint HOST:PORT]',
+  usage: `quorumkv del KEY [--prefix] ${CLIENT_USAGE}`,
   options: { ...endpointOption, prefix: { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
-  prepare: ({ values, positionals: [key] }) =>
-    withClient(values, async (client) => {
+  prepare: ({ values, positionals: [key] }) => {
+    const format = outputFormat(values);
+    return withClient(values, async (client) => {
       const response = await client.delete(key, { prefix: Boolean(values.prefix) });
-      if (values.json) print({ revision: response.header?.revision ?? 0, deleted: response.deleted, header: response.header });
-      else print(String(response.deleted));
+      await printResult(format, { revision: response.header?.revision ?? 0, deleted: response.deleted, header: response.header }, () => String(response.deleted));
       return 0;
-    }),
+    });
+  },
 };
 
 export const addCommand: Command = {
   name: 'add',
   summary: 'add DELTA to the integer at KEY (a missing key counts as 0); prints the new value',
-  usage: 'quorumkv add KEY DELTA [--json] [--endpoint HOST:PORT]',
+  usage: `quorumkv add KEY DELTA ${CLIENT_USAGE}`,
   options: endpointOption,
   positionals: { min: 2, max: 2 },
   prepare: ({ values, positionals: [key, deltaText] }) => {
+    const format = outputFormat(values);
     const delta = Number(deltaText);
     if (!/^[-+]?\d+$/.test(deltaText) || !Number.isSafeInteger(delta)) {
       throw new UsageError(`DELTA must be an integer, got ${JSON.stringify(deltaText)}`);
     }
     return withClient(values, async (client) => {
       const { value, revision } = await client.add(key, delta);
-      print(values.json ? { value, revision } : String(value));
+      await printResult(format, { value, revision }, () => String(value));
       return 0;
     });
   },
@@ -188,29 +192,27 @@ export const addCommand: Command = {
 
 export const txnCommand: Command = {
   name: 'txn',
-  summary: 'run a transaction given as JSON (from --file or standard input); prints the outcome as JSON',
-  usage: 'quorumkv txn [--file FILE] [--endpoint HOST:PORT]   (format: README, "Transactions from the command line")',
+  summary: 'run a transaction given as JSON (from --file or standard input); prints its outcome',
+  usage: `quorumkv txn [--file FILE] ${CLIENT_USAGE}   (format: README, "Transactions from the command line")`,
   options: { ...endpointOption, file: { type: 'string' } },
-  prepare: ({ values }) =>
-    withClient(values, async (client) => {
+  prepare: ({ values }) => {
+    const format = outputFormat(values);
+    return withClient(values, async (client) => {
       const text = values.file ? readFileSync(values.file as string, 'utf8') : await readStdin();
-      const [{ parseTxnJson, txnOutcomeJson }, { ConflictError, TooOldError }] = await Promise.all([import('./txn-json.js'), import('../errors.js')]);
+      const [{ parseTxnJson, txnOutcomeJson, txnOutcomeText }, { ConflictError, TooOldError }] = await Promise.all([import('./txn-json.js'), import('../errors.js')]);
       const request = parseTxnJson(text);
+      let outcome: PrintedOutcome;
       try {
-        print(txnOutcomeJson(await client.txn(request)));
-        return 0;
+        outcome = txnOutcomeJson(await client.txn(request));
       } catch (error) {
-        if (error instanceof ConflictError) {
-          print({ outcome: 'conflict', key: error.key.toString(), revision: error.revision, message: error.message });
-          return 1;
-        }
-        if (error instanceof TooOldError) {
-          print({ outcome: 'too-old', message: error.message });
-          return 1;
-        }
-        throw error;
+        if (error instanceof ConflictError) outcome = { outcome: 'conflict', key: error.key.toString(), revision: error.revision, message: error.message };
+        else if (error instanceof TooOldError) outcome = { outcome: 'too-old', message: error.message };
+        else throw error;
       }
-    }),
+      await printResult(format, outcome, () => txnOutcomeText(outcome));
+      return outcome.outcome === 'committed' || outcome.outcome === 'compare-failed' ? 0 : 1;
+    });
+  },
 };
 
 async function readStdin(): Promise<string> {
@@ -223,7 +225,7 @@ async function readStdin(): Promise<string> {
 export const membersCommand: Command = {
   name: 'members',
   summary: 'list or change the storage members: list | add ID HOST:PORT | promote ID | remove ID',
-  usage: 'quorumkv members list | add ID HOST:PORT | promote ID | remove ID  [--json] [--endpoint HOST:PORT]',
+  usage: `quorumkv members list | add ID HOST:PORT | promote ID | remove ID  ${CLIENT_USAGE}`,
   options: endpointOption,
   positionals: { min: 1, max: 3 },
   prepare: ({ values, positionals: [action, id, address] }) => {
@@ -231,11 +233,13 @@ export const membersCommand: Command = {
     if (!(action in arity)) throw new UsageError(`members: unknown action ${JSON.stringify(action)}; use list, add, promote or remove`);
     const given = [action, id, address].filter((p) => p !== undefined).length;
     if (given !== arity[action]) throw new UsageError(`members ${action}: expected ${arity[action] - 1} argument(s)`);
+    const format = outputFormat(values);
     return withClient(values, async (client) => {
       const response =
         action === 'add' ? await client.addMember(id, address) : action === 'promote' ? await client.promoteMember(id) : action === 'remove' ? await client.removeMember(id) : await client.members();
-      if (values.json) print({ leader: response.leader, members: response.members });
-      else print(renderTable(['ID', 'ADDRESS', 'ROLE', 'MATCH', 'LEADER'], response.members.map((m) => [m.id, m.address, m.role, String(m.matchIndex), m.id === response.leader ? 'yes' : ''])));
+      await printResult(format, { leader: response.leader, members: response.members }, () =>
+        renderTable(['ID', 'ADDRESS', 'ROLE', 'MATCH', 'LEADER'], response.members.map((m) => [m.id, m.address, m.role, String(m.matchIndex), m.id === response.leader ? 'yes' : ''])),
+      );
       return 0;
     });
   },
@@ -243,24 +247,28 @@ export const membersCommand: Command = {
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'show every process of the cluster: role, id, address, leader, term, indexes, health',
-  usage: 'quorumkv status [--hash] [--json] [--endpoint HOST:PORT]',
+  summary: 'show every process of the cluster: role, id, version, leader, learner, raft index, lag, db size, health',
+  usage: `quorumkv status [--hash] ${CLIENT_USAGE}`,
   options: { ...endpointOption, hash: { type: 'boolean' } },
-  prepare: ({ values }) =>
-    withClient(values, async (client) => {
+  prepare: ({ values }) => {
+    const format = outputFormat(values);
+    return withClient(values, async (client) => {
       const { members } = await client.status({ withHashes: Boolean(values.hash) });
-      const rows = members.map(memberRow);
-      if (values.json) print({ members: rows });
-      else print(renderTable(['ROLE', 'ID', 'ADDRESS', 'PID', 'ZONE', 'LEADER', 'TERM', 'COMMIT', 'APPLIED', 'HASH@REV', 'HEALTHY'], rows.map(statusCells)));
+      // A storage member's lag is how far its applied index is behind the highest commit index reported.
+      const commitIndex = Math.max(0, ...members.filter((m) => m.role === 'storage' && m.healthy).map((m) => m.commitIndex));
+      const rows = members.map((m) => memberRow(m, commitIndex));
+      await printResult(format, { members: rows }, () => statusTable(rows));
       return members.every((m) => m.healthy) ? 0 : 1;
-    }),
+    });
+  },
 };
 
-function memberRow(m: MemberStatus__Output) {
+function memberRow(m: MemberStatus__Output, commitIndex: number) {
   return {
     role: m.role,
     id: m.id,
     address: m.address,
+    version: m.version,
     pid: m.pid,
     zone: m.zone,
     leader: m.leader,
@@ -268,27 +276,59 @@ function memberRow(m: MemberStatus__Output) {
     commitIndex: m.commitIndex,
     appliedIndex: m.appliedIndex,
     healthy: m.healthy,
-    ...(m.role === 'storage' ? { hash: m.hash, hashRevision: m.hashRevision, revision: m.revision, firstIndex: m.firstIndex, snapshotIndex: m.snapshotIndex } : {}),
+    ...(m.role === 'storage'
+      ? {
+          learner: m.learner,
+          dbSizeBytes: m.dbSizeBytes,
+          lagEntries: m.healthy ? Math.max(0, commitIndex - m.appliedIndex) : null,
+          lagMs: m.lagMs,
+          hash: m.hash,
+          hashRevision: m.hashRevision,
+          revision: m.revision,
+          firstIndex: m.firstIndex,
+          snapshotIndex: m.snapshotIndex,
+        }
+      : {}),
     ...(m.role === 'reader' ? { revision: m.revision, lagRevisions: m.lagRevisions, lagMs: m.lagMs } : {}),
     ...(m.error ? { error: m.error } : {}),
   };
 }
 
-function statusCells(m: ReturnType<typeof memberRow>): string[] {
+type StatusRow = ReturnType<typeof memberRow>;
+
+const STATUS_HEADER = ['ROLE', 'ID', 'ADDRESS', 'VERSION', 'PID', 'ZONE', 'LEADER', 'LEARNER', 'TERM', 'RAFT INDEX', 'APPLIED', 'LAG', 'DB SIZE', 'HASH@REV', 'HEALTHY'];
+
+function statusTable(rows: StatusRow[]): string {
+  return renderTable(STATUS_HEADER, rows.map(statusCells));
+}
+
+function statusCells(m: StatusRow): string[] {
   const storage = m.role === 'storage';
+  const yesNo = (b: boolean | undefined) => (b ? 'yes' : 'no');
   return [
     m.role,
     m.id,
     m.address,
+    m.version || '-',
     m.pid ? String(m.pid) : '-',
     m.zone || '-',
-    storage ? (m.leader ? 'yes' : 'no') : '-',
+    storage ? yesNo(m.leader) : '-',
+    storage ? yesNo(m.learner) : '-',
     storage ? String(m.term) : '-',
     storage ? String(m.commitIndex) : '-',
     storage ? String(m.appliedIndex) : '-',
+    lagCell(m),
+    storage && m.healthy ? formatBytes(m.dbSizeBytes ?? 0) : '-',
     storage && m.hash ? `${m.hash.slice(0, 12)}@${m.hashRevision}` : '-',
     m.healthy ? 'yes' : `no${m.error ? ` (${m.error})` : ''}`,
   ];
+}
+
+/** Storage: entries behind the commit index (and for how long); readers: revisions and milliseconds behind the log. */
+function lagCell(m: StatusRow): string {
+  if (m.role === 'storage' && m.lagEntries !== null && m.lagEntries !== undefined) return m.lagMs ? `${m.lagEntries} entries, ${m.lagMs} ms` : `${m.lagEntries} entries`;
+  if (m.role === 'reader') return `${m.lagRevisions} rev, ${m.lagMs} ms`;
+  return '-';
 }
 
 function nonNegative(value: unknown, flag: string): number | undefined {

@@ -98,7 +98,7 @@ export function parseTxnJson(text: string): TxnRequest {
 /** The outcome of a committed transaction as printed by `quorumkv txn`. */
 export function txnOutcomeJson(response: TxnResponse__Output) {
   return {
-    outcome: response.succeeded ? 'committed' : 'compare-failed',
+    outcome: response.succeeded ? ('committed' as const) : ('compare-failed' as const),
     succeeded: response.succeeded,
     revision: response.header?.revision ?? 0,
     responses: response.responses.map(responseJson),
@@ -113,4 +113,20 @@ function responseJson(r: ResponseOp__Output) {
   if (r.responseDeleteRange) return { deleted: r.responseDeleteRange.deleted };
   if (r.responseAdd) return { value: r.responseAdd.value };
   return {};
+}
+
+export type PrintedOutcome = ReturnType<typeof txnOutcomeJson> | { outcome: 'conflict'; key: string; revision: number; message: string } | { outcome: 'too-old'; message: string };
+
+/** The outcome for people (`--output table`): what happened, then one line for each response. */
+export function txnOutcomeText(o: PrintedOutcome): string {
+  if (o.outcome === 'conflict') return `conflict on ${JSON.stringify(o.key)}, written at revision ${o.revision}: ${o.message}`;
+  if (o.outcome === 'too-old') return `too old: ${o.message}`;
+  const lines = [`${o.outcome} at revision ${o.revision}`];
+  for (const r of o.responses) {
+    if (r.get) lines.push(r.get.length === 0 ? 'get: no keys' : `get: ${r.get.map((kv) => `${kv.key}=${kv.value} (mod ${kv.modRevision})`).join(', ')}`);
+    else if (r.put) lines.push('put: ok');
+    else if (r.deleted !== undefined) lines.push(`deleted: ${r.deleted}`);
+    else if (r.value !== undefined) lines.push(`value: ${r.value}`);
+  }
+  return lines.join('\n');
 }

@@ -138,7 +138,7 @@ describe('the KV API and the CLI', () => {
       expect(storage[0]).toHaveProperty(field);
     }
     const table = (await cli('status')).stdout;
-    expect(table).toMatch(/^ROLE\s+ID\s+ADDRESS\s+PID\s+ZONE\s+LEADER\s+TERM\s+COMMIT\s+APPLIED\s+HASH@REV\s+HEALTHY/);
+    expect(table).toMatch(/^ROLE\s+ID\s+ADDRESS\s+VERSION\s+PID\s+ZONE\s+LEADER\s+LEARNER\s+TERM\s+RAFT INDEX\s+APPLIED\s+LAG\s+DB SIZE\s+HASH@REV\s+HEALTHY/);
   }, 30_000);
 
   it('prints a clear error and exits non-zero on bad CLI input', async () => {
