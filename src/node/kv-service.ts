@@ -24,7 +24,7 @@ export type WritePath = { writes: GroupCommitter; ids: RequestIds } | { readOnly
 
 /** How a compute node reads and writes: what the native and the etcd KV services share. */
 export interface KvBackend {
-  /** A range, linearizable unless `serializable` (then from this node's home member when it can). */
+  /** A range, linearizable unless `serializable` (then from any replica, home first, hedged). */
   range(request: RangeRequest__Output, deadline: number): Promise<RangeResponse__Output>;
   /** Commits a transaction through group commit, giving it a request id if it has none. */
   commit(txn: TxnRequest__Output): Promise<TxnResponse__Output>;
@@ -34,7 +34,7 @@ export function kvBackend(storage: StorageRouter, path: WritePath): KvBackend {
   return {
     range: (request, deadline) => {
       const read: StorageCall<RangeResponse__Output> = (client, options, done) => client.read(request, options, done);
-      return request.serializable ? storage.toHome(deadline, read) : storage.toLeader(deadline, read);
+      return request.serializable ? storage.toReplica(deadline, read) : storage.toLeader(deadline, read);
     },
     commit: async (txn) => {
       if ('readOnly' in path) {

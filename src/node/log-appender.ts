@@ -12,23 +12,28 @@ import type { StorageRouter } from './storage-router.js';
 // each id at most once and answers a repeat with the outcome it recorded.
 
 const RETRY_PAUSE_MS = [10, 25, 50, 100, 200, 300];
+/** How often an append in flight checks that the writer still reaches the storage tier. */
+const REACH_CHECK_MS = 50;
 
 export class LogAppender {
   constructor(
     private readonly storage: StorageRouter,
     private readonly metrics: Metrics,
     private readonly timeoutMs: number,
+    /** False while this writer reaches too few storage members to commit anything. */
+    private readonly reachesStorage: () => boolean = () => true,
   ) {}
 
   async append(txns: TxnRequest__Output[]): Promise<Array<TxnResponse__Output | Error>> {
     const deadline = Date.now() + this.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.storage.toLeader<AppendResponse__Output>(deadline, (client, options, done) =>
-          client.append({ txns }, options, done),
+        const response = await this.whileReachable(() =>
+          this.storage.toLeader<AppendResponse__Output>(deadline, (client, options, done) => client.append({ txns }, options, done)),
         );
         return response.results.map((outcome) => this.toResult(outcome));
       } catch (error) {
+        if (error instanceof CutOffError) throw error;
         const unknownOutcome = error instanceof UnavailableError || error instanceof NotLeaderError;
         const pause = RETRY_PAUSE_MS[Math.min(attempt, RETRY_PAUSE_MS.length - 1)];
         if (!unknownOutcome) throw error;
@@ -37,6 +42,24 @@ export class LogAppender {
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     }
+  }
+
+  /**
+   * `call`, unless this writer is or becomes cut off from the storage tier first: then the
+   * writes fail at once with UNAVAILABLE, and the gateway or client sends them to another writer
+   * (with their request ids, so a write that did reach the log applies once).
+   */
+  private whileReachable<T>(start: () => Promise<T>): Promise<T> {
+    if (!this.reachesStorage()) return Promise.reject(new CutOffError());
+    const call = start();
+    return new Promise<T>((resolve, reject) => {
+      const check = setInterval(() => {
+        if (this.reachesStorage()) return;
+        clearInterval(check);
+        reject(new CutOffError());
+      }, REACH_CHECK_MS);
+      call.then(resolve, reject).finally(() => clearInterval(check));
+    });
   }
 
   private toResult(outcome: TxnOutcome__Output): TxnResponse__Output | Error {
@@ -58,5 +81,12 @@ export class LogAppender {
     if (!outcome.response) return new UnavailableError('the storage tier returned no outcome for this write; retry');
     this.metrics.txns.inc({ outcome: outcome.response.succeeded ? 'committed' : 'compare_failed' });
     return outcome.response;
+  }
+}
+
+/** This writer reaches too few storage members to commit; another writer may not. */
+class CutOffError extends UnavailableError {
+  constructor() {
+    super('this writer cannot reach a majority of the storage members; send the write to another writer');
   }
 }

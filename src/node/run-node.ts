@@ -14,11 +14,18 @@ import { RequestIds } from './request-ids.js';
 import { StorageRouter } from './storage-router.js';
 import { addWatchService } from './watch-service.js';
 import { addEtcdServices } from '../etcd/register.js';
+import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 
 const DRAIN_MS = 5_000;
 /** How long a draining node keeps serving after announcing it leaves, so gateways notice first. */
 const LEAVE_NOTICE_MS = 1_500;
 const LEADER_REFRESH_MS = 1_000;
+/** How often the storage members are asked for their reports, and how long an answer may take. */
+const PROBE_INTERVAL_MS = 100;
+const PROBE_TIMEOUT_MS = 300;
+/** A node that heard from too few storage members for this long is cut off (see nodeHealth). */
+export const CUT_OFF_AFTER_MS = 400;
+const LEARN_MEMBERS_EVERY_PROBES = 20;
 const STATUS_TIMEOUT_MS = 3_000;
 /** A reader further behind than this stops reporting SERVING, so gateways skip it. */
 export const MAX_READER_LAG_MS = 5_000;
@@ -44,22 +51,25 @@ export async function runNode(config: NodeConfig): Promise<void> {
 
   let health = { ready: false, reason: 'starting' };
   let homeChosen = false;
-  let refreshes = 0;
-  const refresh = async () => {
-    if (refreshes++ % 8 === 0) await storage.learnMembers(LEADER_REFRESH_MS);
-    const statuses = await storage.refreshLeader(LEADER_REFRESH_MS);
+  let probes = 0;
+  const judge = (statuses: MemberStatus__Output[]) => {
     lag?.observe(statuses);
     const sameZone = statuses.find((s) => s.zone !== '' && s.zone === config.zone && s.healthy);
     if (!homeChosen && sameZone) storage.setHome(sameZone.id);
     homeChosen = true;
-    health = nodeHealth(statuses.some((s) => s.healthy), lag);
+    health = nodeHealth(config.mode, storage.answeredWithin(CUT_OFF_AFTER_MS), storage.members.length, lag);
     metrics.replicaLagSeconds.set((lag?.lagMs ?? 0) / 1000);
     metrics.replicaLagRevisions.set(lag?.lagRevisions ?? 0);
     rpc.setServing(health.ready);
   };
-  await refresh();
+  await storage.learnMembers(LEADER_REFRESH_MS);
+  judge(await storage.refreshLeader(LEADER_REFRESH_MS));
   lag?.start();
-  const refresher = setInterval(() => void refresh(), LEADER_REFRESH_MS / 4);
+  const refresher = setInterval(() => {
+    if (++probes % LEARN_MEMBERS_EVERY_PROBES === 0) void storage.learnMembers(LEADER_REFRESH_MS);
+    storage.probe(PROBE_TIMEOUT_MS);
+    judge(storage.latestReports());
+  }, PROBE_INTERVAL_MS);
   const registration = new Registration(storage, { id: config.id, mode: config.mode, address: config.advertise, zone: config.zone, metricsAddress: config.metricsListen ?? '' });
   registration.start();
   const http = config.metricsListen
@@ -82,13 +92,28 @@ export async function runNode(config: NodeConfig): Promise<void> {
 
 function writePathFor(config: NodeConfig, storage: StorageRouter, metrics: Metrics): WritePath {
   if (config.mode === 'reader') return { readOnly: true };
-  const appender = new LogAppender(storage, metrics, DEFAULT_REQUEST_TIMEOUT_MS);
+  const appender = new LogAppender(storage, metrics, DEFAULT_REQUEST_TIMEOUT_MS, () => reachesQuorum(storage));
   const writes = new GroupCommitter((txns) => appender.append(txns), undefined, (size) => metrics.batchSize.observe(size));
   return { writes, ids: new RequestIds(config.id) };
 }
 
-function nodeHealth(storageReachable: boolean, lag: LagTracker | undefined): { ready: boolean; reason: string } {
-  if (!storageReachable) return { ready: false, reason: 'no healthy storage member reachable' };
+/**
+ * Whether this node should be sent traffic. A writer needs a majority of the storage members to
+ * answer: with fewer it is cut off, and its writes could not commit. A reader needs one member,
+ * since a replica's reads need no leader; it also must not lag too far. A member that answers
+ * but knows no leader (an election) counts: every node sees the same election, and the gateway
+ * waits it out within the calls' deadlines rather than finding no node at all.
+ */
+function nodeHealth(mode: NodeConfig['mode'], answered: number, members: number, lag: LagTracker | undefined): { ready: boolean; reason: string } {
+  const needed = mode === 'writer' ? Math.floor(members / 2) + 1 : 1;
+  if (answered < needed) {
+    return { ready: false, reason: `cut off: ${answered} of ${members} storage members answered in the last ${CUT_OFF_AFTER_MS} ms, ${needed} needed` };
+  }
   if (lag && lag.lagMs > MAX_READER_LAG_MS) return { ready: false, reason: `${lag.lagMs} ms behind the log (bound ${MAX_READER_LAG_MS} ms)` };
   return { ready: true, reason: lag ? `ok: ${lag.lagRevisions} revisions, ${lag.lagMs} ms behind` : 'ok' };
+}
+
+/** Whether a writer reaches enough of the storage tier to commit. */
+export function reachesQuorum(storage: StorageRouter): boolean {
+  return storage.answeredWithin(CUT_OFF_AFTER_MS) >= Math.floor(storage.members.length / 2) + 1;
 }

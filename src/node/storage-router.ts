@@ -10,6 +10,7 @@ import { Storage, type StorageClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { memberStatus } from '../rpc/cluster-service.js';
 import { wasNeverSent } from '../rpc/never-sent.js';
+import { HedgeDelay } from './hedge-delay.js';
 
 // How a compute node reaches the storage tier. Appends and linearizable reads go to the member
 // believed to lead (a follower would forward them, at the cost of a hop); serializable reads
@@ -18,6 +19,8 @@ import { wasNeverSent } from '../rpc/never-sent.js';
 // is then unknown.
 
 const RETRY_BACKOFF_MS = [20, 50, 100, 200, 300];
+/** A member that answered a probe this recently is tried before those that did not. */
+const ANSWERING_WITHIN_MS = 500;
 
 /** One call on a storage member's client, completing through `done`. */
 export type StorageCall<Res> = (client: StorageClient, options: grpc.CallOptions, done: (error: grpc.ServiceError | null, response?: Res) => void) => void;
@@ -34,6 +37,12 @@ export class StorageRouter {
 
   /** The member this node prefers for serializable reads and for following the log. */
   private home = 0;
+
+  /** Each member's latest report, from `probe`, and when it last answered at all. */
+  private readonly reports = new Map<string, MemberStatus__Output>();
+  private readonly answeredAt = new Map<string, number>();
+  private readonly probing = new Set<string>();
+  private readonly hedgeDelay = new HedgeDelay();
 
   constructor(addresses: ReadonlyMap<string, string>) {
     this.members = [...addresses].map(([id, address]) => ({
@@ -62,6 +71,58 @@ export class StorageRouter {
   /** Calls an idempotent `method` on the home member, then on the others while members fail. */
   toHome<Res>(deadline: number, call: StorageCall<Res>): Promise<Res> {
     return this.tryInTurn(this.home, deadline, call);
+  }
+
+  /**
+   * A read any replica may serve: sent to the home member (or, if it stopped answering, to one
+   * that answers), then also to the next one if no answer came within the hedge delay; the first
+   * answer wins. A member that refuses (no leader for a staleness bound, unavailable) passes the
+   * read on at once. Any other error is the read's answer.
+   */
+  toReplica<Res>(deadline: number, call: StorageCall<Res>): Promise<Res> {
+    const order = this.replicaOrder();
+    return new Promise<Res>((resolve, reject) => {
+      let next = 0;
+      let outstanding = 0;
+      let settled = false;
+      let lastError: unknown;
+      let hedge: NodeJS.Timeout | undefined;
+      const settle = (finish: () => void) => {
+        settled = true;
+        clearTimeout(hedge);
+        finish();
+      };
+      const launch = (): boolean => {
+        if (settled || next >= order.length || Date.now() >= deadline) return false;
+        const member = order[next++];
+        outstanding++;
+        const startedMs = performance.now();
+        invoke(member.client, deadline, call).then(
+          (response) => {
+            if (settled) return;
+            this.hedgeDelay.record(performance.now() - startedMs);
+            settle(() => resolve(response));
+          },
+          (error: unknown) => {
+            outstanding--;
+            lastError = error;
+            if (settled) return;
+            if (!(error instanceof UnavailableError || error instanceof NotLeaderError)) settle(() => reject(error));
+            else if (!launch() && outstanding === 0) settle(() => reject(lastError));
+          },
+        );
+        return true;
+      };
+      launch();
+      hedge = setTimeout(launch, this.hedgeDelay.currentMs);
+    });
+  }
+
+  /** Home first if it answers, then the other members that answer, then the rest. */
+  private replicaOrder(): StorageMemberHandle[] {
+    const answering = new Set(this.members.filter((m) => (this.answeredAt.get(m.id) ?? 0) >= Date.now() - ANSWERING_WITHIN_MS));
+    const rotated = this.members.map((_, i) => this.members[(this.home + i) % this.members.length]);
+    return [...rotated.filter((m) => answering.has(m)), ...rotated.filter((m) => !answering.has(m))];
   }
 
   /** Calls `method` on the likely leader, following leader hints and refusals until `deadline`. */
@@ -97,7 +158,12 @@ export class StorageRouter {
   async describeAll(timeoutMs: number): Promise<MemberStatus__Output[]> {
     return Promise.all(
       this.members.map((member) =>
-        invoke<MemberStatus__Output>(member.client, Date.now() + timeoutMs, (c, o, done) => c.describe({}, o, done)).catch(
+        invoke<MemberStatus__Output>(member.client, Date.now() + timeoutMs, (c, o, done) => c.describe({}, o, done)).then(
+          (status) => {
+            this.reports.set(member.id, status);
+            this.answeredAt.set(member.id, Date.now());
+            return status;
+          },
           (error: Error) => unreachable(member, error),
         ),
       ),
@@ -144,6 +210,36 @@ export class StorageRouter {
       change: (type, id, address) =>
         this.toLeader<MemberListResponse__Output>(Date.now() + timeoutMs, (c, o, done) => c.changeMembers({ type, id, address }, o, done)),
     };
+  }
+
+  /**
+   * Asks every member for its report without waiting for the answers; a member whose last probe
+   * is still out is skipped, so a blackholed member holds up nobody. Answers aim at the leader.
+   */
+  probe(timeoutMs: number): void {
+    for (const [index, member] of this.members.entries()) {
+      if (this.probing.has(member.id)) continue;
+      this.probing.add(member.id);
+      invoke<MemberStatus__Output>(member.client, Date.now() + timeoutMs, (c, o, done) => c.describe({}, o, done)).then(
+        (status) => {
+          this.reports.set(member.id, status);
+          this.answeredAt.set(member.id, Date.now());
+          if (status.leader && status.healthy) this.leaderGuess = index;
+        },
+        (error: Error) => this.reports.set(member.id, unreachable(member, error)),
+      ).finally(() => this.probing.delete(member.id));
+    }
+  }
+
+  /** The latest report of every member (unreachable until its first answer). */
+  latestReports(): MemberStatus__Output[] {
+    return this.members.map((m) => this.reports.get(m.id) ?? unreachable(m, new Error('no answer yet')));
+  }
+
+  /** How many members answered within the last `withinMs`, whether or not they know a leader. */
+  answeredWithin(withinMs: number): number {
+    const since = Date.now() - withinMs;
+    return this.members.filter((m) => (this.answeredAt.get(m.id) ?? 0) >= since).length;
   }
 
   /** Asks every member for its report and aims at the leader they name. */

@@ -1,0 +1,161 @@
+import * as grpc from '@grpc/grpc-js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidArgumentError, UnavailableError, toServiceError } from '../../src/errors.js';
+import { HedgeDelay, MAX_HEDGE_DELAY_MS, MIN_HEDGE_DELAY_MS } from '../../src/node/hedge-delay.js';
+import { LogAppender } from '../../src/node/log-appender.js';
+import { reachesQuorum } from '../../src/node/run-node.js';
+import { StorageRouter, type StorageCall } from '../../src/node/storage-router.js';
+import { Metrics } from '../../src/observability/metrics.js';
+import { Storage } from '../../src/proto/services.js';
+import { memberStatus } from '../../src/rpc/cluster-service.js';
+
+// How a compute node spreads reads over the storage members and notices that it is cut off:
+// storage members here are grpc-js servers that answer (or hang, or refuse) as a test says.
+
+type Behaviour = 'answer' | 'hang' | 'unavailable' | 'invalid';
+
+interface FakeMember {
+  id: string;
+  address: string;
+  behaviour: Behaviour;
+  reads: number;
+  stop(): void;
+}
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function fakeMember(id: string, behaviour: Behaviour): Promise<FakeMember> {
+  const server = new grpc.Server();
+  const member = { id, address: '', behaviour, reads: 0, stop: () => server.forceShutdown() };
+  const refuse = (done: grpc.sendUnaryData<unknown>): boolean => {
+    if (member.behaviour === 'hang') return true;
+    if (member.behaviour === 'unavailable') done(toServiceError(new UnavailableError(`${id} knows no leader`)) as grpc.ServiceError);
+    else if (member.behaviour === 'invalid') done(toServiceError(new InvalidArgumentError(`${id}: bad range`)) as grpc.ServiceError);
+    else return false;
+    return true;
+  };
+  server.addService(Storage.service, {
+    read: (_call: unknown, done: grpc.sendUnaryData<unknown>) => {
+      member.reads++;
+      if (!refuse(done)) done(null, { header: { revision: Number(id.slice(1)) }, kvs: [], more: false, count: 0 }); // the revision names the member
+    },
+    describe: (_call: unknown, done: grpc.sendUnaryData<unknown>) => {
+      if (member.behaviour !== 'hang') done(null, memberStatus({ role: 'storage', id, address: member.address, healthy: true }));
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+  member.address = `127.0.0.1:${port}`;
+  cleanups.push(() => server.forceShutdown());
+  return member;
+}
+
+function routerOver(members: FakeMember[]): StorageRouter {
+  const router = new StorageRouter(new Map(members.map((m) => [m.id, m.address])));
+  cleanups.push(() => router.close());
+  return router;
+}
+
+const read: StorageCall<{ header: { revision: number } }> = (client, options, done) =>
+  client.read({ key: Buffer.from('k') }, options, done as (error: grpc.ServiceError | null, response?: unknown) => void);
+
+describe('replica reads', () => {
+  it('a read whose member does not answer is hedged to the next member, long before the deadline', async () => {
+    const members = [await fakeMember('s1', 'hang'), await fakeMember('s2', 'answer'), await fakeMember('s3', 'answer')];
+    const router = routerOver(members);
+    const started = Date.now();
+    const response = await router.toReplica(Date.now() + 10_000, read);
+    expect(response.header.revision).toBe(2);
+    expect(Date.now() - started).toBeLessThan(MAX_HEDGE_DELAY_MS + 2_000);
+    expect(members[2].reads).toBe(0); // one hedge at a time: the second member answered
+  });
+
+  it('a member that refuses passes the read on at once; an error about the request itself is the answer', async () => {
+    const members = [await fakeMember('s1', 'unavailable'), await fakeMember('s2', 'answer')];
+    const router = routerOver(members);
+    expect((await router.toReplica(Date.now() + 10_000, read)).header.revision).toBe(2);
+
+    members[0].behaviour = 'invalid';
+    await expect(router.toReplica(Date.now() + 10_000, read)).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it('fails with the last refusal when every member refuses', async () => {
+    const router = routerOver([await fakeMember('s1', 'unavailable'), await fakeMember('s2', 'unavailable')]);
+    await expect(router.toReplica(Date.now() + 10_000, read)).rejects.toThrow(/knows no leader/);
+  });
+
+  it('members that stopped answering probes are tried last', async () => {
+    const members = [await fakeMember('s1', 'answer'), await fakeMember('s2', 'answer')];
+    const router = routerOver(members);
+    await router.describeAll(2_000);
+    members[0].behaviour = 'hang';
+    await new Promise((resolve) => setTimeout(resolve, 600)); // s1's last answer ages past the window
+    router.probe(300);
+    await waitUntil(() => router.answeredWithin(300) === 1);
+    members[0].behaviour = 'answer';
+    const response = await router.toReplica(Date.now() + 10_000, read);
+    expect(response.header.revision).toBe(2);
+  });
+});
+
+describe('a writer cut off from the storage tier', () => {
+  it('knows it once fewer than a majority of members answered recently', async () => {
+    const members = [await fakeMember('s1', 'answer'), await fakeMember('s2', 'answer'), await fakeMember('s3', 'answer')];
+    const router = routerOver(members);
+    await router.describeAll(2_000);
+    expect(reachesQuorum(router)).toBe(true);
+    members[1].behaviour = 'hang';
+    members[2].behaviour = 'hang';
+    await waitUntil(() => {
+      router.probe(300);
+      return !reachesQuorum(router);
+    });
+    members[1].behaviour = 'answer';
+    await waitUntil(() => {
+      router.probe(300);
+      return reachesQuorum(router);
+    });
+  });
+
+  it('refuses its writes at once with UNAVAILABLE, so they go to another writer', async () => {
+    const router = routerOver([await fakeMember('s1', 'hang')]);
+    const appender = new LogAppender(router, new Metrics('writer', 'w1'), 10_000, () => false);
+    const started = Date.now();
+    await expect(appender.append([])).rejects.toThrow(/cannot reach a majority of the storage members/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('gives up an append in flight when it becomes cut off', async () => {
+    const router = routerOver([await fakeMember('s1', 'hang')]);
+    let reachable = true;
+    const appender = new LogAppender(router, new Metrics('writer', 'w1'), 10_000, () => reachable);
+    const append = appender.append([]);
+    setTimeout(() => (reachable = false), 100);
+    const started = Date.now();
+    await expect(append).rejects.toBeInstanceOf(UnavailableError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('the hedge delay', () => {
+  it('follows the p99 of recent reads within its bounds', () => {
+    const delay = new HedgeDelay();
+    expect(delay.currentMs).toBe(MAX_HEDGE_DELAY_MS); // nothing measured yet: hedge late
+    for (let i = 0; i < 256; i++) delay.record(i < 250 ? 10 : 40);
+    expect(delay.currentMs).toBe(40);
+    for (let i = 0; i < 256; i++) delay.record(0.5);
+    expect(delay.currentMs).toBe(MIN_HEDGE_DELAY_MS);
+    for (let i = 0; i < 256; i++) delay.record(10_000);
+    expect(delay.currentMs).toBe(MAX_HEDGE_DELAY_MS);
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
