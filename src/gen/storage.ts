@@ -3,6 +3,8 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AppendRequest as _quorumkv_internal_v1_AppendRequest, AppendRequest__Output as _quorumkv_internal_v1_AppendRequest__Output } from './quorumkv/internal/v1/AppendRequest.js';
 import type { AppendResponse as _quorumkv_internal_v1_AppendResponse, AppendResponse__Output as _quorumkv_internal_v1_AppendResponse__Output } from './quorumkv/internal/v1/AppendResponse.js';
+import type { CompactRequest as _quorumkv_internal_v1_CompactRequest, CompactRequest__Output as _quorumkv_internal_v1_CompactRequest__Output } from './quorumkv/internal/v1/CompactRequest.js';
+import type { CompactResponse as _quorumkv_internal_v1_CompactResponse, CompactResponse__Output as _quorumkv_internal_v1_CompactResponse__Output } from './quorumkv/internal/v1/CompactResponse.js';
 import type { Conflict as _quorumkv_internal_v1_Conflict, Conflict__Output as _quorumkv_internal_v1_Conflict__Output } from './quorumkv/internal/v1/Conflict.js';
 import type { HashKVRequest as _quorumkv_internal_v1_HashKVRequest, HashKVRequest__Output as _quorumkv_internal_v1_HashKVRequest__Output } from './quorumkv/internal/v1/HashKVRequest.js';
 import type { HashKVResponse as _quorumkv_internal_v1_HashKVResponse, HashKVResponse__Output as _quorumkv_internal_v1_HashKVResponse__Output } from './quorumkv/internal/v1/HashKVResponse.js';
@@ -56,6 +58,8 @@ export interface ProtoGrpcType {
       v1: {
         AppendRequest: MessageTypeDefinition<_quorumkv_internal_v1_AppendRequest, _quorumkv_internal_v1_AppendRequest__Output>
         AppendResponse: MessageTypeDefinition<_quorumkv_internal_v1_AppendResponse, _quorumkv_internal_v1_AppendResponse__Output>
+        CompactRequest: MessageTypeDefinition<_quorumkv_internal_v1_CompactRequest, _quorumkv_internal_v1_CompactRequest__Output>
+        CompactResponse: MessageTypeDefinition<_quorumkv_internal_v1_CompactResponse, _quorumkv_internal_v1_CompactResponse__Output>
         Conflict: MessageTypeDefinition<_quorumkv_internal_v1_Conflict, _quorumkv_internal_v1_Conflict__Output>
         HashKVRequest: MessageTypeDefinition<_quorumkv_internal_v1_HashKVRequest, _quorumkv_internal_v1_HashKVRequest__Output>
         HashKVResponse: MessageTypeDefinition<_quorumkv_internal_v1_HashKVResponse, _quorumkv_internal_v1_HashKVResponse__Output>

@@ -30,6 +30,11 @@ export interface AppliedEntry {
   index: number;
   term: number;
   txns: TxnRequest__Output[];
+  /**
+   * A compaction entry (no txns): history below this revision is discarded as of this entry. The
+   * compact revision moves here, in the log, so every member decides later transactions alike.
+   */
+  compactRevision?: number;
 }
 
 /** A replica hash, as etcd's HashKV: equal logs give equal hashes at a common revision. */
@@ -195,17 +200,15 @@ export class MvccStore {
   }
 
   /**
-   * Discards history below `revision`: afterwards reads at older revisions fail with
-   * CompactedRevisionError. Local to this member (it changes no live state, so stateHash is
-   * unaffected). Change-log records of the last `conflictWindowRevisions` revisions are kept
-   * whatever `revision` is, so read-set checks decide alike on members that compacted differently.
-   * The new compact revision is recorded first, so a crash midway leaves only unreachable records
-   * behind, which the next compaction deletes. The deletions follow, a bounded batch per turn, taking
-   * turns with applies: a compaction never holds up the log, and its work is the writes it
-   * compacts (apply lists what each revision makes unreachable), not the size of the history.
+   * Deletes what the compact revision (moved by compaction entries of the log) made unreachable.
+   * Local to this member and invisible to every read and decision: it deletes only what no read
+   * at or above the compact revision reaches, and change-log records of the last
+   * `conflictWindowRevisions` revisions are kept whatever the compact revision is. A crash midway
+   * leaves unreachable records behind, which the next purge deletes. The deletions go a bounded
+   * batch per turn, taking turns with applies: a purge never holds up the log, and its work is the
+   * writes it compacts (apply lists what each revision makes unreachable), not the history's size.
    */
-  async compact(revision: number): Promise<void> {
-    await this.exclusive(() => this.recordCompaction(revision));
+  async purgeCompacted(): Promise<void> {
     while (!this.retired && (await this.exclusive(() => this.compactBatch()))) {
       // One batch per turn.
     }
@@ -239,6 +242,10 @@ export class MvccStore {
       assert(entry.index === meta.appliedIndex + 1, `entry ${entry.index} after applied ${meta.appliedIndex}`);
       assert(entry.term >= meta.appliedTerm, `entry term ${entry.term} below applied ${meta.appliedTerm}`);
       const results: TxnOutcome[] = [];
+      if (entry.compactRevision !== undefined) {
+        assert(entry.txns.length === 0, `compaction entry ${entry.index} carries transactions`);
+        recordCompaction(meta, entry.compactRevision);
+      }
       for (const txn of entry.txns) results.push(await this.decideTxn(call, txn));
       meta.appliedIndex = entry.index;
       meta.appliedTerm = entry.term;
@@ -347,15 +354,6 @@ export class MvccStore {
     return { response, revision: meta.revision };
   }
 
-  private async recordCompaction(revision: number): Promise<void> {
-    assert(Number.isSafeInteger(revision), `compact revision ${revision} is not an integer`);
-    if (revision > this.meta.revision) throw new FutureRevisionError(revision, this.meta.revision);
-    if (revision <= this.meta.compactRevision) return;
-    const meta = { ...this.meta, compactRevision: revision };
-    await this.metaSpace.put(META_KEY, encodeMeta(meta), BUFFERS);
-    this.meta = meta;
-  }
-
   /**
    * Deletes one batch of what the compact revision made unreachable: history records listed in
    * `sup` at or below it, then change-log records below both it and the conflict window. Answers
@@ -417,6 +415,16 @@ function resolveLimits(limits: Partial<MvccLimits>): Readonly<MvccLimits> {
     assert(Number.isSafeInteger(value) && value >= 1, `mvcc limit ${name} is ${value}, not a positive integer`);
   }
   return resolved;
+}
+
+/**
+ * Moves the compact revision to `revision` as a compaction entry asks: never backwards, and never
+ * beyond the store revision (such an entry is ignored, alike on every member).
+ */
+function recordCompaction(meta: StoreMeta, revision: number): void {
+  assert(Number.isSafeInteger(revision) && revision > 0, `compact revision ${revision} is not a positive integer`);
+  if (revision > meta.revision || revision <= meta.compactRevision) return;
+  meta.compactRevision = revision;
 }
 
 /** The lowest revision with a change-log record, or null if there is none. */

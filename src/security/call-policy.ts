@@ -26,6 +26,8 @@ const POLICY: ReadonlyArray<readonly [string, readonly Role[] | 'any']> = [
   [`${INTERNAL}Storage/Members`, [...NODES, 'gateway']],
   // Membership changes arrive through a node, which checks the user's permission first.
   [`${INTERNAL}Storage/ChangeMembers`, NODES],
+  // Compaction is a write to the log: it arrives through a writer node (etcd's Compact).
+  [`${INTERNAL}Storage/Compact`, ['writer']],
   // The client API on writer and reader nodes: users directly, or a gateway relaying for them.
   ['/quorumkv.v1.', ['client', 'gateway']],
   ['/etcdserverpb.', ['client', 'gateway']],

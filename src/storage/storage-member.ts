@@ -6,7 +6,8 @@ import { MemoryLogStorage } from '../consensus/memory-storage.js';
 import { RaftNode } from '../consensus/raft.js';
 import { encodeConfState } from '../consensus/conf-change.js';
 import { EntryType, MessageType, NONE, type ConfState, type Entry, type Message, type Ready, type Snapshot } from '../consensus/types.js';
-import { NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
+import { InvalidArgumentError, NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
+import { CompactedRevisionError, FutureRevisionError } from '../mvcc/errors.js';
 import { AddressBook } from './address-book.js';
 import { Membership, type PeerTransport } from './membership.js';
 import type { HashKVResponse } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
@@ -87,8 +88,12 @@ export class StorageMember {
   private appliedConf: ConfState;
   private lastSnapshotIndex: number;
   private readonly snapshotRequests: Array<() => void> = [];
-  /** The history compaction running in the background, if any. */
-  private historyCompaction: Promise<void> | undefined;
+  /** The purge of compacted history running in the background, if any. */
+  private historyPurge: Promise<void> | undefined;
+  /** Another compaction entry was applied while the purge ran: purge again when it ends. */
+  private purgeAgain = false;
+  /** This leader proposed a history compaction that is not applied yet. */
+  private historyCompactionProposed = false;
   /** Bytes of log entries written since the last snapshot: the in-memory log is bounded by them too. */
   private logBytesSinceSnapshot = 0;
 
@@ -176,6 +181,8 @@ export class StorageMember {
       this.scheduleReady();
     }, this.config.tickMs);
     this.scheduleReady();
+    // Finishes a purge that a crash or a stop cut short.
+    this.purgeHistoryInBackground();
   }
 
   /** Delivers messages from peers. Messages for another member are dropped. */
@@ -192,25 +199,9 @@ export class StorageMember {
     if (this.isStopped) throw new UnavailableError('this storage member is shutting down');
     if (txns.length === 0) return [];
     txns.forEach(validateTxn);
-    // Refused before proposing, so "overloaded" really means nothing was applied.
-    if (this.proposals.full) throw new OverloadedError(`${this.proposals.pending} proposals are in flight on this member; retry later`);
-    const id = this.proposals.nextId();
-    const outcome = this.proposals.wait(id);
-    const proposed = this.raft.propose([logBatchCodec.encode({ proposalId: id, txns })]);
-    if (!proposed.ok) {
-      const error =
-        proposed.reason === 'overloaded'
-          ? new OverloadedError('the storage leader has too many uncommitted entries; retry later')
-          : new NotLeaderError('no storage leader is known yet (election in progress); retry shortly', this.leader);
-      this.proposals.reject(id, error);
-    }
-    this.metrics.proposalsPending.inc();
-    outcome.then(
-      () => this.metrics.proposalsPending.dec(),
-      () => (this.metrics.proposalsPending.dec(), this.metrics.proposalsFailed.inc()),
-    );
-    this.scheduleReady();
+    const outcome = this.propose({ txns });
     if (this.config.testDefect === 'ack-before-commit') {
+      outcome.catch(() => undefined);
       return txns.map(() => prematureOutcome(this.responseHeader(this.state.revision)));
     }
     const started = performance.now();
@@ -224,6 +215,22 @@ export class StorageMember {
       deduplicated: o.deduplicated ?? false,
       revision: o.revision,
     }));
+  }
+
+  /**
+   * Commits a compaction entry: as of its log index, every member discards the history below
+   * `revision` and refuses reads and transactions below it (etcd's Compact). Answers once this
+   * member has applied it.
+   */
+  async compact(revision: number): Promise<{ header: ResponseHeader; compactRevision: number }> {
+    if (this.isStopped) throw new UnavailableError('this storage member is shutting down');
+    if (!(Number.isSafeInteger(revision) && revision > 0)) throw new InvalidArgumentError(`compact revision ${revision} is not a positive integer`);
+    if (revision > this.state.revision) throw new FutureRevisionError(revision, this.state.revision);
+    if (revision <= this.state.compactRevision) throw new CompactedRevisionError(revision, this.state.compactRevision);
+    await this.propose({ txns: [], compactRevision: revision });
+    // The entry landed after everything this member had applied, so the store had reached `revision` there.
+    if (this.state.compactRevision < revision) throw new Error(`compaction to ${revision} applied, yet the compact revision is ${this.state.compactRevision}`);
+    return { header: this.header(), compactRevision: this.state.compactRevision };
   }
 
   get stopped(): boolean {
@@ -376,9 +383,32 @@ export class StorageMember {
     this.proposals.rejectAll(error);
     this.reads.failAll(error);
     await this.readyLoop;
-    await this.stopHistoryCompaction();
+    await this.stopHistoryPurge();
     this.snapshots.close();
     await this.db.close();
+  }
+
+  /** Proposes one log batch and resolves with its outcomes once this member has applied it. */
+  private async propose(batch: Omit<LogBatch, 'proposalId'>): Promise<TxnOutcome[]> {
+    // Refused before proposing, so "overloaded" really means nothing was applied.
+    if (this.proposals.full) throw new OverloadedError(`${this.proposals.pending} proposals are in flight on this member; retry later`);
+    const id = this.proposals.nextId();
+    const outcome = this.proposals.wait(id);
+    const proposed = this.raft.propose([logBatchCodec.encode({ ...batch, proposalId: id })]);
+    if (!proposed.ok) {
+      const error =
+        proposed.reason === 'overloaded'
+          ? new OverloadedError('the storage leader has too many uncommitted entries; retry later')
+          : new NotLeaderError('no storage leader is known yet (election in progress); retry shortly', this.leader);
+      this.proposals.reject(id, error);
+    }
+    this.metrics.proposalsPending.inc();
+    outcome.then(
+      () => this.metrics.proposalsPending.dec(),
+      () => (this.metrics.proposalsPending.dec(), this.metrics.proposalsFailed.inc()),
+    );
+    this.scheduleReady();
+    return outcome;
   }
 
   private responseHeader(revision: number): ResponseHeader {
@@ -500,7 +530,7 @@ export class StorageMember {
   private async installSnapshot(snapshot: Snapshot): Promise<void> {
     const pending = this.pendingInstall;
     if (!pending || pending.index !== snapshot.metadata.index) throw new Error(`snapshot at ${snapshot.metadata.index} was never staged`);
-    await this.stopHistoryCompaction();
+    await this.stopHistoryPurge();
     this.state = await MvccStore.open(await this.slots.activateStaging(), mvccLimits(this.config));
     if (this.state.appliedIndex !== snapshot.metadata.index) {
       throw new Error(`staged state is at index ${this.state.appliedIndex}, the snapshot at ${snapshot.metadata.index}`);
@@ -528,7 +558,7 @@ export class StorageMember {
     // The tail kept for slow followers is bounded in bytes too: large entries make a short tail.
     const bytesPerEntry = this.logBytesSinceSnapshot / Math.max(1, entries);
     await this.snapshotNow(Math.min(this.config.logTailEntries, Math.floor(LOG_TAIL_BYTES / Math.max(1, bytesPerEntry))));
-    this.compactHistoryInBackground();
+    this.proposeHistoryCompaction();
   }
 
   /** Has the ready loop snapshot the applied state and compact the whole log behind it. */
@@ -559,17 +589,37 @@ export class StorageMember {
   }
 
   /**
-   * Drops MVCC history older than the retention. It runs beside the ready loop, in batches that
-   * take turns with applies, so a large compaction never holds up the log.
+   * Leader: keeps `historyRevisions` of history by proposing a compaction entry, which every
+   * member applies at the same log index (a member-local decision would let members decide a
+   * transaction that reads at an old revision differently). One at a time.
    */
-  private compactHistoryInBackground(): void {
+  private proposeHistoryCompaction(): void {
     const target = this.state.revision - this.config.historyRevisions;
-    if (this.historyCompaction || target <= this.state.compactRevision) return;
-    this.historyCompaction = this.state
-      .compact(target)
-      .catch((error: unknown) => this.fatal('history compaction', error))
+    if (this.leader !== this.config.id || this.historyCompactionProposed || target <= this.state.compactRevision) return;
+    this.historyCompactionProposed = true;
+    this.propose({ txns: [], compactRevision: target })
+      .catch((error: unknown) => log.info({ err: error, revision: target }, 'history compaction not committed; the next snapshot proposes it again'))
       .finally(() => {
-        this.historyCompaction = undefined;
+        this.historyCompactionProposed = false;
+      });
+  }
+
+  /**
+   * Deletes what compaction entries made unreachable, beside the ready loop, in batches that take
+   * turns with applies, so a large compaction never holds up the log.
+   */
+  private purgeHistoryInBackground(): void {
+    if (this.historyPurge) {
+      this.purgeAgain = true;
+      return;
+    }
+    this.purgeAgain = false;
+    this.historyPurge = this.state
+      .purgeCompacted()
+      .catch((error: unknown) => this.fatal('history purge', error))
+      .finally(() => {
+        this.historyPurge = undefined;
+        if (this.purgeAgain && !this.isStopped) this.purgeHistoryInBackground();
       });
   }
 
@@ -579,10 +629,11 @@ export class StorageMember {
     process.exit(70);
   }
 
-  /** Stops a running history compaction at its next batch and waits for it. */
-  private async stopHistoryCompaction(): Promise<void> {
+  /** Stops a running history purge at its next batch and waits for it. */
+  private async stopHistoryPurge(): Promise<void> {
+    this.purgeAgain = false;
     this.state.retire();
-    await this.historyCompaction;
+    await this.historyPurge;
   }
 
   private trackLag(): void {
@@ -610,11 +661,11 @@ export class StorageMember {
   private async applyCommitted(entries: Entry[]): Promise<void> {
     for (const entry of entries) if (entry.type === EntryType.ConfChange) await this.membership.applyCommitted(entry);
     const batches = entries.map(decodeBatch);
-    const applied: AppliedEntry[] = entries.map((entry, i) => ({
-      index: entry.index,
-      term: entry.term,
-      txns: batches[i]?.txns ?? [],
-    }));
+    const applied: AppliedEntry[] = entries.map((entry, i) => {
+      const batch = batches[i];
+      const compaction = batch !== undefined && batch.compactRevision > 0 && batch.txns.length === 0;
+      return { index: entry.index, term: entry.term, txns: batch?.txns ?? [], ...(compaction ? { compactRevision: batch.compactRevision } : {}) };
+    });
     const started = performance.now();
     const outcomes = await this.state.apply(applied);
     this.metrics.backendCommitDuration.observe((performance.now() - started) / 1000);
@@ -626,6 +677,7 @@ export class StorageMember {
     this.metrics.storeRevision.set(this.state.revision);
     this.releaseAppliedWaiters();
     for (const listener of [...this.appliedListeners]) listener();
+    if (applied.some((entry) => entry.compactRevision !== undefined)) this.purgeHistoryInBackground();
   }
 
   private releaseAppliedWaiters(): void {

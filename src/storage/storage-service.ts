@@ -13,6 +13,8 @@ import type { WatchRequest__Output } from '../gen/quorumkv/v1/WatchRequest.js';
 import type { WatchResponse } from '../gen/quorumkv/v1/WatchResponse.js';
 import { serveFollow } from './follow-stream.js';
 import { NODE_TTL_MS } from './node-registry.js';
+import type { CompactRequest__Output } from '../gen/quorumkv/internal/v1/CompactRequest.js';
+import type { CompactResponse } from '../gen/quorumkv/internal/v1/CompactResponse.js';
 import type { AppendRequest__Output } from '../gen/quorumkv/internal/v1/AppendRequest.js';
 import type { AppendResponse } from '../gen/quorumkv/internal/v1/AppendResponse.js';
 import type { HashKVRequest__Output } from '../gen/quorumkv/internal/v1/HashKVRequest.js';
@@ -88,5 +90,6 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
     listNodes: rpc.unary<ListNodesRequest__Output, NodeList>('Storage/ListNodes', async () => ({ nodes: member.nodes.list() })),
     members: rpc.unary<MemberListRequest__Output, MemberListResponse>('Storage/Members', async () => member.membership.list()),
     changeMembers: rpc.unary<MembershipChange__Output, MemberListResponse>('Storage/ChangeMembers', (change) => member.membership.change(change)),
+    compact: rpc.unary<CompactRequest__Output, CompactResponse>('Storage/Compact', (request) => member.compact(request.revision)),
   });
 }

@@ -1,7 +1,11 @@
+import * as grpc from '@grpc/grpc-js';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompactedRevisionError, connect, type QuorumkvClient } from '../../src/client/index.js';
+import { CompactedRevisionError, connect, InvalidArgumentError, type QuorumkvClient } from '../../src/client/index.js';
+import type { CompactResponse__Output } from '../../src/gen/quorumkv/internal/v1/CompactResponse.js';
+import type { HashKVResponse__Output } from '../../src/gen/quorumkv/internal/v1/HashKVResponse.js';
+import { Storage } from '../../src/proto/services.js';
 import type { LocalCluster } from '../../src/up/local-cluster.js';
 import { eventually, startTestCluster, stopTestCluster } from '../support/local-cluster.js';
 
@@ -15,6 +19,23 @@ const HISTORY_REVISIONS = 200;
 const VALUE_BYTES = 8_192;
 const ROUNDS = 5;
 const WRITES_PER_ROUND = 600;
+
+/** One call of the internal Storage service on the member at `address`. */
+function storageCall<T>(address: string, call: (client: InstanceType<typeof Storage>, done: (error: grpc.ServiceError | null, response?: T) => void) => void): Promise<T> {
+  const client = new Storage(address, grpc.credentials.createInsecure());
+  return new Promise<T>((resolve, reject) =>
+    call(client, (error, response) => {
+      client.close();
+      if (error) reject(error);
+      else resolve(response!);
+    }),
+  ).finally(() => client.close());
+}
+
+const compactAt = (address: string, revision: number) =>
+  storageCall<CompactResponse__Output>(address, (c, done) => c.compact({ revision }, { deadline: Date.now() + 10_000 }, done));
+const hashAt = (address: string) =>
+  storageCall<HashKVResponse__Output>(address, (c, done) => c.hashKv({ revision: 0 }, { deadline: Date.now() + 10_000 }, done));
 
 function duBytes(dir: string): number {
   return Number(execFileSync('du', ['-sb', dir]).toString().split(/\s/)[0]);
@@ -68,4 +89,36 @@ describe('a storage tier that runs for months', () => {
     expect((error as Error).message).toMatch(/compacted/);
     expect((await client.get('loop/1'))?.value.length).toBe(VALUE_BYTES);
   }, 180_000);
+
+  it('compacts as a log entry: a member that was down while it was committed refuses the same old reads', async () => {
+    const members = (await client.status()).members.filter((m) => m.role === 'storage');
+    const follower = members.find((m) => !m.leader)!;
+    const other = members.find((m) => !m.leader && m.id !== follower.id)!;
+    const spec = (id: string) => cluster.topology.storage.find((s) => s.id === id)!;
+    await cluster.signal(follower.id, 'SIGKILL');
+    let revision = 0;
+    for (let i = 0; i < 5; i++) revision = (await client.put('compact/k', `v${i}`)).header!.revision;
+    // Through a follower, which forwards the entry to the leader.
+    const target = revision - 1;
+    const compacted = await compactAt(spec(other.id).listen, target);
+    expect(compacted.compactRevision).toBe(target);
+    await expect(compactAt(spec(other.id).listen, target)).rejects.toMatchObject({ code: grpc.status.OUT_OF_RANGE });
+    cluster.startAll([follower.id]);
+    await cluster.waitReady([follower.id]);
+
+    // Reads inside a transaction at a revision below the compact revision are refused by every
+    // member alike: had the restarted member not compacted, it alone would apply the put.
+    const error = await client
+      .txn({ success: [{ requestRange: { key: Buffer.from('compact/k'), revision: target - 1 } }, { requestPut: { key: Buffer.from('compact/diverge'), value: Buffer.from('x') } }] })
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toMatch(/compacted/);
+    const marker = (await client.put('compact/marker', 'm')).header!.revision;
+    const { value: hashes } = await eventually(10_000, async () => {
+      const all = await Promise.all(cluster.topology.storage.map((s) => hashAt(s.listen)));
+      if (all.some((h) => h.currentRevision < marker)) throw new Error('a member has not applied the marker yet');
+      return all;
+    });
+    for (const h of hashes) expect(h).toMatchObject({ hash: hashes[0].hash, currentRevision: marker, compactRevision: target });
+  }, 60_000);
 });

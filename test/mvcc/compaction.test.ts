@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestOp__Output } from '../../src/gen/quorumkv/v1/RequestOp.js';
 import { decodeHistoryKey, decodeRevision, REVISION_BYTES } from '../../src/mvcc/key-encoding.js';
 import { decodeHistoryRecord } from '../../src/mvcc/kv-encoding.js';
-import { addOp, delOp, openHarness, putOp, rangeReq, txn, type Harness } from './helpers.js';
+import { addOp, delOp, openHarness, putOp, rangeOp, rangeReq, txn, type Harness } from './helpers.js';
 
 // History compaction against a store that never compacts: every read it still allows answers the
 // same, and what it keeps is exactly what those reads can reach — whatever the interleaving of
@@ -61,20 +61,26 @@ describe('history compaction', () => {
         const compacted = await openHarness();
         try {
           let running: Promise<void> = Promise.resolve();
-          for (const [i, { ops, compactTo }] of steps.entries()) {
-            const entry = { index: i + 1, term: 1, txns: [txn(ops)] };
-            await plain.store.apply([entry]);
+          let index = 0;
+          for (const { ops, compactTo } of steps) {
             if (compactTo !== null) {
-              const target = Math.floor(compacted.store.revision * compactTo);
+              const target = Math.max(1, Math.floor(compacted.store.revision * compactTo));
+              // The never-compacting store applies an empty entry at the same log index.
+              index += 1;
+              await plain.store.apply([{ index, term: 1, txns: [] }]);
+              await compacted.store.apply([{ index, term: 1, txns: [], compactRevision: target }]);
               // Not awaited: the next applies take turns with its batches.
-              running = running.then(() => compacted.store.compact(target));
+              running = running.then(() => compacted.store.purgeCompacted());
               compactions += 1;
             }
+            index += 1;
+            const entry = { index, term: 1, txns: [txn(ops)] };
+            await plain.store.apply([entry]);
             await compacted.store.apply([entry]);
           }
           await running;
-          // One more, to the same revision: it only finishes what is left.
-          await compacted.store.compact(compacted.store.compactRevision);
+          // One more purge: it only finishes what is left.
+          await compacted.store.purgeCompacted();
           const floor = compacted.store.compactRevision;
           expect(compacted.store.revision).toBe(plain.store.revision);
           for (let revision = Math.max(1, floor); revision <= plain.store.revision; revision++) {
@@ -103,9 +109,10 @@ describe('history compaction', () => {
       for (let i = 0; i < 3_000; i += 100) {
         await h.store.apply(Array.from({ length: 100 }, (_, j) => ({ index: i + j + 1, term: 1, txns: [txn([putOp('k', String(i + j))])] })));
       }
-      const compaction = h.store.compact(3_001);
+      await h.store.apply([{ index: 3_001, term: 1, txns: [], compactRevision: 3_001 }]);
+      const compaction = h.store.purgeCompacted();
       // Queued behind the compaction's first turn, ahead of its later batches.
-      const applied = h.store.apply([{ index: 3_001, term: 1, txns: [txn([putOp('k', 'last')])] }]);
+      const applied = h.store.apply([{ index: 3_002, term: 1, txns: [txn([putOp('k', 'last')])] }]);
       let finishedFirst: string | undefined;
       await Promise.race([compaction.then(() => (finishedFirst ??= 'compaction')), applied.then(() => (finishedFirst ??= 'apply'))]);
       expect(finishedFirst).toBe('apply');
@@ -113,6 +120,38 @@ describe('history compaction', () => {
       expect(await historyOf(h)).toEqual(['k@3001', 'k@3002']);
     } finally {
       await h.cleanup();
+    }
+  });
+
+  it('is decided in the log: members that purge at different times decide every transaction alike', async () => {
+    const eager = await openHarness();
+    const lazy = await openHarness();
+    try {
+      const log = [
+        ...['1', '2', '3', '4', '5'].map((v, i) => ({ index: i + 1, term: 1, txns: [txn([putOp('a', v)])] })),
+        { index: 6, term: 1, txns: [], compactRevision: 5 },
+        // Beyond the store revision (6): ignored, alike everywhere.
+        { index: 7, term: 1, txns: [], compactRevision: 99 },
+        { index: 8, term: 1, txns: [txn([rangeOp('a', { revision: 4 }), putOp('below', 'x')])] },
+        { index: 9, term: 1, txns: [txn([rangeOp('a', { revision: 5 }), putOp('at', 'x')])] },
+      ];
+      for (const entry of log) {
+        const [eagerOutcomes, lazyOutcomes] = [await eager.store.apply([entry]), await lazy.store.apply([entry])];
+        expect(eagerOutcomes).toEqual(lazyOutcomes);
+        // Only one of them deletes what compaction made unreachable, at once.
+        await eager.store.purgeCompacted();
+      }
+      for (const h of [eager, lazy]) {
+        expect(h.store.compactRevision).toBe(5);
+        expect(h.store.revision).toBe(7);
+        const [[below]] = await h.store.apply([{ index: 10, term: 1, txns: [txn([rangeOp('a', { revision: 4 })])] }]);
+        expect(below.rejected).toMatch(/compacted/);
+      }
+      expect(await eager.store.stateHash()).toBe(await lazy.store.stateHash());
+      expect((await historyOf(eager)).length).toBeLessThan((await historyOf(lazy)).length);
+    } finally {
+      await eager.cleanup();
+      await lazy.cleanup();
     }
   });
 });

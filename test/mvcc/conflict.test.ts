@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  addOp, applyTxns, b, delOp, openHarness, putOp, rangeOp, txn, valueOf, withReads, type Harness,
+  addOp, applyTxns, b, compactTo, delOp, openHarness, putOp, rangeOp, txn, valueOf, withReads, type Harness,
 } from './helpers.js';
 
 let h: Harness;
@@ -110,7 +110,7 @@ describe('read sets: first committer wins', () => {
   it('compaction keeps the change log of the window, and the check still sees it', async () => {
     h = await openHarness({ conflictWindowRevisions: 3 });
     for (let i = 1; i <= 6; i++) await applyTxns(h, txn([putOp(`k${i}`, String(i))]));
-    await h.store.compact(7);
+    await compactTo(h, 7);
     expect(await h.store.changesAt(4)).toEqual([]);
     expect(await h.store.changesAt(5)).toHaveLength(1);
     const outcome = await expectAborted(withReads(txn([putOp('out', 'x')]), 4, 'k4'));

@@ -60,18 +60,20 @@ describe('apply is idempotent by log index', () => {
 
 describe('persistence', () => {
   it('keeps state, revisions, applied index and term across close and reopen', async () => {
-    await h.store.apply([{ index: 1, term: 3, txns: [txn([putOp('a', '1')]), txn([putOp('a', '2'), putOp('b', '1')])] }]);
-    await h.store.compact(2);
+    await h.store.apply([
+      { index: 1, term: 3, txns: [txn([putOp('a', '1')]), txn([putOp('a', '2'), putOp('b', '1')])] },
+      { index: 2, term: 3, txns: [], compactRevision: 2 },
+    ]);
     const hash = await h.store.stateHash();
     await h.reopen();
     expect(h.store.revision).toBe(3);
-    expect(h.store.appliedIndex).toBe(1);
+    expect(h.store.appliedIndex).toBe(2);
     expect(h.store.appliedTerm).toBe(3);
     expect(h.store.compactRevision).toBe(2);
     expect(await h.store.stateHash()).toBe(hash);
     expect((await h.store.range(rangeReq('a', { revision: 2 }))).kvs[0].value).toEqual(b('1'));
-    expect((await h.store.apply([{ index: 1, term: 3, txns: [txn([putOp('a', 'dup')])] }]))).toEqual([[]]);
-    const [[out]] = await h.store.apply([{ index: 2, term: 3, txns: [txn([putOp('a', '3')])] }]);
+    expect((await h.store.apply([{ index: 2, term: 3, txns: [txn([putOp('a', 'dup')])] }]))).toEqual([[]]);
+    const [[out]] = await h.store.apply([{ index: 3, term: 3, txns: [txn([putOp('a', '3')])] }]);
     expect(out.revision).toBe(4);
     expect((await h.store.range(rangeReq('a'))).kvs[0]).toMatchObject({ version: 3, createRevision: 2 });
   });

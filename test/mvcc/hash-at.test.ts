@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CompactedRevisionError, FutureRevisionError } from '../../src/mvcc/errors.js';
 import type { TxnRequest__Output } from '../../src/gen/quorumkv/v1/TxnRequest.js';
-import { addOp, applyTxns, delOp, openHarness, putOp, txn, type Harness } from './helpers.js';
+import { addOp, applyTxns, compactTo, delOp, openHarness, putOp, txn, type Harness } from './helpers.js';
 
 const harnesses: Harness[] = [];
 afterEach(async () => {
@@ -56,7 +56,7 @@ describe('hashAt', () => {
   it('throws FutureRevisionError and CompactedRevisionError, and agrees after compaction', async () => {
     const plain = await storeWith(...log);
     const compacted = await storeWith(...log);
-    await compacted.store.compact(4);
+    await compactTo(compacted, 4);
     await expect(compacted.store.hashAt(8)).rejects.toBeInstanceOf(FutureRevisionError);
     await expect(compacted.store.hashAt(3)).rejects.toBeInstanceOf(CompactedRevisionError);
     expect(await compacted.store.hashAt(4)).toMatchObject({ compactRevision: 4 });

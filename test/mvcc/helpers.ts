@@ -55,6 +55,12 @@ export async function applyTxns(h: Harness, ...txns: TxnRequest__Output[]): Prom
   return (await h.store.apply(entries)).flat();
 }
 
+/** Commits a compaction entry to `revision` as the next log entry, then purges what it made unreachable. */
+export async function compactTo(h: Harness, revision: number): Promise<void> {
+  await h.store.apply([{ index: h.nextIndex++, term: 1, txns: [], compactRevision: revision }]);
+  await h.store.purgeCompacted();
+}
+
 export function txn(
   success: RequestOp__Output[],
   compare: Compare__Output[] = [],

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CompactedRevisionError, FutureRevisionError } from '../../src/mvcc/errors.js';
 import { MAX_RANGE_KEYS } from '../../src/mvcc/limits.js';
-import { applyTxns, b, delOp, keysOf, openHarness, putOp, rangeOp, rangeReq, txn, type Harness } from './helpers.js';
+import { applyTxns, b, compactTo, delOp, keysOf, openHarness, putOp, rangeOp, rangeReq, txn, type Harness } from './helpers.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -119,7 +119,7 @@ describe('reads at older revisions', () => {
   });
 
   it('after compaction, older reads throw CompactedRevisionError and newer ones still work', async () => {
-    await h.store.compact(4);
+    await compactTo(h, 4);
     expect(h.store.compactRevision).toBe(4);
     await expect(h.store.range(rangeReq('a', { revision: 3 }))).rejects.toBeInstanceOf(CompactedRevisionError);
     await expect(h.store.range(rangeReq('a', { revision: 2 }))).rejects.toThrow(/compacted.*oldest readable revision is 4/);

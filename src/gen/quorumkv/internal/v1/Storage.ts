@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AppendRequest as _quorumkv_internal_v1_AppendRequest, AppendRequest__Output as _quorumkv_internal_v1_AppendRequest__Output } from '../../../quorumkv/internal/v1/AppendRequest.js';
 import type { AppendResponse as _quorumkv_internal_v1_AppendResponse, AppendResponse__Output as _quorumkv_internal_v1_AppendResponse__Output } from '../../../quorumkv/internal/v1/AppendResponse.js';
+import type { CompactRequest as _quorumkv_internal_v1_CompactRequest, CompactRequest__Output as _quorumkv_internal_v1_CompactRequest__Output } from '../../../quorumkv/internal/v1/CompactRequest.js';
+import type { CompactResponse as _quorumkv_internal_v1_CompactResponse, CompactResponse__Output as _quorumkv_internal_v1_CompactResponse__Output } from '../../../quorumkv/internal/v1/CompactResponse.js';
 import type { HashKVRequest as _quorumkv_internal_v1_HashKVRequest, HashKVRequest__Output as _quorumkv_internal_v1_HashKVRequest__Output } from '../../../quorumkv/internal/v1/HashKVRequest.js';
 import type { HashKVResponse as _quorumkv_internal_v1_HashKVResponse, HashKVResponse__Output as _quorumkv_internal_v1_HashKVResponse__Output } from '../../../quorumkv/internal/v1/HashKVResponse.js';
 import type { ListNodesRequest as _quorumkv_internal_v1_ListNodesRequest, ListNodesRequest__Output as _quorumkv_internal_v1_ListNodesRequest__Output } from '../../../quorumkv/internal/v1/ListNodesRequest.js';
@@ -52,6 +54,23 @@ export interface StorageClient extends grpc.Client {
   changeMembers(argument: _quorumkv_internal_v1_MembershipChange, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
   changeMembers(argument: _quorumkv_internal_v1_MembershipChange, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
   changeMembers(argument: _quorumkv_internal_v1_MembershipChange, callback: grpc.requestCallback<_quorumkv_v1_MemberListResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Compact commits a compaction entry (history below the revision is discarded on every member
+   * at that log index) and answers once this member has applied it.
+   */
+  Compact(argument: _quorumkv_internal_v1_CompactRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_CompactResponse__Output>): grpc.ClientUnaryCall;
+  Compact(argument: _quorumkv_internal_v1_CompactRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_CompactResponse__Output>): grpc.ClientUnaryCall;
+  Compact(argument: _quorumkv_internal_v1_CompactRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_CompactResponse__Output>): grpc.ClientUnaryCall;
+  Compact(argument: _quorumkv_internal_v1_CompactRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_CompactResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Compact commits a compaction entry (history below the revision is discarded on every member
+   * at that log index) and answers once this member has applied it.
+   */
+  compact(argument: _quorumkv_internal_v1_CompactRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_CompactResponse__Output>): grpc.ClientUnaryCall;
+  compact(argument: _quorumkv_internal_v1_CompactRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_internal_v1_CompactResponse__Output>): grpc.ClientUnaryCall;
+  compact(argument: _quorumkv_internal_v1_CompactRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_CompactResponse__Output>): grpc.ClientUnaryCall;
+  compact(argument: _quorumkv_internal_v1_CompactRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_CompactResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Describe reports this member's role and progress.
@@ -171,6 +190,12 @@ export interface StorageHandlers extends grpc.UntypedServiceImplementation {
   ChangeMembers: grpc.handleUnaryCall<_quorumkv_internal_v1_MembershipChange__Output, _quorumkv_v1_MemberListResponse>;
   
   /**
+   * Compact commits a compaction entry (history below the revision is discarded on every member
+   * at that log index) and answers once this member has applied it.
+   */
+  Compact: grpc.handleUnaryCall<_quorumkv_internal_v1_CompactRequest__Output, _quorumkv_internal_v1_CompactResponse>;
+  
+  /**
    * Describe reports this member's role and progress.
    */
   Describe: grpc.handleUnaryCall<_quorumkv_v1_StatusRequest__Output, _quorumkv_v1_MemberStatus>;
@@ -211,6 +236,7 @@ export interface StorageHandlers extends grpc.UntypedServiceImplementation {
 export interface StorageDefinition extends grpc.ServiceDefinition {
   Append: MethodDefinition<_quorumkv_internal_v1_AppendRequest, _quorumkv_internal_v1_AppendResponse, _quorumkv_internal_v1_AppendRequest__Output, _quorumkv_internal_v1_AppendResponse__Output>
   ChangeMembers: MethodDefinition<_quorumkv_internal_v1_MembershipChange, _quorumkv_v1_MemberListResponse, _quorumkv_internal_v1_MembershipChange__Output, _quorumkv_v1_MemberListResponse__Output>
+  Compact: MethodDefinition<_quorumkv_internal_v1_CompactRequest, _quorumkv_internal_v1_CompactResponse, _quorumkv_internal_v1_CompactRequest__Output, _quorumkv_internal_v1_CompactResponse__Output>
   Describe: MethodDefinition<_quorumkv_v1_StatusRequest, _quorumkv_v1_MemberStatus, _quorumkv_v1_StatusRequest__Output, _quorumkv_v1_MemberStatus__Output>
   Follow: MethodDefinition<_quorumkv_v1_WatchRequest, _quorumkv_v1_WatchResponse, _quorumkv_v1_WatchRequest__Output, _quorumkv_v1_WatchResponse__Output>
   HashKV: MethodDefinition<_quorumkv_internal_v1_HashKVRequest, _quorumkv_internal_v1_HashKVResponse, _quorumkv_internal_v1_HashKVRequest__Output, _quorumkv_internal_v1_HashKVResponse__Output>
