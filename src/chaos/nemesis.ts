@@ -123,7 +123,9 @@ export class Nemesis {
         };
       }
       case 'partition': {
-        event.target = this.partition(fault.variant, random, storage);
+        // Whom an isolation hits decides what it should cost (docs/CHAOS.md), so it is recorded.
+        const leader = fault.variant === 'isolate-storage' ? await this.storageLeader() : undefined;
+        event.target = this.partition(fault.variant, random, storage, leader);
         return async () => mesh.heal();
       }
       case 'latency': {
@@ -137,14 +139,14 @@ export class Nemesis {
     }
   }
 
-  private partition(variant: string, random: SeededRandom, storage: string[]): string {
+  private partition(variant: string, random: SeededRandom, storage: string[], leader: string | undefined): string {
     const { mesh, cluster } = this.ctx;
     const shuffled = shuffle(storage, random);
     switch (variant) {
       case 'isolate-storage': {
         const node = shuffled[0];
         mesh.isolate(node);
-        return `${node} isolated`;
+        return `${node} isolated${leader === undefined ? '' : node === leader ? ' (leader)' : ' (follower)'}`;
       }
       case 'split': {
         const minority = shuffled.slice(0, Math.floor((storage.length - 1) / 2) || 1);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { OpRecord, Outcome } from './history.js';
 import type { FaultEvent } from './nemesis.js';
 import { escapeXml } from '../markup.js';
+import { availabilityTable, type AvailabilityReport } from './availability.js';
 
 /** A fault's effect on the workload: when operations succeeded again. */
 export interface FaultGap extends FaultEvent {
@@ -160,6 +161,7 @@ function renderHtml(report: Record<string, unknown>, ops: readonly OpRecord[], g
 <p>${legend}. Hover a point or a shaded window for details.</p>
 ${svg}
 <h2>Report</h2>
+<pre>${escapeXml(report.availability ? availabilityTable(report.availability as AvailabilityReport) : '')}</pre>
 <pre>${escapeXml(JSON.stringify({ ops: report.ops, failoverGaps: report.failoverGaps, faults: report.faults }, null, 2))}</pre>
 </body></html>
 `;

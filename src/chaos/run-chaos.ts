@@ -4,6 +4,7 @@
  * seed's schedule, then heal, check liveness, replica hashes and the workloads' histories, and
  * write the report. Every process and proxy it started is stopped on every path.
  */
+import { availability } from './availability.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loopbackTopology } from '../up/loopback-topology.js';
@@ -245,6 +246,7 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
         ops: { total: history.ops.length, byOutcome: history.counts(), unsettledAtClose: unsettled, workersStillRunning: stillOpen !== 0, byWorkload: countsBy(history.ops, 'workload'), byEndpoint: countsBy(history.ops, 'endpoint') },
         faults: gaps,
         failoverGaps: { firstSuccessMs: gapStats(gaps, 'firstSuccessMs'), longestGapMs: gapStats(gaps, 'longestGapMs') },
+        availability: availability(nemesis.events, history.ops),
         snapshots,
         unexpectedExits,
         files: { history: 'history.jsonl', report: 'report.json', timeline: 'report.html', processLogs: 'cluster/logs/' },

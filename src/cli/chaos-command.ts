@@ -1,3 +1,4 @@
+import { availabilityTable, type AvailabilityReport } from '../chaos/availability.js';
 import { compileChaosOptions, DEFAULT_FAULTS, DEFAULT_TOPOLOGY, WORKLOADS } from '../chaos/options.js';
 import { UsageError } from './address-list.js';
 import type { Command } from './command.js';
@@ -64,6 +65,7 @@ export const chaosCommand: Command = {
           progress: tty ? (line, final) => process.stdout.write(`\r${line}\x1b[K${final ? '\n' : ''}`) : undefined,
           log: (line) => process.stdout.write(`${tty ? '\r\x1b[K' : ''}${line}\n`),
         });
+        process.stdout.write(`\nAvailability (requests through the two endpoints):\n${availabilityTable(result.report.availability as AvailabilityReport)}\n`);
         process.stdout.write(`\nVERDICT: ${result.verdict.toUpperCase()} (seed ${config.seed})\nreport: ${result.outDir}/report.html, ${result.outDir}/report.json\n`);
         return EXIT_CODES[result.verdict];
       } finally {

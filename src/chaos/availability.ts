@@ -1,0 +1,169 @@
+/**
+ * How available the cluster stayed through each fault, measured from the history: failed
+ * requests and tail latency by kind of request inside the fault's window, against the same
+ * figures outside every window, and how soon writes resumed after the fault and after its heal.
+ * Goals (docs/CHAOS.md) are judged per fault; they are reported, not part of the verdict, which
+ * is about correctness.
+ */
+import type { OpRecord } from './history.js';
+import type { FaultEvent } from './nemesis.js';
+
+/** After a fault is lifted, requests still feel it for a while (reconnects, catch-up). */
+export const SETTLE_MS = 2_000;
+
+export type RequestClass = 'write' | 'read' | 'replica-read';
+const CLASSES: RequestClass[] = ['write', 'read', 'replica-read'];
+const WRITES = new Set(['put', 'cas', 'add', 'transfer']);
+/** Refusals that prove the request was decided (a conflict, a bad argument): not unavailability. */
+const DECIDED = /^(ConflictError|TooOldError|InvalidArgumentError|ReadOnlyError|FutureRevisionError|CompactedRevisionError)\b/;
+
+export interface ClassFigures {
+  ops: number;
+  failed: number;
+  p99Ms: number | null;
+  maxMs: number | null;
+}
+
+export interface FaultAvailability {
+  index: number;
+  fault: string;
+  target: string;
+  /** From the fault's start to the return of the first successful write sent after it. */
+  writesResumeMs: number | null;
+  /** The same from the heal. */
+  writesResumeAfterHealMs: number | null;
+  byClass: Record<RequestClass, ClassFigures>;
+  goal: { text: string; met: boolean } | null;
+}
+
+export interface AvailabilityReport {
+  baseline: Record<RequestClass, ClassFigures>;
+  faults: FaultAvailability[];
+}
+
+export function classOf(op: OpRecord): RequestClass {
+  if (WRITES.has(op.f)) return 'write';
+  return op.endpoint === 'reader' ? 'replica-read' : 'read';
+}
+
+export function isUnavailable(op: OpRecord): boolean {
+  return op.outcome === 'unknown' || (op.outcome === 'fail' && !DECIDED.test(op.error ?? ''));
+}
+
+/**
+ * Figures over the requests sent through the gateway's two endpoints, which are what must stay
+ * available; requests sent straight to one writer fail while that writer is down, by design.
+ */
+export function availability(events: readonly FaultEvent[], allOps: readonly OpRecord[]): AvailabilityReport {
+  const ops = allOps.filter((op) => op.endpoint === 'gateway' || op.endpoint === 'reader');
+  const windows = events.map((e) => [e.startMs, (e.endMs ?? e.startMs) + SETTLE_MS] as const);
+  const calm = ops.filter((op) => !windows.some(([from, to]) => op.call <= to && (op.ret ?? Infinity) >= from));
+  const baseline = figuresByClass(calm);
+  const faults = events.map((event, i) => {
+    const [from, to] = windows[i];
+    const inside = ops.filter((op) => op.call >= from && op.call <= to);
+    const byClass = figuresByClass(inside);
+    const healMs = event.endMs ?? event.startMs;
+    const result: FaultAvailability = {
+      index: event.index,
+      fault: `${event.kind}:${event.variant}`,
+      target: event.target,
+      writesResumeMs: firstWriteAfter(ops, event.startMs),
+      writesResumeAfterHealMs: event.endMs === null ? null : firstWriteAfter(ops, healMs),
+      byClass,
+      goal: null,
+    };
+    result.goal = judge(result, baseline);
+    return result;
+  });
+  return { baseline, faults };
+}
+
+function figuresByClass(ops: readonly OpRecord[]): Record<RequestClass, ClassFigures> {
+  const result = {} as Record<RequestClass, ClassFigures>;
+  for (const c of CLASSES) {
+    const mine = ops.filter((op) => classOf(op) === c);
+    const latencies = mine.filter((op) => op.outcome === 'ok' && op.ret !== null).map((op) => op.ret! - op.call).sort((a, b) => a - b);
+    result[c] = {
+      ops: mine.length,
+      failed: mine.filter(isUnavailable).length,
+      p99Ms: latencies.length === 0 ? null : round(latencies[Math.min(latencies.length - 1, Math.ceil(0.99 * latencies.length) - 1)]),
+      maxMs: latencies.length === 0 ? null : round(latencies[latencies.length - 1]),
+    };
+  }
+  return result;
+}
+
+function firstWriteAfter(ops: readonly OpRecord[], fromMs: number): number | null {
+  let first: number | null = null;
+  for (const op of ops) {
+    if (op.outcome !== 'ok' || op.ret === null || op.call < fromMs || !WRITES.has(op.f)) continue;
+    if (first === null || op.ret < first) first = op.ret;
+  }
+  return first === null ? null : round(first - fromMs);
+}
+
+/** The goal of issue-level availability for this kind of fault, and whether the run met it. */
+function judge(f: FaultAvailability, baseline: Record<RequestClass, ClassFigures>): { text: string; met: boolean } | null {
+  const within = (c: RequestClass, factor: number) => {
+    const base = baseline[c].p99Ms;
+    const here = f.byClass[c].p99Ms;
+    return base === null || here === null || here <= factor * base;
+  };
+  const noFailures = (classes: RequestClass[]) => classes.every((c) => f.byClass[c].failed === 0);
+  const leaderHit = /\(leader\)/.test(f.target);
+  switch (f.fault) {
+    case 'partition:isolate-storage':
+      if (leaderHit) {
+        return {
+          text: 'writes resume ≤ 1500 ms after the fault and ≤ 200 ms after the heal; 0 failed replica reads',
+          met: (f.writesResumeMs ?? Infinity) <= 1_500 && (f.writesResumeAfterHealMs ?? Infinity) <= 200 && noFailures(['replica-read']),
+        };
+      }
+      return { text: 'no visible effect: p99 ≤ 2× the no-fault p99, 0 failed replica reads', met: CLASSES.every((c) => within(c, 2)) && noFailures(['replica-read']) };
+    case 'partition:split':
+    case 'partition:bridge':
+      return { text: 'no visible effect: p99 ≤ 2× the no-fault p99', met: CLASSES.every((c) => within(c, 2)) };
+    case 'kill:storage-leader':
+      return { text: '0 failed replica reads, p99 ≤ 2× the no-fault p99', met: noFailures(['replica-read']) && within('replica-read', 2) };
+    case 'partition:writer-storage':
+    case 'partition:gateway-writer': {
+      const base = baseline.write.p99Ms;
+      const here = f.byClass.write.p99Ms;
+      return { text: 'requests take ≤ 300 ms more, none fail', met: noFailures(CLASSES) && (base === null || here === null || here <= base + 300) };
+    }
+    case 'kill:writer':
+      return { text: '0 failed requests', met: noFailures(CLASSES) };
+    default:
+      return null;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms);
+}
+
+/** One line per fault: what it cost and whether its goal was met; for the terminal and the HTML report. */
+export function availabilityTable(report: AvailabilityReport): string {
+  const ms = (v: number | null) => (v === null ? '-' : `${v}`);
+  const b = report.baseline;
+  const lines = [
+    `no-fault p99 ms: write ${ms(b.write.p99Ms)}, read ${ms(b.read.p99Ms)}, replica-read ${ms(b['replica-read'].p99Ms)}`,
+    'fault                      target                        writes-resume  after-heal  failed w/r/rr  p99 w/r/rr      goal',
+  ];
+  for (const f of report.faults) {
+    const c = f.byClass;
+    lines.push(
+      [
+        f.fault.padEnd(26),
+        f.target.slice(0, 29).padEnd(29),
+        ms(f.writesResumeMs).padStart(13),
+        ms(f.writesResumeAfterHealMs).padStart(11),
+        `${c.write.failed}/${c.read.failed}/${c['replica-read'].failed}`.padStart(14),
+        `${ms(c.write.p99Ms)}/${ms(c.read.p99Ms)}/${ms(c['replica-read'].p99Ms)}`.padStart(15),
+        f.goal === null ? '  -' : `  ${f.goal.met ? 'met' : 'MISSED'}: ${f.goal.text}`,
+      ].join(' '),
+    );
+  }
+  return lines.join('\n');
+}
