@@ -75,6 +75,22 @@ describe(`etcdctl through the ${via}`, () => {
     expect(await ctl('get', 'd/', '--prefix')).toBe('');
   });
 
+  it('compacts: older revisions are gone for reads, newer ones stay, and a repeat or a future revision is refused', async () => {
+    await ctl('put', 'c/k', 'v1');
+    const old = Number(JSON.parse(await ctl('get', 'c/k', '-w', 'json')).header.revision);
+    await ctl('put', 'c/k', 'v2');
+    const current = Number(JSON.parse(await ctl('get', 'c/k', '-w', 'json')).header.revision);
+    expect(await ctl('get', 'c/k', `--rev=${old}`)).toBe('c/k\nv1\n');
+    expect(await ctl('compaction', String(current), '--physical')).toBe(`compacted revision ${current}\n`);
+    const below = await etcdctl(endpoint, ['get', 'c/k', `--rev=${old}`]);
+    expect(below.code).not.toBe(0);
+    expect(below.stderr).toContain('etcdserver: mvcc: required revision has been compacted');
+    expect(await ctl('get', 'c/k', `--rev=${current}`)).toBe('c/k\nv2\n');
+    const again = await etcdctl(endpoint, ['compaction', String(current)]);
+    expect(again.stderr).toContain('etcdserver: mvcc: required revision has been compacted');
+    const future = await etcdctl(endpoint, ['compaction', String(current + 1000)]);
+    expect(future.stderr).toContain('etcdserver: mvcc: required revision is a future revision');
+  });
   it('runs a transaction from interactive input, on both branches', async () => {
     await ctl('put', 't/key', 'old');
     const success = await etcdctl(endpoint, ['txn', '--interactive'], 'value("t/key") = "old"\n\nput t/key new\nput t/other x\n\nget t/key\n\n');
