@@ -17,11 +17,14 @@ const MEMBERSHIP_TIMEOUT_MS = 10_000;
 /** The transport, which follows membership changes. */
 export interface PeerTransport extends Transport {
   setPeers(addresses: ReadonlyMap<string, string>): void;
+  /** Stamps every batch sent with this member's incarnation. */
+  setIncarnation(incarnation: string): void;
 }
 
 /** What membership needs of the storage member it belongs to. */
 export interface MembershipHost {
   stopped(): boolean;
+  forgetIncarnation(id: string): Promise<void>;
   raftStatus(): RaftStatus;
   /** The configuration as of the applied state. */
   appliedConf(): ConfState;
@@ -82,7 +85,11 @@ export class Membership {
     const change = decodeConfChange(entry.data);
     if (!change) return;
     if (change.type === 'add-learner' && change.context) await this.addresses.set(change.node, change.context);
-    if (change.type === 'remove-node' && change.node !== this.selfId) await this.addresses.delete(change.node);
+    if (change.type === 'remove-node' && change.node !== this.selfId) {
+      await this.addresses.delete(change.node);
+      // Added again later, it may come with a new data directory: that one is then its incarnation.
+      await this.host.forgetIncarnation(change.node);
+    }
     this.transport.setPeers(this.addresses.entries());
   }
 }

@@ -41,6 +41,8 @@ interface Peer {
 
 export class GrpcRaftTransport implements Transport {
   private readonly peers = new Map<NodeId, Peer>();
+  /** This member's incarnation, sent with every batch (incarnations.ts). */
+  private incarnation = '';
 
   constructor(
     private readonly cluster: string,
@@ -64,6 +66,10 @@ export class GrpcRaftTransport implements Transport {
       if (id === this.self || this.peers.has(id)) continue;
       this.peers.set(id, { address, client: new Raft(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS), stream: undefined, full: false });
     }
+  }
+
+  setIncarnation(incarnation: string): void {
+    this.incarnation = incarnation;
   }
 
   /** The peers this member sends to, by id. */
@@ -95,7 +101,7 @@ export class GrpcRaftTransport implements Transport {
       return;
     }
     const stream = peer.stream ?? this.open(peer);
-    if (!stream.write({ cluster: this.cluster, messages })) {
+    if (!stream.write({ cluster: this.cluster, messages, incarnation: this.incarnation })) {
       peer.full = true;
       stream.once('drain', () => (peer.full = false));
     }

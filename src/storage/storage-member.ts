@@ -32,6 +32,7 @@ import { RaftLogStore } from './raft-log-store.js';
 import { fromWire } from './raft-transport.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import { StateSlots } from './state-slots.js';
+import { Incarnations } from './incarnations.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import type { MvccLimits } from '../mvcc/limits.js';
 import { ReadIndexBatcher } from './read-index-batcher.js';
@@ -94,6 +95,10 @@ export class StorageMember {
   private purgeAgain = false;
   /** This leader proposed a history compaction that is not applied yet. */
   private historyCompactionProposed = false;
+  /** Peers whose first incarnation is being recorded. */
+  private readonly learningIncarnations = new Set<string>();
+  /** Stale peer incarnations already warned about (peer/incarnation), so each is logged once. */
+  private readonly staleIncarnations = new Set<string>();
   /** Bytes of log entries written since the last snapshot: the in-memory log is bounded by them too. */
   private logBytesSinceSnapshot = 0;
 
@@ -108,6 +113,7 @@ export class StorageMember {
     private readonly addresses: AddressBook,
     private readonly transport: PeerTransport,
     private readonly metrics: Metrics,
+    private readonly incarnations: Incarnations,
   ) {
     this.snapshots = new SnapshotSender((to, ok) => {
       if (this.isStopped) return;
@@ -119,6 +125,7 @@ export class StorageMember {
       config.id,
       {
         stopped: () => this.isStopped,
+        forgetIncarnation: (id) => this.incarnations.forget(id),
         raftStatus: () => raft.status(),
         appliedConf: () => this.appliedConf,
         header: () => this.header(),
@@ -152,6 +159,8 @@ export class StorageMember {
     const log = await RaftLogStore.open(raftSpace);
     const addresses = await AddressBook.open(raftSpace, config.peers);
     transport.setPeers(addresses.entries());
+    const incarnations = await Incarnations.open(raftSpace);
+    transport.setIncarnation(incarnations.own);
     const slots = await StateSlots.open(db);
     const state = await MvccStore.open(slots.activeSpace(), mvccLimits(config));
     const { hardState, entries, snapshot } = await log.load();
@@ -172,7 +181,7 @@ export class StorageMember {
     );
     metrics.appliedIndex.set(state.appliedIndex);
     metrics.storeRevision.set(state.revision);
-    return new StorageMember(config, db, raft, memory, log, slots, state, addresses, transport, metrics);
+    return new StorageMember(config, db, raft, memory, log, slots, state, addresses, transport, metrics, incarnations);
   }
 
   start(): void {
@@ -185,13 +194,50 @@ export class StorageMember {
     this.purgeHistoryInBackground();
   }
 
-  /** Delivers messages from peers. Messages for another member are dropped. */
-  step(messages: Message[]): void {
+  /**
+   * Delivers messages from peers, sent by a member of `incarnation` (empty: a sender that does not
+   * say). Messages for another member are dropped, and so are those of a sender that came back
+   * under its old id with a new data directory (incarnations.ts). The first messages heard from a
+   * sender are dropped while its incarnation is recorded: Raft sends again.
+   */
+  step(messages: Message[], incarnation = ''): void {
     if (this.isStopped) return;
     for (const message of messages) {
-      if (message.to === this.config.id) this.raft.step(message);
+      if (message.to !== this.config.id) continue;
+      if (incarnation !== '' && !this.admits(message.from, incarnation)) continue;
+      this.raft.step(message);
     }
     this.scheduleReady();
+  }
+
+  /** Whether messages of `from` at `incarnation` count; starts recording a first incarnation. */
+  private admits(from: string, incarnation: string): boolean {
+    switch (this.incarnations.verdict(from, incarnation)) {
+      case 'known':
+        return true;
+      case 'new':
+        // Only members of the address book are pinned: a sender this member does not know of yet
+        // (its book comes with the leader's snapshot) is let through unrecorded.
+        if (this.addresses.get(from) === undefined) return true;
+        if (!this.learningIncarnations.has(from)) {
+          this.learningIncarnations.add(from);
+          this.incarnations
+            .learn(from, incarnation)
+            .catch((error: unknown) => this.fatal('recording a peer incarnation', error))
+            .finally(() => this.learningIncarnations.delete(from));
+        }
+        return false;
+      case 'stale':
+        if (!this.staleIncarnations.has(`${from}/${incarnation}`)) {
+          this.staleIncarnations.add(`${from}/${incarnation}`);
+          log.warn(
+            { peer: from, incarnation, known: this.incarnations.of(from) },
+            `storage member ${from} came back with a new data directory: its messages are ignored (it may have lost votes and entries) until it is removed and added again (quorumkv members remove ${from}, then add it)`,
+          );
+        }
+        this.metrics.raftMessagesDropped.inc();
+        return false;
+    }
   }
 
   /** Commits the transactions as one log entry and returns their outcomes once applied here. */

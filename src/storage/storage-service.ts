@@ -46,7 +46,7 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
     if (batch.cluster !== cluster) {
       throw new InvalidArgumentError(`message batch for cluster ${JSON.stringify(batch.cluster)} reached a member of ${JSON.stringify(cluster)}`);
     }
-    member.step(batch.messages.map(fromWire));
+    member.step(batch.messages.map(fromWire), batch.incarnation);
   };
   rpc.server.addService(Raft.service, {
     stepStream: (call: grpc.ServerReadableStream<MessageBatch__Output, StepResponse>, callback: grpc.sendUnaryData<StepResponse>) => {

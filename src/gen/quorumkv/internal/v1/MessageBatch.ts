@@ -8,6 +8,11 @@ export interface MessageBatch {
    */
   'cluster'?: (string);
   'messages'?: (_quorumkv_internal_v1_Message)[];
+  /**
+   * The sender's incarnation, created with its data directory: a member that comes back with a
+   * new one under an old id lost its disk, and is not counted until it is added again.
+   */
+  'incarnation'?: (string);
 }
 
 export interface MessageBatch__Output {
@@ -16,4 +21,9 @@ export interface MessageBatch__Output {
    */
   'cluster': (string);
   'messages': (_quorumkv_internal_v1_Message__Output)[];
+  /**
+   * The sender's incarnation, created with its data directory: a member that comes back with a
+   * new one under an old id lost its disk, and is not counted until it is added again.
+   */
+  'incarnation': (string);
 }

@@ -1,0 +1,67 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type QuorumkvClient } from '../../src/client/index.js';
+import type { LocalCluster } from '../../src/up/local-cluster.js';
+import { eventually, startTestCluster, stopTestCluster } from '../support/local-cluster.js';
+
+// A member whose data directory was wiped comes back under its old id with a new incarnation.
+// It no longer remembers the entries it acknowledged, so it must not help elect a leader that
+// lacks them: kill C, write W (A and B have it), kill A and B, wipe B, restart B and C. Before
+// incarnations, C and the wiped B elected C and W was gone; now nothing is elected until A is back,
+// and W reads again.
+
+const TICK_MS = 20;
+const ELECTION_TICKS = 10;
+/** Many election timeouts: had the wiped member counted, a leader would have been elected within it. */
+const NO_LEADER_WINDOW_MS = 30 * TICK_MS * ELECTION_TICKS;
+
+/** Whether the member serving metrics at `address` knows a raft leader. */
+async function knowsLeader(address: string): Promise<boolean> {
+  const metrics = await (await fetch(`http://${address}/metrics`)).text();
+  return /^quorumkv_raft_has_leader(\{[^}]*\})? 1$/m.test(metrics);
+}
+
+describe('a storage member whose data directory was wiped', () => {
+  let cluster: LocalCluster;
+  let client: QuorumkvClient;
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({ storage: 3, writers: 1, storageFlags: [`--tick-ms=${TICK_MS}`, `--election-ticks=${ELECTION_TICKS}`] });
+    client = connect({ endpoints: [cluster.topology.gateway.listen], timeoutMs: 10_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.close();
+    if (cluster) await stopTestCluster(cluster);
+  }, 30_000);
+
+  it('does not vote under its old id, so no leader without an acknowledged write is elected', async () => {
+    const [a, b, c] = cluster.topology.storage;
+    // Every member has heard from every other, and so knows its incarnation.
+    await client.put('warm-up', 'x');
+    await cluster.signal(c.id, 'SIGKILL');
+    const written = await client.put('W', 'acknowledged');
+    expect(written.header!.revision).toBeGreaterThan(0);
+    await cluster.signal(a.id, 'SIGKILL');
+    await cluster.signal(b.id, 'SIGKILL');
+    rmSync(join(cluster.dataDir, b.id), { recursive: true, force: true });
+    cluster.startAll([b.id, c.id]);
+
+    // C hears the wiped B and says so; from then on, for many election timeouts, nobody leads.
+    await eventually(20_000, async () => {
+      const logged = readFileSync(join(cluster.dataDir, 'logs', `${c.id}.log`), 'utf8');
+      if (!logged.includes(`storage member ${b.id} came back with a new data directory`)) throw new Error('C has not refused B yet');
+    });
+    const until = Date.now() + NO_LEADER_WINDOW_MS;
+    while (Date.now() < until) {
+      for (const member of [b, c]) expect(await knowsLeader(member.metrics), `${member.id} knows a leader`).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    cluster.startAll([a.id]);
+    await cluster.waitReady([a.id, c.id], 30_000);
+    const { value } = await eventually(20_000, () => client.get('W'));
+    expect(value?.value.toString()).toBe('acknowledged');
+  }, 120_000);
+});
