@@ -49,6 +49,8 @@ import {
 } from './types.js';
 
 export type ProposeResult = { ok: true } | { ok: false; reason: 'no-leader' | 'overloaded' };
+/** Whether a read-index request was taken; a forwarded one may still come back `overloaded`. */
+export type ReadIndexResult = { ok: true } | { ok: false; reason: 'no-leader' | 'overloaded' };
 
 /**
  * A leader appends the change at once; a follower forwards it (and the leader may still drop it:
@@ -232,14 +234,15 @@ export class RaftNode {
     return { voters: [...this.conf.voters], learners: [...this.conf.learners] };
   }
 
-  readIndex(context: Uint8Array): boolean {
+  readIndex(context: Uint8Array): ReadIndexResult {
     assert(context instanceof Uint8Array, 'readIndex takes a Uint8Array context');
-    if (this.leader === NONE) return false;
+    if (this.leader === NONE) return { ok: false, reason: 'no-leader' };
     if (this.role === 'leader') {
-      return this.handleReadIndex(this.message({ type: MessageType.ReadIndex, to: this.config.id, from: this.config.id, context }));
+      const taken = this.handleReadIndex(this.message({ type: MessageType.ReadIndex, to: this.config.id, from: this.config.id, context }));
+      return taken ? { ok: true } : { ok: false, reason: 'overloaded' };
     }
     this.send({ type: MessageType.ReadIndex, to: this.leader, context });
-    return true;
+    return { ok: true };
   }
 
   // ---- output -------------------------------------------------------------------------------
@@ -547,7 +550,7 @@ export class RaftNode {
         this.handleSnapshot(m);
         break;
       case MessageType.ReadIndexResp:
-        this.readStates.push({ index: m.index, context: m.context });
+        this.readStates.push(m.reject ? { index: 0, context: m.context, overloaded: true } : { index: m.index, context: m.context });
         break;
       default:
         // Props and reads from other followers are not relayed: the sender retries elsewhere.
@@ -632,7 +635,8 @@ export class RaftNode {
         this.handleHeartbeatResponse(m);
         break;
       case MessageType.ReadIndex:
-        this.handleReadIndex(m);
+        // A full queue says so, rather than leave the follower's reader to time out.
+        if (!this.handleReadIndex(m)) this.send({ type: MessageType.ReadIndexResp, to: m.from, reject: true, context: m.context });
         break;
       default:
         // App/Heartbeat at our own term cannot come from a legitimate leader; stale responses are moot.

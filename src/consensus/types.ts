@@ -124,6 +124,8 @@ export interface Snapshot {
 export interface ReadState {
   index: number;
   context: Uint8Array;
+  /** The leader's read queue was full: the read was not confirmed (`index` is 0); retry later. */
+  overloaded?: boolean;
 }
 
 /**

@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import type { ReadIndexResult } from '../consensus/raft.js';
 import { OverloadedError, UnavailableError } from '../errors.js';
 
 // Linearizable reads share confirmation rounds: every read that arrives while no round is in
 // flight joins the next round; one ReadIndex round answers all of them. A read must not join a
 // round that started before it arrived, because that round's index may predate its write.
+// Round contexts start with a random prefix per batcher, so an answer meant for an earlier process
+// of this member (a leader's answer that arrives after a restart) never matches a round of this one.
 
 interface PendingRead {
   resolve(index: number): void;
@@ -10,14 +14,15 @@ interface PendingRead {
 }
 
 export interface ReadIndexSource {
-  /** Starts a round; false if it cannot be served now (no leader known). */
-  requestReadIndex(context: Buffer): boolean;
+  /** Starts a round, or says why it cannot be served now. */
+  requestReadIndex(context: Buffer): ReadIndexResult;
 }
 
 export class ReadIndexBatcher {
   private waiting: PendingRead[] = [];
   private inFlight: { context: string; reads: PendingRead[]; timer: NodeJS.Timeout } | undefined;
   private round = 0;
+  private readonly contextPrefix = `${randomBytes(6).toString('base64url')}.r`;
 
   constructor(
     private readonly source: ReadIndexSource,
@@ -35,9 +40,13 @@ export class ReadIndexBatcher {
     return promise;
   }
 
-  /** Called for each ReadState the core emits. */
-  onReadState(context: Uint8Array, index: number): void {
+  /** Called for each ReadState the core emits; `overloaded`: the leader's read queue was full. */
+  onReadState(context: Uint8Array, index: number, overloaded = false): void {
     if (!this.inFlight || Buffer.from(context).toString('latin1') !== this.inFlight.context) return;
+    if (overloaded) {
+      this.failInFlight(new OverloadedError('the storage leader has too many linearizable reads waiting for confirmation; retry later'));
+      return;
+    }
     const { reads, timer } = this.inFlight;
     clearTimeout(timer);
     this.inFlight = undefined;
@@ -72,14 +81,19 @@ export class ReadIndexBatcher {
     const reads = this.waiting;
     this.waiting = [];
     this.round++;
-    const context = Buffer.from(`r${this.round}`, 'latin1');
+    const context = Buffer.from(`${this.contextPrefix}${this.round}`, 'latin1');
     // In flight before the source is asked: a single-voter leader answers within the call.
     const timer = setTimeout(() => this.abortRound(`read index not confirmed within ${this.timeoutMs} ms`), this.timeoutMs);
     const round = { context: context.toString('latin1'), reads, timer };
     this.inFlight = round;
-    if (this.source.requestReadIndex(context) || this.inFlight !== round) return;
+    const result = this.source.requestReadIndex(context);
+    if (result.ok || this.inFlight !== round) return;
     clearTimeout(timer);
     this.inFlight = undefined;
-    for (const read of reads) read.reject(new UnavailableError('no storage leader is known; retry shortly'));
+    const error =
+      result.reason === 'overloaded'
+        ? new OverloadedError('the storage leader has too many linearizable reads waiting for confirmation; retry later')
+        : new UnavailableError('no storage leader is known; retry shortly');
+    for (const read of reads) read.reject(error);
   }
 }

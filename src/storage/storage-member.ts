@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Level } from 'level';
 import { validateRange, validateTxn } from '../api/validate.js';
 import { MemoryLogStorage } from '../consensus/memory-storage.js';
-import { RaftNode } from '../consensus/raft.js';
+import { RaftNode, type ReadIndexResult } from '../consensus/raft.js';
 import { encodeConfState } from '../consensus/conf-change.js';
 import { EntryType, MessageType, NONE, type ConfState, type Entry, type Message, type Ready, type Snapshot } from '../consensus/types.js';
 import { InvalidArgumentError, NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
@@ -33,6 +33,7 @@ import { fromWire } from './raft-transport.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import { StateSlots } from './state-slots.js';
 import { Incarnations } from './incarnations.js';
+import { AppliedWaiters } from './applied-waiters.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import type { MvccLimits } from '../mvcc/limits.js';
 import { ReadIndexBatcher } from './read-index-batcher.js';
@@ -62,15 +63,10 @@ const MIN_REVISION_WAIT_MS = 1_000;
 
 const logBatchCodec = codecFor<LogBatch, LogBatch__Output>('quorumkv.internal.v1.LogBatch');
 
-interface AppliedWaiter {
-  index: number;
-  resolve(): void;
-}
-
 export class StorageMember {
   private readonly proposals: ProposalTracker<TxnOutcome[]>;
   private readonly reads: ReadIndexBatcher;
-  private appliedWaiters: AppliedWaiter[] = [];
+  private readonly appliedWaiters = new AppliedWaiters(DEFAULT_READ_TIMEOUT_MS, DEFAULT_MAX_PENDING_READS);
   private tickTimer: NodeJS.Timeout | undefined;
   private readyLoop: Promise<void> | undefined;
   private readyAgain = false;
@@ -203,7 +199,8 @@ export class StorageMember {
   step(messages: Message[], incarnation = ''): void {
     if (this.isStopped) return;
     for (const message of messages) {
-      if (message.to !== this.config.id) continue;
+      // Snapshots arrive through receiveSnapshot, with their state; never as a bare message.
+      if (message.to !== this.config.id || message.type === MessageType.Snap) continue;
       if (incarnation !== '' && !this.admits(message.from, incarnation)) continue;
       this.raft.step(message);
     }
@@ -329,7 +326,7 @@ export class StorageMember {
     validateRange(request);
     if (!request.serializable) {
       const readIndex = await this.reads.readIndex();
-      await this.waitApplied(readIndex);
+      await this.appliedWaiters.wait(readIndex, this.state.appliedIndex);
     } else {
       await this.checkFreshEnough(request.minRevision, request.maxStalenessMs);
     }
@@ -366,7 +363,8 @@ export class StorageMember {
         resolve(false);
       }, INSTALL_TIMEOUT_MS);
       this.pendingInstall = { index: snapMessage.index, resolve, timer };
-      this.step([snapMessage]);
+      this.raft.step(snapMessage);
+      this.scheduleReady();
     });
     if (installed && addresses) {
       // Keep our own address: the leader's book may know this member by an address it was added with.
@@ -428,6 +426,7 @@ export class StorageMember {
     const error = new UnavailableError('this storage member is shutting down');
     this.proposals.rejectAll(error);
     this.reads.failAll(error);
+    this.appliedWaiters.failAll(error);
     await this.readyLoop;
     await this.stopHistoryPurge();
     this.snapshots.close();
@@ -477,18 +476,10 @@ export class StorageMember {
     }
   }
 
-  private requestReadIndex(context: Buffer): boolean {
+  private requestReadIndex(context: Buffer): ReadIndexResult {
     const accepted = this.raft.readIndex(context);
     this.scheduleReady();
     return accepted;
-  }
-
-  private waitApplied(index: number): Promise<void> {
-    if (this.state.appliedIndex >= index) return Promise.resolve();
-    if (this.appliedWaiters.length >= DEFAULT_MAX_PENDING_READS) {
-      return Promise.reject(new OverloadedError('too many reads are waiting for this member to catch up; retry later'));
-    }
-    return new Promise((resolve) => this.appliedWaiters.push({ index, resolve }));
   }
 
   /** Runs the Ready loop; inputs that arrive while it runs are picked up before it ends. */
@@ -549,7 +540,7 @@ export class StorageMember {
     }
     if (late.length > 0) this.transport.send(late);
     if (ready.committedEntries.length > 0) await this.applyCommitted(ready.committedEntries);
-    for (const readState of ready.readStates) this.reads.onReadState(readState.context, readState.index);
+    for (const readState of ready.readStates) this.reads.onReadState(readState.context, readState.index, readState.overloaded);
     this.raft.advance();
     // The core takes a committed membership change into its configuration at advance().
     if (ready.committedEntries.some((e) => e.type === EntryType.ConfChange)) {
@@ -588,6 +579,9 @@ export class StorageMember {
     clearTimeout(pending.timer);
     this.pendingInstall = undefined;
     pending.resolve(true);
+    // Reads waiting for an index the snapshot covers are answered now, not at the next write.
+    this.appliedWaiters.release(this.state.appliedIndex);
+    for (const listener of [...this.appliedListeners]) listener();
     this.metrics.appliedIndex.set(this.state.appliedIndex);
     this.metrics.storeRevision.set(this.state.revision);
     this.metrics.snapshotsInstalled.inc();
@@ -721,20 +715,9 @@ export class StorageMember {
     this.metrics.proposalsCommitted.inc(entries.length);
     this.metrics.appliedIndex.set(this.state.appliedIndex);
     this.metrics.storeRevision.set(this.state.revision);
-    this.releaseAppliedWaiters();
+    this.appliedWaiters.release(this.state.appliedIndex);
     for (const listener of [...this.appliedListeners]) listener();
     if (applied.some((entry) => entry.compactRevision !== undefined)) this.purgeHistoryInBackground();
-  }
-
-  private releaseAppliedWaiters(): void {
-    const applied = this.state.appliedIndex;
-    if (!this.appliedWaiters.some((w) => w.index <= applied)) return;
-    const still: AppliedWaiter[] = [];
-    for (const waiter of this.appliedWaiters) {
-      if (waiter.index <= applied) waiter.resolve();
-      else still.push(waiter);
-    }
-    this.appliedWaiters = still;
   }
 }
 

@@ -27,6 +27,7 @@ import type { RangeResponse } from '../gen/quorumkv/v1/RangeResponse.js';
 import type { StatusRequest__Output } from '../gen/quorumkv/v1/StatusRequest.js';
 import { Raft, Storage } from '../proto/services.js';
 import type { RpcServer } from '../rpc/server.js';
+import { MessageType } from '../consensus/types.js';
 import { fromWire } from './raft-transport.js';
 import type { StorageMember } from './storage-member.js';
 
@@ -46,7 +47,9 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
     if (batch.cluster !== cluster) {
       throw new InvalidArgumentError(`message batch for cluster ${JSON.stringify(batch.cluster)} reached a member of ${JSON.stringify(cluster)}`);
     }
-    member.step(batch.messages.map(fromWire), batch.incarnation);
+    // A snapshot message comes only with its state, through InstallSnapshot: one on this stream has
+    // nothing staged, and the core would have the member install a state it never received.
+    member.step(batch.messages.map(fromWire).filter((m) => m.type !== MessageType.Snap), batch.incarnation);
   };
   rpc.server.addService(Raft.service, {
     stepStream: (call: grpc.ServerReadableStream<MessageBatch__Output, StepResponse>, callback: grpc.sendUnaryData<StepResponse>) => {

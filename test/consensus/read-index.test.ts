@@ -12,7 +12,7 @@ describe('read index', () => {
     c.campaign('a');
     c.raft('a').propose([encode('x')]);
     c.stabilize();
-    expect(c.raft('a').readIndex(encode('r1'))).toBe(true);
+    expect(c.raft('a').readIndex(encode('r1'))).toEqual({ ok: true });
     expect(c.get('a').readStates).toHaveLength(0);
     c.stabilize();
     expect(c.get('a').readStates).toEqual([{ index: 2, context: encode('r1') }]);
@@ -22,7 +22,7 @@ describe('read index', () => {
     const c = new TestCluster(['a', 'b', 'c']);
     c.campaign('a');
     c.isolate('a');
-    expect(c.raft('a').readIndex(encode('r1'))).toBe(true);
+    expect(c.raft('a').readIndex(encode('r1'))).toEqual({ ok: true });
     for (let i = 0; i < 5; i++) c.raft('a').tick(), c.stabilize();
     expect(c.get('a').readStates).toHaveLength(0);
   });
@@ -42,7 +42,7 @@ describe('read index', () => {
     while (a.status().role === 'follower') a.tick();
     for (let i = 0; i < 10 && a.status().role !== 'leader'; i++) c.persist('a'), c.persist('b'), c.persist('c'), c.deliverAll();
     expect(a.status()).toMatchObject({ role: 'leader', commit: 0 });
-    expect(a.readIndex(encode('early'))).toBe(true);
+    expect(a.readIndex(encode('early'))).toEqual({ ok: true });
     c.stabilize();
     expect(c.get('a').readStates).toEqual([{ index: 1, context: encode('early') }]);
   });
@@ -50,7 +50,7 @@ describe('read index', () => {
   it('a follower forwards ReadIndex and emits the ReadState from the response', () => {
     const c = new TestCluster(['a', 'b', 'c']);
     c.campaign('a');
-    expect(c.raft('b').readIndex(encode('rb'))).toBe(true);
+    expect(c.raft('b').readIndex(encode('rb'))).toEqual({ ok: true });
     const rd = c.raft('b').ready();
     expect(rd.messages.map((m) => [m.type, m.to])).toEqual([[MessageType.ReadIndex, 'a']]);
     c.complete('b', rd);
@@ -74,16 +74,36 @@ describe('read index', () => {
     expect(indexes).toEqual([...indexes].sort((x, y) => x - y));
   });
 
+  it('a leader with a full read queue refuses: locally as overloaded, a forwarded read with an overloaded read state', () => {
+    const c = new TestCluster(['a', 'b', 'c'], { maxPendingReads: 1 });
+    c.campaign('a');
+    c.isolate('c');
+    c.isolate('b');
+    expect(c.raft('a').readIndex(encode('first'))).toEqual({ ok: true });
+    expect(c.raft('a').readIndex(encode('second'))).toEqual({ ok: false, reason: 'overloaded' });
+    c.heal();
+    // b's read reaches a while `first` still waits for its heartbeat round's acks.
+    expect(c.raft('b').readIndex(encode('rb'))).toEqual({ ok: true });
+    const rd = c.raft('b').ready();
+    c.complete('b', rd);
+    const toLeader = rd.messages.filter((m) => m.type === MessageType.ReadIndex);
+    c.raft('a').step(toLeader[0]);
+    const refusal = c.raft('a').ready().messages.find((m) => m.type === MessageType.ReadIndexResp && m.to === 'b')!;
+    expect(refusal.reject).toBe(true);
+    c.raft('b').step(refusal);
+    expect(c.raft('b').ready().readStates).toEqual([{ index: 0, context: encode('rb'), overloaded: true }]);
+  });
+
   it('refuses when no leader is known; a single voter answers immediately', () => {
     const follower = new RaftNode({ id: 'a', voters: ['a', 'b'], seed: 1 }, new MemoryLogStorage());
-    expect(follower.readIndex(encode('x'))).toBe(false);
+    expect(follower.readIndex(encode('x'))).toEqual({ ok: false, reason: 'no-leader' });
     const storage = new MemoryLogStorage();
     const single = new RaftNode({ id: 'a', voters: ['a'], seed: 1 }, storage);
     while (single.status().role !== 'leader') single.tick();
     const rd = single.ready();
     storage.append(rd.entries);
     single.advance();
-    expect(single.readIndex(encode('now'))).toBe(true);
+    expect(single.readIndex(encode('now'))).toEqual({ ok: true });
     expect(single.ready().readStates).toEqual([{ index: 1, context: encode('now') }]);
   });
 });

@@ -389,7 +389,7 @@ export class Simulation {
   private read(node: SimNode): void {
     const context = `r${++this.readCounter}`;
     this.checker.readRequested(context);
-    const accepted = node.raft!.readIndex(encoder.encode(context));
+    const accepted = node.raft!.readIndex(encoder.encode(context)).ok;
     if (!accepted) this.checker.readRefused(context);
     this.record(() => `client read ${context} at ${node.id}: ${accepted ? 'accepted' : 'refused'}`);
   }
@@ -601,6 +601,10 @@ export class Simulation {
     }
     this.checker.entriesAppended(node.id, rd.entries, (i) => raft.termAt(i));
     for (const rs of rd.readStates) {
+      if (rs.overloaded) {
+        this.checker.readRefused(decoder.decode(rs.context));
+        continue;
+      }
       this.checker.readAnswered(node.id, rs, decoder.decode(rs.context));
       this.stats.readsAnswered++;
     }

@@ -8,7 +8,7 @@ import { validateTopology } from '../../src/up/topology.js';
 describe('ReadIndexBatcher.failAll', () => {
   it('rejects the reads waiting for the next round with the given error, and starts no new round', async () => {
     const rounds: Buffer[] = [];
-    const batcher = new ReadIndexBatcher({ requestReadIndex: (c) => (rounds.push(Buffer.from(c)), true) }, 60_000, 100);
+    const batcher = new ReadIndexBatcher({ requestReadIndex: (c) => (rounds.push(Buffer.from(c)), { ok: true }) }, 60_000, 100);
     const outcomes: Record<string, unknown> = {};
     batcher.readIndex().then((i) => (outcomes.inFlight = i), (e) => (outcomes.inFlight = e));
     batcher.readIndex().then((i) => (outcomes.waiting = i), (e) => (outcomes.waiting = e));

@@ -1,11 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Message } from '../../src/consensus/types.js';
+import { MessageType, type Message } from '../../src/consensus/types.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { Raft, type RaftClient } from '../../src/proto/services.js';
 import { CLIENT_OPTIONS } from '../../src/rpc/client-options.js';
 import { RpcServer } from '../../src/rpc/server.js';
-import { GrpcRaftTransport } from '../../src/storage/raft-transport.js';
+import { GrpcRaftTransport, toWire } from '../../src/storage/raft-transport.js';
 import { addStorageServices } from '../../src/storage/storage-service.js';
 import type { StorageMember } from '../../src/storage/storage-member.js';
 
@@ -82,5 +82,15 @@ describe('peer streams', () => {
     }
     await expect.poll(() => stepped.length, { timeout: 5_000 }).toBe(200);
     expect(stepped.map((m) => m.index)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  });
+
+  it('drops a snapshot message sent on the message stream: a snapshot comes only with its state', async () => {
+    const { stepped, client } = await serve();
+    const call = client.stepStream(() => undefined);
+    const snap = { ...heartbeat(7), type: MessageType.Snap, logTerm: 1, context: Buffer.alloc(0) };
+    call.write({ cluster: 'c1', messages: [toWire(snap), toWire(heartbeat(8))] });
+    await expect.poll(() => stepped.length, { timeout: 5_000 }).toBe(1);
+    expect(stepped[0]).toMatchObject({ type: heartbeat(8).type, index: 8 });
+    call.end();
   });
 });

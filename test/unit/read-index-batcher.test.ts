@@ -1,16 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OverloadedError, UnavailableError } from '../../src/errors.js';
+import type { ReadIndexResult } from '../../src/consensus/raft.js';
 import { ReadIndexBatcher, type ReadIndexSource } from '../../src/storage/read-index-batcher.js';
 
 /** A source that records every round it is asked for and accepts while `accept` is true. */
 function fakeSource() {
   const rounds: Buffer[] = [];
-  const source: ReadIndexSource & { rounds: Buffer[]; accept: boolean } = {
+  const source: ReadIndexSource & { rounds: Buffer[]; accept: boolean; refusal: 'no-leader' | 'overloaded' } = {
     rounds,
     accept: true,
-    requestReadIndex(context) {
+    refusal: 'no-leader',
+    requestReadIndex(context): ReadIndexResult {
       rounds.push(Buffer.from(context));
-      return this.accept;
+      return this.accept ? { ok: true } : { ok: false, reason: this.refusal };
     },
   };
   return source;
@@ -205,11 +207,37 @@ describe('ReadIndexBatcher', () => {
     const synchronous: ReadIndexSource = {
       requestReadIndex(context) {
         batcher!.onReadState(context, 7);
-        return true;
+        return { ok: true };
       },
     };
     batcher = new ReadIndexBatcher(synchronous, 50, 100);
     expect(await batcher.readIndex()).toBe(7);
     expect(await batcher.readIndex()).toBe(7);
+  });
+
+  it('reports a full read queue on the leader as overloaded, not as a missing leader', async () => {
+    const source = fakeSource();
+    source.accept = false;
+    source.refusal = 'overloaded';
+    const batcher = new ReadIndexBatcher(source, 10_000, 100);
+    await expect(batcher.readIndex()).rejects.toBeInstanceOf(OverloadedError);
+    // A follower hears the leader's refusal of a forwarded round as an overloaded read state.
+    source.accept = true;
+    const outcomes = track({ forwarded: batcher.readIndex() });
+    batcher.onReadState(source.rounds[1], 0, true);
+    await settle();
+    expect(outcomes.forwarded).toEqual({ error: expect.any(OverloadedError) });
+    expect((outcomes.forwarded as { error: Error }).error.message).toMatch(/too many linearizable reads/);
+  });
+
+  it('gives every batcher its own round contexts, so a restarted member never takes an old answer', () => {
+    const [first, second] = [fakeSource(), fakeSource()];
+    const batchers = [new ReadIndexBatcher(first, 10_000, 100), new ReadIndexBatcher(second, 10_000, 100)];
+    for (const batcher of batchers) batcher.readIndex().catch(() => undefined);
+    expect(first.rounds[0].toString()).toMatch(/^[\w-]{8}\.r1$/);
+    expect(first.rounds[0]).not.toEqual(second.rounds[0]);
+    // An answer to the other batcher's round is not this one's.
+    batchers[0].onReadState(second.rounds[0], 5);
+    for (const batcher of batchers) batcher.failAll(new UnavailableError('done'));
   });
 });
