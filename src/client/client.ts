@@ -9,7 +9,8 @@ import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.j
 import type { MemberListResponse__Output } from '../gen/quorumkv/v1/MemberListResponse.js';
 import type { TxnRequest } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
-import { Cluster, KV, Watch, type ClusterClient, type KVClient, type WatchClient } from '../proto/services.js';
+import { Cluster, KV, Watch } from '../proto/client-services.js';
+import type { ClusterClient, KVClient, WatchClient } from '../proto/services.js';
 import { Watcher } from './watcher.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { backoffMs, isRetryable } from './retry-policy.js';

@@ -15,6 +15,7 @@ import { EtcdWatch } from '../proto/etcd-services.js';
 import type { RpcServer } from '../rpc/server.js';
 import { etcdHeader, etcdKv, int64 } from './convert.js';
 import { toEtcdStatus } from './errors.js';
+import { FRAGMENT_BYTES, MAX_WATCHES_PER_STREAM } from './watch-defaults.js';
 
 // etcdserverpb.Watch: one bidirectional stream carries many watches. Each watch follows the log
 // through a storage member's Follow stream (resumed on another member if one fails); this layer
@@ -22,12 +23,6 @@ import { toEtcdStatus } from './errors.js';
 // progress requests, sends progress notifications to watches that asked for them, applies the
 // NOPUT / NODELETE filters, and splits large revisions into fragments when asked to.
 
-/** etcd's default progress notification interval (its --experimental-watch-progress-notify-interval). */
-export const DEFAULT_PROGRESS_NOTIFY_MS = 10 * 60 * 1000;
-/** Watches one stream may hold at once; a create beyond is answered canceled. */
-export const MAX_WATCHES_PER_STREAM = 256;
-/** A response with more event bytes than this is split when the watch asked for fragments (etcd: --max-request-bytes). */
-export const FRAGMENT_BYTES = 1536 * 1024;
 /** etcd's watch id for a response that belongs to no one watch (a progress request's answer). */
 const NO_WATCH_ID = -1;
 

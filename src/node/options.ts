@@ -1,4 +1,4 @@
-import { DEFAULT_PROGRESS_NOTIFY_MS } from '../etcd/watch-service.js';
+import { DEFAULT_PROGRESS_NOTIFY_MS } from '../etcd/watch-defaults.js';
 import { splitHostPort } from '../observability/http-server.js';
 
 export type NodeMode = 'writer' | 'reader';

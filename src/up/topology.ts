@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { splitHostPort } from '../observability/http-server.js';
+
+// The YAML parser is required when a topology is read, not when this module loads: every command
+// line is checked through this module, and a client command must not pay for the parser.
+const require = createRequire(import.meta.url);
+const parse = (text: string): unknown => (require('yaml') as typeof import('yaml')).parse(text);
 
 // A cluster topology: which processes to run and where. `quorumkv up` reads it from YAML
 // (deploy/local.yaml by default); tests build one in code with free ports.
