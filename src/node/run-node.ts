@@ -20,9 +20,12 @@ const DRAIN_MS = 5_000;
 /** How long a draining node keeps serving after announcing it leaves, so gateways notice first. */
 const LEAVE_NOTICE_MS = 1_500;
 const LEADER_REFRESH_MS = 1_000;
-/** How often the storage members are asked for their reports, and how long an answer may take. */
-const PROBE_INTERVAL_MS = 100;
-const PROBE_TIMEOUT_MS = 300;
+/** How often each storage member is PINGed (are you there?), and how long its answer may take. */
+const PING_INTERVAL_MS = 100;
+const PING_TIMEOUT_MS = 300;
+/** Every this many PINGs, the members are asked for their reports (leader, revision) too. */
+const REPORT_EVERY_PINGS = 3;
+const REPORT_TIMEOUT_MS = 1_000;
 /** A node that heard from too few storage members for this long is cut off (see nodeHealth). */
 export const CUT_OFF_AFTER_MS = 400;
 const LEARN_MEMBERS_EVERY_PROBES = 20;
@@ -66,10 +69,12 @@ export async function runNode(config: NodeConfig): Promise<void> {
   judge(await storage.refreshLeader(LEADER_REFRESH_MS));
   lag?.start();
   const refresher = setInterval(() => {
-    if (++probes % LEARN_MEMBERS_EVERY_PROBES === 0) void storage.learnMembers(LEADER_REFRESH_MS);
-    storage.probe(PROBE_TIMEOUT_MS);
+    probes++;
+    if (probes % LEARN_MEMBERS_EVERY_PROBES === 0) void storage.learnMembers(LEADER_REFRESH_MS);
+    if (probes % REPORT_EVERY_PINGS === 0) storage.probe(REPORT_TIMEOUT_MS);
+    storage.pingAll(PING_TIMEOUT_MS);
     judge(storage.latestReports());
-  }, PROBE_INTERVAL_MS);
+  }, PING_INTERVAL_MS);
   const registration = new Registration(storage, { id: config.id, mode: config.mode, address: config.advertise, zone: config.zone, metricsAddress: config.metricsListen ?? '' });
   registration.start();
   const http = config.metricsListen

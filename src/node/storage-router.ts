@@ -10,6 +10,7 @@ import { Storage, type StorageClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { memberStatus } from '../rpc/cluster-service.js';
 import { wasNeverSent } from '../rpc/never-sent.js';
+import { LinkPinger } from '../rpc/link-pinger.js';
 import { HedgeDelay } from './hedge-delay.js';
 
 // How a compute node reaches the storage tier. Appends and linearizable reads go to the member
@@ -29,6 +30,8 @@ export interface StorageMemberHandle {
   id: string;
   address: string;
   client: StorageClient;
+  /** Whether the member answers at all (see pingAll). */
+  pinger: LinkPinger;
 }
 
 export class StorageRouter {
@@ -45,11 +48,7 @@ export class StorageRouter {
   private readonly hedgeDelay = new HedgeDelay();
 
   constructor(addresses: ReadonlyMap<string, string>) {
-    this.members = [...addresses].map(([id, address]) => ({
-      id,
-      address,
-      client: new Storage(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS),
-    }));
+    this.members = [...addresses].map(([id, address]) => memberHandle(id, address));
     if (this.members.length === 0) throw new Error('no storage members given');
   }
 
@@ -120,7 +119,7 @@ export class StorageRouter {
 
   /** Home first if it answers, then the other members that answer, then the rest. */
   private replicaOrder(): StorageMemberHandle[] {
-    const answering = new Set(this.members.filter((m) => (this.answeredAt.get(m.id) ?? 0) >= Date.now() - ANSWERING_WITHIN_MS));
+    const answering = new Set(this.members.filter((m) => this.answeredSince(m, Date.now() - ANSWERING_WITHIN_MS)));
     const rotated = this.members.map((_, i) => this.members[(this.home + i) % this.members.length]);
     return [...rotated.filter((m) => answering.has(m)), ...rotated.filter((m) => !answering.has(m))];
   }
@@ -193,7 +192,7 @@ export class StorageRouter {
     const list = await this.toLeader<MemberListResponse__Output>(Date.now() + timeoutMs, (c, o, done) => c.members({}, o, done)).catch(() => undefined);
     for (const member of list?.members ?? []) {
       if (!member.address || this.members.some((m) => m.id === member.id)) continue;
-      this.members.push({ id: member.id, address: member.address, client: new Storage(member.address, grpc.credentials.createInsecure(), CLIENT_OPTIONS) });
+      this.members.push(memberHandle(member.id, member.address));
     }
   }
 
@@ -231,6 +230,11 @@ export class StorageRouter {
     }
   }
 
+  /** PINGs every member; an acknowledged PING counts as an answer (answeredWithin). */
+  pingAll(timeoutMs: number): void {
+    for (const member of this.members) member.pinger.ping(timeoutMs);
+  }
+
   /** The latest report of every member (unreachable until its first answer). */
   latestReports(): MemberStatus__Output[] {
     return this.members.map((m) => this.reports.get(m.id) ?? unreachable(m, new Error('no answer yet')));
@@ -238,8 +242,11 @@ export class StorageRouter {
 
   /** How many members answered within the last `withinMs`, whether or not they know a leader. */
   answeredWithin(withinMs: number): number {
-    const since = Date.now() - withinMs;
-    return this.members.filter((m) => (this.answeredAt.get(m.id) ?? 0) >= since).length;
+    return this.members.filter((m) => this.answeredSince(m, Date.now() - withinMs)).length;
+  }
+
+  private answeredSince(member: StorageMemberHandle, since: number): boolean {
+    return Math.max(this.answeredAt.get(member.id) ?? 0, member.pinger.lastAnswerAt) >= since;
   }
 
   /** Asks every member for its report and aims at the leader they name. */
@@ -251,7 +258,10 @@ export class StorageRouter {
   }
 
   close(): void {
-    for (const member of this.members) member.client.close();
+    for (const member of this.members) {
+      member.client.close();
+      member.pinger.close();
+    }
   }
 
   private moveLeaderGuess(hint: string, failed: StorageMemberHandle): void {
@@ -259,6 +269,10 @@ export class StorageRouter {
     if (hinted >= 0 && this.members[hinted] !== failed) this.leaderGuess = hinted;
     else if (this.members[this.leaderGuess] === failed) this.leaderGuess = (this.leaderGuess + 1) % this.members.length;
   }
+}
+
+function memberHandle(id: string, address: string): StorageMemberHandle {
+  return { id, address, client: new Storage(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS), pinger: new LinkPinger(address) };
 }
 
 function invoke<Res>(

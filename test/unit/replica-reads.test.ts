@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, UnavailableError, toServiceError } from '../../src/errors.js';
 import { HedgeDelay, MAX_HEDGE_DELAY_MS, MIN_HEDGE_DELAY_MS } from '../../src/node/hedge-delay.js';
 import { LogAppender } from '../../src/node/log-appender.js';
-import { reachesQuorum } from '../../src/node/run-node.js';
+import { CUT_OFF_AFTER_MS, reachesQuorum } from '../../src/node/run-node.js';
+import { DROP, FaultProxy, PASS } from '../../src/chaos/fault-proxy.js';
 import { StorageRouter, type StorageCall } from '../../src/node/storage-router.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { Storage } from '../../src/proto/services.js';
@@ -101,6 +102,26 @@ describe('replica reads', () => {
 });
 
 describe('a writer cut off from the storage tier', () => {
+  it('finds members that stopped answering PINGs (a partition) and finds them again after the heal', async () => {
+    const members = [await fakeMember('s1', 'answer'), await fakeMember('s2', 'answer'), await fakeMember('s3', 'answer')];
+    const proxies = await Promise.all(members.map(async (m) => {
+      const proxy = new FaultProxy({ target: m.address });
+      await proxy.start();
+      cleanups.push(() => proxy.stop());
+      return proxy;
+    }));
+    const router = new StorageRouter(new Map(members.map((m, i) => [m.id, proxies[i].address])));
+    cleanups.push(() => router.close());
+    const ping = () => router.pingAll(300);
+    await waitUntil(() => (ping(), reachesQuorum(router)));
+    proxies[1].setMode(DROP);
+    proxies[2].setMode(DROP);
+    await waitUntil(() => (ping(), !reachesQuorum(router)));
+    expect(router.answeredWithin(CUT_OFF_AFTER_MS)).toBe(1);
+    proxies[1].setMode(PASS);
+    await waitUntil(() => (ping(), reachesQuorum(router)));
+  });
+
   it('knows it once fewer than a majority of members answered recently', async () => {
     const members = [await fakeMember('s1', 'answer'), await fakeMember('s2', 'answer'), await fakeMember('s3', 'answer')];
     const router = routerOver(members);
