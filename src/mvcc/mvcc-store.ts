@@ -142,8 +142,12 @@ export class MvccStore {
     return this.exclusive(() => this.applyNow(entries));
   }
 
-  /** Reads at `request.revision` (0 or less: latest) from one consistent snapshot. */
-  async range(request: RangeRequest__Output): Promise<RangeResult> {
+  /**
+   * Reads at `request.revision` (0 or less: latest) from one consistent snapshot, and answers with
+   * the store revision of that snapshot: the header revision of a read is then never older than
+   * the data it returns (an apply's batch is visible before `this.meta` moves).
+   */
+  async range(request: RangeRequest__Output): Promise<RangeResult & { revision: number }> {
     const snapshot = this.db.snapshot();
     try {
       const meta = decodeMeta(await this.metaSpace.get<Buffer, Buffer>(META_KEY, { ...BUFFERS, snapshot }));
@@ -156,7 +160,7 @@ export class MvccStore {
       const source = latest
         ? new LatestSource(this.current, snapshot)
         : new HistorySource(this.history, revision, snapshot);
-      return await executeRange(source, request);
+      return { ...(await executeRange(source, request)), revision: meta.revision };
     } finally {
       await snapshot.close();
     }

@@ -330,10 +330,9 @@ export class StorageMember {
     } else {
       await this.checkFreshEnough(request.minRevision, request.maxStalenessMs);
     }
-    // Taken before the read, so the answer reflects this revision or a later one: a transaction
-    // that uses it as its read revision can then only see spurious conflicts, never miss one.
-    const revision = this.state.revision;
-    const result = await this.state.range(request);
+    // The revision of the snapshot read: never older than the data (a watch from header + 1 then
+    // repeats nothing, and a read-only transaction sees no skew), never newer either.
+    const { revision, ...result } = await this.state.range(request);
     return { header: this.responseHeader(revision), ...result };
   }
 

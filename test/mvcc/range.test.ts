@@ -20,7 +20,7 @@ describe('range selection', () => {
 
   it('empty rangeEnd selects one key', async () => {
     const r = await h.store.range(rangeReq('ab'));
-    expect(r).toEqual({ kvs: [{ key: b('ab'), value: b('v-ab'), createRevision: 2, modRevision: 2, version: 1 }], more: false, count: 1 });
+    expect(r).toEqual({ kvs: [{ key: b('ab'), value: b('v-ab'), createRevision: 2, modRevision: 2, version: 1 }], more: false, count: 1, revision: 2 });
     expect((await h.store.range(rangeReq('aa'))).count).toBe(0);
   });
 
@@ -48,7 +48,7 @@ describe('range selection', () => {
     const keysOnly = await h.store.range(rangeReq('b', { rangeEnd: Z, keysOnly: true }));
     expect(keysOnly.kvs[0]).toEqual({ key: b('b'), value: Buffer.alloc(0), createRevision: 2, modRevision: 2, version: 1 });
     expect(keysOnly.count).toBe(3);
-    expect(await h.store.range(rangeReq('a', { rangeEnd: b('b'), countOnly: true }))).toEqual({ kvs: [], more: false, count: 3 });
+    expect(await h.store.range(rangeReq('a', { rangeEnd: b('b'), countOnly: true }))).toEqual({ kvs: [], more: false, count: 3, revision: 2 });
   });
 });
 
@@ -109,7 +109,7 @@ describe('reads at older revisions', () => {
 
   it('applies limit, count, keysOnly and countOnly at old revisions too', async () => {
     const r = await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 5, limit: 1, keysOnly: true }));
-    expect(r).toEqual({ kvs: [{ key: b('a'), value: Buffer.alloc(0), createRevision: 2, modRevision: 3, version: 2 }], more: true, count: 3 });
+    expect(r).toEqual({ kvs: [{ key: b('a'), value: Buffer.alloc(0), createRevision: 2, modRevision: 3, version: 2 }], more: true, count: 3, revision: 6 });
     expect((await h.store.range(rangeReq('b', { rangeEnd: Z, revision: 5, countOnly: true }))).count).toBe(2);
   });
 
@@ -135,5 +135,25 @@ describe('reads at older revisions', () => {
     expect(historyRecords).toBe(4);
     const [rejected] = await applyTxns(h, txn([rangeOp('a', { revision: 3 })]));
     expect(rejected.rejected).toMatch(/compacted/);
+  });
+
+  it('answers with the revision of the data it read, never an older one, while applies go on', async () => {
+    const writes = (async () => {
+      for (let i = 0; i < 60; i++) await applyTxns(h, txn([putOp('moving', String(i))]));
+    })();
+    let reads = 0;
+    let done = false;
+    void writes.then(() => (done = true));
+    while (!done) {
+      const result = await h.store.range(rangeReq('moving'));
+      const newest = result.kvs[0]?.modRevision ?? 0;
+      expect(newest, `data at ${newest}, answered as of ${result.revision}`).toBeLessThanOrEqual(result.revision);
+      reads++;
+    }
+    await writes;
+    expect(reads).toBeGreaterThan(0);
+    const last = await h.store.range(rangeReq('moving'));
+    expect(last.revision).toBe(h.store.revision);
+    expect(last.kvs[0].modRevision).toBe(last.revision);
   });
 });

@@ -15,7 +15,7 @@ describe('per-key revisions and versions', () => {
   it('starts empty at revision 1, as etcd does', async () => {
     expect(h.store.revision).toBe(1);
     expect(h.store.appliedIndex).toBe(0);
-    expect(await h.store.range(rangeReq('a'))).toEqual({ kvs: [], more: false, count: 0 });
+    expect(await h.store.range(rangeReq('a'))).toEqual({ kvs: [], more: false, count: 0, revision: 1 });
   });
 
   it('create sets version 1 and create = mod = the new revision; puts bump version and mod', async () => {
