@@ -169,6 +169,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly stateHash = new Gauge({
+    name: 'quorumkv_storage_state_hash',
+    help: 'Storage members: the first 48 bits of the sha256 of the applied state at the checkpoint revision (label revision); equal data, equal value.',
+    labelNames: ['revision'] as const,
+    registers: [this.registry],
+  });
   readonly dbSize = new Gauge({
     name: 'quorumkv_db_size_bytes',
     help: 'Storage members: bytes in the data directory (raft log, state and history in LevelDB).',

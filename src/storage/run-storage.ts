@@ -2,6 +2,7 @@ import { Metrics } from '../observability/metrics.js';
 import { startHttpServer } from '../observability/http-server.js';
 import { log } from '../observability/log.js';
 import { PeerProbe } from '../observability/peer-probe.js';
+import { StateHashReporter } from '../observability/state-hash-reporter.js';
 import { RpcServer } from '../rpc/server.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { checkClusterIdentity } from './cluster-identity.js';
@@ -28,12 +29,21 @@ export async function runStorage(config: StorageConfig): Promise<void> {
   member.start();
   const probe = new PeerProbe(() => transport.peerAddresses(), (to, seconds) => metrics.observePeerRoundTrip(to, seconds));
   probe.start();
+  const hashes = new StateHashReporter(metrics.stateHash, {
+    hashAt: async (revision) => {
+      const r = await member.hashKV(revision);
+      return { hash: String(r.hash), revision: Number(r.revision), compactRevision: Number(r.compactRevision) };
+    },
+    currentRevision: async () => (await metrics.storeRevision.get()).values[0]?.value ?? 0,
+  });
+  hashes.start();
   const readiness = setInterval(() => rpc.setServing(member.readiness().ready), READINESS_INTERVAL_MS);
   if (config.testDefect) log.warn({ testDefect: config.testDefect }, `RUNNING WITH TEST DEFECT ${config.testDefect}: acknowledged writes are not safe`);
   log.info({ listen: config.listen, peers: Object.fromEntries(config.peers), dataDir: config.dataDir, metricsListen: config.metricsListen }, 'storage member listening');
   onShutdownSignal(async () => {
     clearInterval(readiness);
     probe.stop();
+    hashes.stop();
     await rpc.shutdown(DRAIN_MS);
     await member.stop();
     transport.close();

@@ -15,9 +15,14 @@ describe('the Prometheus alert rules in deploy/', () => {
     expect(stdout).toMatch(/SUCCESS: \d+ rules found/);
   });
 
-  it('alert on no leader, fsync latency, replica lag, members down and failing proposals, using metrics quorumkv exports', () => {
+  it('fire as alerts.test.yaml expects in promtool\'s rule tests (hash mismatch at one revision, no leader, member down)', async () => {
+    const { stdout } = await run('promtool', ['test', 'rules', join(PACKAGE_ROOT, 'deploy', 'prometheus', 'alerts.test.yaml')]);
+    expect(stdout).toMatch(/SUCCESS/);
+  });
+
+  it('alert on no leader, fsync latency, replica lag, hash mismatch, members down and failing proposals, using metrics quorumkv exports', () => {
     const rules = (parse(readFileSync(RULES, 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> }).groups.flatMap((g) => g.rules);
-    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['QuorumkvNoLeader', 'QuorumkvHighFsyncLatency', 'QuorumkvReplicaLag', 'QuorumkvMemberDown', 'QuorumkvFailingProposals']));
+    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['QuorumkvNoLeader', 'QuorumkvHighFsyncLatency', 'QuorumkvReplicaLag', 'QuorumkvHashMismatch', 'QuorumkvMemberDown', 'QuorumkvFailingProposals']));
     const exported = readFileSync(join(PACKAGE_ROOT, 'src', 'observability', 'metrics.ts'), 'utf8');
     for (const rule of rules) {
       for (const name of rule.expr.match(/\b(?:quorumkv|etcd)_[a-z_]+/g) ?? []) {
