@@ -1,4 +1,4 @@
-import { BenchOptionError, resolveBenchOptions, type BenchInput } from '../bench/options.js';
+import { BenchOptionError, CONSISTENCIES, resolveBenchOptions, TARGETS, WORKLOADS, type BenchInput } from '../bench/options.js';
 import { UsageError } from './address-list.js';
 import type { Command } from './command.js';
 import { OUTPUT_OPTIONS, outputFormat, printResult } from './output.js';
@@ -44,6 +44,7 @@ export const benchCommand: Command = {
     ...OUTPUT_OPTIONS,
   },
   positionals: { min: 0, max: 1 },
+  completions: { first: WORKLOADS, values: { target: TARGETS, consistency: CONSISTENCIES } },
   prepare: ({ values, positionals: [workload] }) => {
     const format = outputFormat(values);
     const input: BenchInput = {

@@ -94,6 +94,7 @@ export const getCommand: Command = {
     limit: { type: 'string' },
   },
   positionals: { min: 1, max: 1 },
+  completions: { values: { consistency: ['linearizable', 'read-your-writes', 'stale'] } },
   prepare: ({ values, positionals: [key] }) => {
     const format = outputFormat(values);
     const revision = nonNegative(values.revision, '--revision');
@@ -228,6 +229,7 @@ export const membersCommand: Command = {
   usage: `quorumkv members list | add ID HOST:PORT | promote ID | remove ID  ${CLIENT_USAGE}`,
   options: endpointOption,
   positionals: { min: 1, max: 3 },
+  completions: { first: ['list', 'add', 'promote', 'remove'] },
   prepare: ({ values, positionals: [action, id, address] }) => {
     const arity: Record<string, number> = { list: 1, add: 3, promote: 2, remove: 2 };
     if (!(action in arity)) throw new UsageError(`members: unknown action ${JSON.stringify(action)}; use list, add, promote or remove`);

@@ -16,5 +16,7 @@ export interface Command {
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   positionals?: { min: number; max: number };
+  /** What shell completion offers beyond the option names: words for the first argument, values of options that take one of a few. */
+  completions?: { first?: readonly string[]; values?: Readonly<Record<string, readonly string[]>> };
   prepare(args: ParsedArgs): () => Promise<number | void>;
 }

@@ -3,6 +3,7 @@ import { UsageError } from './address-list.js';
 import { benchCommand } from './bench-command.js';
 import { certCommand } from './cert-command.js';
 import { chaosCommand } from './chaos-command.js';
+import { completionCommand } from './completion-command.js';
 import { addCommand, delCommand, getCommand, membersCommand, putCommand, statusCommand, txnCommand, watchCommand } from './client-commands.js';
 import type { Command, ParsedArgs } from './command.js';
 import { gatewayCommand, nodeCommand, storageCommand } from './server-commands.js';
@@ -10,7 +11,7 @@ import { snapshotCommand } from './snapshot-command.js';
 import { upCommand } from './up-command.js';
 import { quorumkvVersion } from '../version.js';
 
-export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, addCommand, txnCommand, watchCommand, statusCommand, membersCommand, snapshotCommand, certCommand, benchCommand, chaosCommand];
+export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, addCommand, txnCommand, watchCommand, statusCommand, membersCommand, snapshotCommand, certCommand, benchCommand, chaosCommand, completionCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -39,6 +39,7 @@ export const snapshotCommand: Command = {
     keep: { type: 'string' },
   },
   positionals: { min: 2, max: 2 },
+  completions: { first: ACTIONS },
   prepare: ({ values, positionals: [action, path] }) => {
     if (!ACTIONS.includes(action)) throw new UsageError(`snapshot: unknown action ${JSON.stringify(action)}; use ${ACTIONS.join(', ')}`);
     const format = outputFormat(values);
