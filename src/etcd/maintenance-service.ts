@@ -47,7 +47,7 @@ export function addEtcdMaintenanceService(rpc: RpcServer, storage: StorageRouter
     status: etcdUnary<unknown, StatusResponse>(rpc, 'Maintenance/Status', async () => {
       const { self, all } = await home();
       const leader = all.find((s) => s.leader && s.healthy);
-      const dbSize = (self as MemberStatus__Output & { dbSizeBytes?: number }).dbSizeBytes ?? 0;
+      const dbSize = self.dbSizeBytes;
       return {
         header: { clusterId: 0, memberId: numericId(self.id), revision: self.revision, raftTerm: self.term },
         version: REPORTED_ETCD_VERSION,
@@ -58,7 +58,7 @@ export function addEtcdMaintenanceService(rpc: RpcServer, storage: StorageRouter
         raftTerm: self.term,
         raftAppliedIndex: self.appliedIndex,
         errors: [],
-        isLearner: false,
+        isLearner: self.learner,
       };
     }),
     hashKV: etcdUnary<HashKVRequest__Output, HashKVResponse>(rpc, 'Maintenance/HashKV', async (request) => {

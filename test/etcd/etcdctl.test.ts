@@ -144,6 +144,7 @@ describe(`etcdctl cluster and maintenance commands through the ${via}`, () => {
     expect(report.Status.leader).toBeGreaterThan(0);
     expect(report.Status.raftIndex).toBeGreaterThan(0);
     expect(report.Status.raftTerm).toBeGreaterThan(0);
+    expect(report.Status.dbSize).toBeGreaterThan(0); // the storage member's data directory, in bytes
     const health = await etcdctl(endpoint, ['endpoint', 'health']);
     expect(health.code, health.stderr).toBe(0);
     expect(health.stdout + health.stderr).toContain('is healthy');
