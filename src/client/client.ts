@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { fromServiceError, InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
+import { fromServiceError } from '../rpc/status.js';
 import type { DeleteRangeResponse__Output } from '../gen/quorumkv/v1/DeleteRangeResponse.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import type { PutResponse__Output } from '../gen/quorumkv/v1/PutResponse.js';
@@ -14,10 +15,12 @@ import type { ClusterClient, KVClient, WatchClient } from '../proto/services.js'
 import { Watcher } from './watcher.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { backoffMs, isRetryable } from './retry-policy.js';
+import { bytes, rangeEndFor, type Bytes } from './bytes.js';
 import { runTransaction, type RunTransactionOptions, type Transaction } from './transaction.js';
+
+export { bytes, prefixEnd, rangeEndFor, type Bytes } from './bytes.js';
 import { randomBytes } from 'node:crypto';
 
-export type Bytes = string | Buffer | Uint8Array;
 export type Consistency = 'linearizable' | 'read-your-writes' | 'stale';
 export type KeyValue = KeyValue__Output;
 
@@ -50,28 +53,6 @@ export interface RangeOptions {
   serializable?: boolean;
   keysOnly?: boolean;
   countOnly?: boolean;
-}
-
-/** The smallest key greater than every key that starts with `prefix` ("\0" if there is none). */
-export function prefixEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] < 0xff) {
-      end[i]++;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]);
-}
-
-export function bytes(value: Bytes): Buffer {
-  return typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
-}
-
-/** The range_end a request needs for `prefix` or an explicit `rangeEnd`; empty for one key. */
-export function rangeEndFor(key: Buffer, options: { prefix?: boolean; rangeEnd?: Bytes }): Buffer {
-  if (options.prefix) return prefixEnd(key);
-  return options.rangeEnd === undefined ? Buffer.alloc(0) : bytes(options.rangeEnd);
 }
 
 /** The request fields for a read's consistency; read-your-writes without a revision is linearizable. */

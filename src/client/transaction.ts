@@ -3,7 +3,8 @@ import type { KeyRange } from '../gen/quorumkv/v1/KeyRange.js';
 import type { RangeResponse__Output } from '../gen/quorumkv/v1/RangeResponse.js';
 import type { RequestOp } from '../gen/quorumkv/v1/RequestOp.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
-import { bytes, rangeEndFor, type Bytes, type KeyValue, type QuorumkvClient, type RangeOptions } from './client.js';
+import { bytes, rangeEndFor, type Bytes } from './bytes.js';
+import type { KeyValue, QuorumkvClient, RangeOptions } from './client.js';
 import { backoffMs } from './retry-policy.js';
 
 // runTransaction: reads at one snapshot revision, remembers what it read (the read set),

@@ -1,5 +1,5 @@
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { fromServiceError } from '../errors.js';
+import { fromServiceError } from '../rpc/status.js';
 import type { Event__Output } from '../gen/quorumkv/v1/Event.js';
 import type { WatchRequest } from '../gen/quorumkv/v1/WatchRequest.js';
 import type { WatchResponse__Output } from '../gen/quorumkv/v1/WatchResponse.js';

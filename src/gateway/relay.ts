@@ -1,6 +1,7 @@
 import * as http2 from 'node:http2';
 import { MAX_REQUEST_BYTES } from '../api/limits.js';
-import { DeadlineError, InvalidArgumentError, OverloadedError, ReadOnlyError, UnavailableError, toServiceError } from '../errors.js';
+import { DeadlineError, InvalidArgumentError, OverloadedError, ReadOnlyError, UnavailableError } from '../errors.js';
+import { toServiceError } from '../rpc/status.js';
 import { logRequest } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { encodeGrpcMessage, frame, grpcTimeout, parseGrpcTimeoutMs, PREFIX_BYTES, respondTrailersOnly, unframeOne } from '../rpc/grpc-wire.js';

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { NotLeaderError, UnavailableError, fromServiceError } from '../errors.js';
+import { NotLeaderError, UnavailableError } from '../errors.js';
+import { fromServiceError, statusOf } from '../rpc/status.js';
 import type { NodeInfo__Output } from '../gen/quorumkv/internal/v1/NodeInfo.js';
 import type { NodeList__Output } from '../gen/quorumkv/internal/v1/NodeList.js';
 import type { HashKVResponse__Output } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
@@ -293,7 +294,7 @@ function unreachable(member: StorageMemberHandle, error: Error): MemberStatus__O
 }
 
 function neverSent(error: unknown): boolean {
-  return error instanceof UnavailableError && wasNeverSent(error.code, error.message);
+  return error instanceof UnavailableError && wasNeverSent(statusOf(error), error.message);
 }
 
 function backoffMs(attempt: number): number {

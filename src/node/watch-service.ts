@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { fromServiceError, InvalidArgumentError, UnavailableError } from '../errors.js';
+import { InvalidArgumentError, UnavailableError } from '../errors.js';
+import { fromServiceError } from '../rpc/status.js';
 import type { WatchRequest__Output } from '../gen/quorumkv/v1/WatchRequest.js';
 import type { WatchResponse__Output } from '../gen/quorumkv/v1/WatchResponse.js';
 import { MAX_KEY_BYTES } from '../api/limits.js';

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { MAX_REQUEST_BYTES } from '../api/limits.js';
-import { toServiceError } from '../errors.js';
+import { toServiceError } from './status.js';
 import { logRequest, requestIdOf } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { addReflection, recordServices } from '../observability/reflection.js';

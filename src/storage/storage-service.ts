@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { InvalidArgumentError, OverloadedError, toServiceError } from '../errors.js';
+import { InvalidArgumentError, OverloadedError } from '../errors.js';
+import { toServiceError } from '../rpc/status.js';
 import type { InstallSnapshotResponse } from '../gen/quorumkv/internal/v1/InstallSnapshotResponse.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import type { MembershipChange__Output } from '../gen/quorumkv/internal/v1/MembershipChange.js';

@@ -1,18 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import {
-  CompactedRevisionError,
-  DeadlineError,
-  FutureRevisionError,
-  fromServiceError,
-  InvalidArgumentError,
-  isServiceError,
-  NotLeaderError,
-  OverloadedError,
-  QuorumkvError,
-  toServiceError,
-  UnavailableError,
-} from '../../src/errors.js';
+import { CompactedRevisionError, DeadlineError, FutureRevisionError, InvalidArgumentError, NotLeaderError, OverloadedError, QuorumkvError, UnavailableError } from '../../src/errors.js';
+import { fromServiceError, isServiceError, statusOf, toServiceError } from '../../src/rpc/status.js';
 import * as mvcc from '../../src/mvcc/errors.js';
 
 /** What a client receives for a status a handler returned: a ServiceError with its code, details and metadata. */
@@ -48,7 +37,7 @@ describe('toServiceError / fromServiceError', () => {
       expect(back.constructor).toBe(error.constructor);
       expect(back.message).toBe(error.message);
       expect(back.name).toBe(error.name);
-      expect(back.code).toBe(code);
+      expect(statusOf(back)).toBe(code);
     });
   }
 

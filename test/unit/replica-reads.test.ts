@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, UnavailableError, toServiceError } from '../../src/errors.js';
+import { InvalidArgumentError, UnavailableError } from '../../src/errors.js';
+import { toServiceError } from '../../src/rpc/status.js';
 import { HedgeDelay, MAX_HEDGE_DELAY_MS, MIN_HEDGE_DELAY_MS } from '../../src/node/hedge-delay.js';
 import { LogAppender } from '../../src/node/log-appender.js';
 import { CUT_OFF_AFTER_MS, reachesQuorum } from '../../src/node/run-node.js';
