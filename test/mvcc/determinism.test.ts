@@ -138,7 +138,9 @@ describe('determinism and agreement with a reference model', () => {
       expect(await a.stateHash(), context).toBe(await b.stateHash());
       for (let revision = 1; revision <= model.revision; revision++) {
         const everything = rangeReq(Buffer.of(0), { rangeEnd: Buffer.of(0), revision });
-        expect(await b.range(everything), `${context} at revision ${revision}`).toEqual(model.range(everything));
+        const { revision: storeRevision, ...result } = await b.range(everything);
+        expect(result, `${context} at revision ${revision}`).toEqual(model.range(everything));
+        expect(storeRevision, context).toBe(model.revision);
       }
     }
     // The generator must actually reach every path it is meant to test.
