@@ -12,7 +12,8 @@ import { EtcdCluster, etcdVersion } from './etcd-cluster.js';
 import { freePorts, loopbackTopology } from '../up/loopback-topology.js';
 import { parseDurationMs } from './options.js';
 import type { BenchResult } from './runner.js';
-import { CAPACITY_WORKLOADS, runCapacity, startEcho, type CapacityWorkload } from './capacity.js';
+import { CAPACITY_WORKLOADS, runCapacity, startEcho, type CapacityOptions, type CapacityWorkload } from './capacity.js';
+import { optionsAt, parseSweep, sweepChart, sweepTable, type Sweep, type SweepPoint } from './capacity-sweep.js';
 import { CAPACITY_BEGIN, CAPACITY_END, capacitySection, capacityTable } from './capacity-report.js';
 
 // npm run bench:compare: etcd (3 members) and quorumkv (3 storage voters, 2 writers, a gateway)
@@ -21,7 +22,8 @@ import { CAPACITY_BEGIN, CAPACITY_END, capacitySection, capacityTable } from './
 
 const USAGE =
   'usage: npm run bench:compare -- [--rounds 3] [--duration 5s] [--warmup 2s] [--workloads put,get-linearizable,...] [--no-docs]\n' +
-  '       npm run bench:compare -- --capacity [--rounds 1] [--requests 3000] [--connections 8] [--streams 8] [--value-size 256] [--workloads put,get-linearizable,get-serializable] [--no-docs]';
+  '       npm run bench:compare -- --capacity [--rounds 1] [--requests 3000] [--connections 8] [--streams 8] [--value-size 256] [--workloads put,get-linearizable,get-serializable] [--no-docs]\n' +
+  '       npm run bench:compare -- --capacity --sweep streams=1,16,64,256   (or value-size=256,4096,65536): the same runs at each value, charted';
 const MAX_ROUNDS = 20;
 /** Connections and the common key and value shape of every run. */
 const COMMON_ARGS = ['--connections', '8', '--keys', '10000', '--key-size', '16', '--value-size', '256'];
@@ -165,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
         connections: { type: 'string' },
         streams: { type: 'string' },
         'value-size': { type: 'string' },
+        sweep: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -279,6 +282,12 @@ async function capacityMain(argv: string[], values: Record<string, string | bool
   const workloads = (typeof values.workloads === 'string' ? values.workloads.split(',').map((w) => w.trim()) : CAPACITY_WORKLOADS) as CapacityWorkload[];
   const unknown = workloads.filter((w) => !CAPACITY_WORKLOADS.includes(w));
   if (unknown.length > 0) return fail(`unknown capacity workload(s) ${unknown.join(', ')}; known: ${CAPACITY_WORKLOADS.join(', ')}`);
+  let sweep: Sweep | undefined;
+  try {
+    sweep = typeof values.sweep === 'string' ? parseSweep(values.sweep) : undefined;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   const version = ensureEtcd();
   const base = mkdtempSync(join(tmpdir(), 'quorumkv-capacity-'));
   started.dirs.push(base);
@@ -286,7 +295,9 @@ async function capacityMain(argv: string[], values: Record<string, string | bool
   const [echoPort] = await freePorts(1);
   started.echo = await startEcho(echoPort);
   const resolved = { ...(options as { [K in keyof typeof options]: number }), workloads };
-  const rows = await runCapacity(stores, { port: echoPort, pid: started.echo.pid! }, resolved, base, say);
+  const echo = { port: echoPort, pid: started.echo.pid! };
+  if (sweep) return sweepMain(sweep, stores, echo, resolved, base, values['no-docs'] === true);
+  const rows = await runCapacity(stores, echo, resolved, base, say);
   if (stores.failed()) throw new Error(stores.failed());
   say('');
   say(capacityTable(rows));
@@ -298,6 +309,22 @@ async function capacityMain(argv: string[], values: Record<string, string | bool
     say(`wrote ${file}`);
   }
   return rows.some((r) => r.errors > 0) ? 1 : 0;
+}
+
+/** `--capacity --sweep`: the capacity runs at every value of one axis, as a table and an SVG in docs/. */
+async function sweepMain(sweep: Sweep, stores: Awaited<ReturnType<typeof startBoth>>, echo: { port: number; pid: number }, options: CapacityOptions, dir: string, noDocs: boolean): Promise<number> {
+  const points: SweepPoint[] = [];
+  for (const [i, value] of sweep.values.entries()) {
+    say(`sweep ${sweep.axis}=${value} (${i + 1} of ${sweep.values.length})`);
+    points.push({ value, rows: await runCapacity(stores, echo, optionsAt(options, sweep, value), dir, say) });
+    if (stores.failed()) throw new Error(stores.failed());
+  }
+  say('');
+  say(sweepTable(sweep, points));
+  const file = join(noDocs ? dir : join(PACKAGE_ROOT, 'docs'), `capacity-sweep-${sweep.axis}.svg`);
+  writeFileSync(file, sweepChart(sweep, points, `server CPU per successful op by ${sweep.axis} (${new Date().toISOString().slice(0, 10)})`));
+  say(`wrote ${file}`);
+  return points.some((p) => p.rows.some((r) => r.errors > 0)) ? 1 : 0;
 }
 
 process.once('exit', killSync);
