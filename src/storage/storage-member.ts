@@ -34,6 +34,7 @@ import { SnapshotSender } from './snapshot-sender.js';
 import { StateSlots } from './state-slots.js';
 import { Incarnations } from './incarnations.js';
 import { AppliedWaiters } from './applied-waiters.js';
+import { LeaderContact } from './leader-contact.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import type { MvccLimits } from '../mvcc/limits.js';
 import { ReadIndexBatcher } from './read-index-batcher.js';
@@ -91,6 +92,8 @@ export class StorageMember {
   private purgeAgain = false;
   /** This leader proposed a history compaction that is not applied yet. */
   private historyCompactionProposed = false;
+  /** When peers were last heard from: bounded-staleness reads measure their lag from it. */
+  private readonly leaderContact = new LeaderContact();
   /** Peers whose first incarnation is being recorded. */
   private readonly learningIncarnations = new Set<string>();
   /** Stale peer incarnations already warned about (peer/incarnation), so each is logged once. */
@@ -202,6 +205,7 @@ export class StorageMember {
       // Snapshots arrive through receiveSnapshot, with their state; never as a bare message.
       if (message.to !== this.config.id || message.type === MessageType.Snap) continue;
       if (incarnation !== '' && !this.admits(message.from, incarnation)) continue;
+      this.leaderContact.heardFrom(message.from, Date.now());
       this.raft.step(message);
     }
     this.scheduleReady();
@@ -472,6 +476,13 @@ export class StorageMember {
       if (this.raft.status().leader === NONE) throw new UnavailableError('this replica knows no leader, so it cannot bound its staleness; try another replica');
       const lag = this.lagMs();
       if (lag > maxStalenessMs) throw new UnavailableError(`this replica is ${lag} ms behind the log, over the ${maxStalenessMs} ms allowed; try another replica`);
+      // Caught up with what it knows is committed, but it may know of nothing new only because
+      // nothing reaches it: it is as stale as its last word from its leader (or, leading, from a quorum).
+      const status = this.raft.status();
+      const unheardMs = this.leaderContact.staleMs(this.config.id, status.leader, status.config.voters, Date.now());
+      if (unheardMs > maxStalenessMs) {
+        throw new UnavailableError(`this replica last heard from ${status.leader === this.config.id ? 'a quorum' : 'its leader'} ${unheardMs} ms ago, over the ${maxStalenessMs} ms allowed; try another replica`);
+      }
     }
   }
 
@@ -544,6 +555,7 @@ export class StorageMember {
     // The core takes a committed membership change into its configuration at advance().
     if (ready.committedEntries.some((e) => e.type === EntryType.ConfChange)) {
       this.appliedConf = this.raft.confState();
+      this.leaderContact.retain([...this.appliedConf.voters, ...this.appliedConf.learners]);
       for (const listener of [...this.appliedListeners]) listener();
     }
     this.trackLag();

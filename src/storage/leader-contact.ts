@@ -1,0 +1,31 @@
+// How long ago a member last had evidence that it follows the current log: a follower, since it
+// last heard from its leader; a leader, since it last heard from a quorum of voters (itself
+// counted). Bounded-staleness reads measure their lag from that, so an isolated or deposed member
+// refuses them as soon as the bound passes, not only once its election timer or check-quorum fires.
+
+export class LeaderContact {
+  /** When each peer was last heard from (ms, the caller's clock). */
+  private readonly heard = new Map<string, number>();
+
+  heardFrom(peer: string, nowMs: number): void {
+    this.heard.set(peer, nowMs);
+  }
+
+  /** Stops tracking peers that left the configuration, so the map stays as small as it. */
+  retain(members: readonly string[]): void {
+    for (const peer of this.heard.keys()) if (!members.includes(peer)) this.heard.delete(peer);
+  }
+
+  /** Milliseconds since the last such evidence; Infinity if there never was any. */
+  staleMs(self: string, leader: string, voters: readonly string[], nowMs: number): number {
+    if (leader === '') return Infinity;
+    if (leader !== self) {
+      const last = this.heard.get(leader);
+      return last === undefined ? Infinity : nowMs - last;
+    }
+    const times = voters.map((voter) => (voter === self ? nowMs : (this.heard.get(voter) ?? -Infinity))).sort((a, b) => b - a);
+    const quorum = Math.floor(voters.length / 2) + 1;
+    const last = times[quorum - 1];
+    return last === undefined || last === -Infinity ? Infinity : nowMs - last;
+  }
+}
