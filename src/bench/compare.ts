@@ -321,7 +321,8 @@ async function sweepMain(sweep: Sweep, stores: Awaited<ReturnType<typeof startBo
   }
   say('');
   say(sweepTable(sweep, points));
-  const file = join(noDocs ? dir : join(PACKAGE_ROOT, 'docs'), `capacity-sweep-${sweep.axis}.svg`);
+  // With --no-docs the chart goes beside the other temporary files, but outside the run's own directory, which is removed.
+  const file = join(noDocs ? tmpdir() : join(PACKAGE_ROOT, 'docs'), `capacity-sweep-${sweep.axis}.svg`);
   writeFileSync(file, sweepChart(sweep, points, `server CPU per successful op by ${sweep.axis} (${new Date().toISOString().slice(0, 10)})`));
   say(`wrote ${file}`);
   return points.some((p) => p.rows.some((r) => r.errors > 0)) ? 1 : 0;
