@@ -12,8 +12,6 @@ import type { StorageRouter } from './storage-router.js';
 // each id at most once and answers a repeat with the outcome it recorded.
 
 const RETRY_PAUSE_MS = [10, 25, 50, 100, 200, 300];
-/** How often an append in flight checks that the writer still reaches the storage tier. */
-const REACH_CHECK_MS = 50;
 
 export class LogAppender {
   constructor(
@@ -26,14 +24,15 @@ export class LogAppender {
 
   async append(txns: TxnRequest__Output[]): Promise<Array<TxnResponse__Output | Error>> {
     const deadline = Date.now() + this.timeoutMs;
+    // Cut off, nothing sent yet: refused at once, and safe for anyone to send elsewhere. Once an
+    // append is out, its outcome is unknown until the storage tier answers, so it is not given up
+    // early: a client without request ids (etcd's) that retried it could apply it twice.
+    if (!this.reachesStorage()) throw new CutOffError();
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.whileReachable(() =>
-          this.storage.toLeader<AppendResponse__Output>(deadline, (client, options, done) => client.append({ txns }, options, done)),
-        );
+        const response = await this.storage.toLeader<AppendResponse__Output>(deadline, (client, options, done) => client.append({ txns }, options, done));
         return response.results.map((outcome) => this.toResult(outcome));
       } catch (error) {
-        if (error instanceof CutOffError) throw error;
         const unknownOutcome = error instanceof UnavailableError || error instanceof NotLeaderError;
         const pause = RETRY_PAUSE_MS[Math.min(attempt, RETRY_PAUSE_MS.length - 1)];
         if (!unknownOutcome) throw error;
@@ -42,24 +41,6 @@ export class LogAppender {
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     }
-  }
-
-  /**
-   * `call`, unless this writer is or becomes cut off from the storage tier first: then the
-   * writes fail at once with UNAVAILABLE, and the gateway or client sends them to another writer
-   * (with their request ids, so a write that did reach the log applies once).
-   */
-  private whileReachable<T>(start: () => Promise<T>): Promise<T> {
-    if (!this.reachesStorage()) return Promise.reject(new CutOffError());
-    const call = start();
-    return new Promise<T>((resolve, reject) => {
-      const check = setInterval(() => {
-        if (this.reachesStorage()) return;
-        clearInterval(check);
-        reject(new CutOffError());
-      }, REACH_CHECK_MS);
-      call.then(resolve, reject).finally(() => clearInterval(check));
-    });
   }
 
   private toResult(outcome: TxnOutcome__Output): TxnResponse__Output | Error {

@@ -22,12 +22,12 @@ const LEAVE_NOTICE_MS = 1_500;
 const LEADER_REFRESH_MS = 1_000;
 /** How often each storage member is PINGed (are you there?), and how long its answer may take. */
 const PING_INTERVAL_MS = 100;
-const PING_TIMEOUT_MS = 300;
+const PING_TIMEOUT_MS = 500;
 /** Every this many PINGs, the members are asked for their reports (leader, revision) too. */
 const REPORT_EVERY_PINGS = 3;
 const REPORT_TIMEOUT_MS = 1_000;
 /** A node that heard from too few storage members for this long is cut off (see nodeHealth). */
-export const CUT_OFF_AFTER_MS = 400;
+export const CUT_OFF_AFTER_MS = 600;
 const LEARN_MEMBERS_EVERY_PROBES = 20;
 const STATUS_TIMEOUT_MS = 3_000;
 /** A reader further behind than this stops reporting SERVING, so gateways skip it. */

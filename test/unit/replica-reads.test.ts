@@ -149,15 +149,18 @@ describe('a writer cut off from the storage tier', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
-  it('gives up an append in flight when it becomes cut off', async () => {
+  it('does not give up an append already sent when it becomes cut off: its outcome is unknown until storage answers', async () => {
     const router = routerOver([await fakeMember('s1', 'hang')]);
     let reachable = true;
-    const appender = new LogAppender(router, new Metrics('writer', 'w1'), 10_000, () => reachable);
-    const append = appender.append([]);
-    setTimeout(() => (reachable = false), 100);
-    const started = Date.now();
-    await expect(append).rejects.toBeInstanceOf(UnavailableError);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    const appender = new LogAppender(router, new Metrics('writer', 'w1'), 1_500, () => reachable);
+    let settled: unknown;
+    const append = appender.append([]).catch((error: unknown) => (settled = error));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    reachable = false;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(settled).toBeUndefined();
+    await append;
+    expect(String(settled)).not.toMatch(/cannot reach a majority/); // a deadline: the outcome is unknown
   });
 });
 
