@@ -24,7 +24,7 @@ describe('simulator', () => {
     expect(a.ok).toBe(true);
     expect(b).toEqual(a);
     expect(simulate({ seed: 4243, voters: 5 }).stats).not.toEqual(a.stats);
-  });
+  }, 60_000);
 
   it('exercises the faults it claims to: leader changes, crashes, commits and reads', () => {
     const totals = { leaderTerms: 0, crashes: 0, readsAnswered: 0, commitIndex: 0 };
@@ -39,7 +39,7 @@ describe('simulator', () => {
     expect(totals.crashes).toBeGreaterThan(60);
     expect(totals.readsAnswered).toBeGreaterThan(500);
     expect(totals.commitIndex).toBeGreaterThan(3000);
-  });
+  }, 60_000);
 
   function totalsOver(scenario: Scenario, seeds: number): SimStats {
     const totals = simulate({ seed: 0, voters: 3, faultTicks: 0, quietTicks: 0 }).stats;
@@ -57,27 +57,27 @@ describe('simulator', () => {
     expect(totals.snapshotsInstalled).toBeGreaterThan(20);
     expect(totals.snapshotsSent).toBeGreaterThanOrEqual(totals.snapshotsInstalled);
     expect(totals.crashes).toBeGreaterThan(40);
-  });
+  }, 60_000);
 
   it('membership scenario: learners are added, promoted and voters removed, under faults', () => {
     const totals = totalsOver('membership', 20);
     expect(totals.confChanges).toBeGreaterThan(80);
     expect(totals.leaderRemovals).toBeGreaterThan(0);
     expect(totals.crashes).toBeGreaterThan(40);
-  });
+  }, 60_000);
 
   it('full scenario: membership changes and snapshot installs in the same runs', () => {
     const totals = totalsOver('full', 20);
     expect(totals.confChanges).toBeGreaterThan(80);
     expect(totals.snapshotsInstalled).toBeGreaterThan(20);
-  });
+  }, 60_000);
 
   it('reports a liveness failure when the quiet phase is too short to recover', () => {
     const result = simulate({ seed: 1, voters: 3, quietTicks: 1 });
     expect(result.ok).toBe(false);
     expect(result.violation?.invariant).toBe('liveness');
     expect(formatFailure(result)).toMatch(/replay: .*--seed 1 --voters 3/);
-  });
+  }, 60_000);
 
   const expectedInvariant: Record<DefectName, RegExp> = {
     'commits-without-quorum': /durable-quorum|leader-completeness|state-machine-safety/,
@@ -100,6 +100,6 @@ describe('simulator', () => {
       expect(caught).toBeDefined();
       expect(caught!.violation!.invariant).toMatch(expectedInvariant[defect]);
       expect(caught!.recentEvents.length).toBeGreaterThan(0);
-    });
+    }, 60_000);
   }
 });
