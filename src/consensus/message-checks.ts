@@ -27,9 +27,12 @@ function entriesFitApp(m: Message): boolean {
   return true;
 }
 
-/** Prop and ReadIndex carry no term (they are routed, not replicated); everything else must. */
+/**
+ * ReadIndex carries no term (it is routed, not replicated); Prop carries the term its sender
+ * forwarded it in, or none (a sender from before terms were stamped); everything else must.
+ */
 export function isTermless(type: MessageType): boolean {
-  return type === MessageType.Prop || type === MessageType.ReadIndex;
+  return type === MessageType.ReadIndex;
 }
 
 export function isWellFormed(m: Message): boolean {
@@ -37,7 +40,7 @@ export function isWellFormed(m: Message): boolean {
   if (typeof m.from !== 'string' || typeof m.to !== 'string') return false;
   if (!isCount(m.term) || !isCount(m.logTerm) || !isCount(m.index) || !isCount(m.commit) || !isCount(m.rejectHint)) return false;
   if (typeof m.reject !== 'boolean' || !(m.context instanceof Uint8Array) || !Array.isArray(m.entries)) return false;
-  if (isTermless(m.type) !== (m.term === 0)) return false;
+  if (m.type !== MessageType.Prop && isTermless(m.type) !== (m.term === 0)) return false;
   if (!m.entries.every(isEntryShape)) return false;
   if (m.type === MessageType.App) return entriesFitApp(m);
   return m.type === MessageType.Prop || m.entries.length === 0;

@@ -169,6 +169,14 @@ export class RaftNode {
     // Senders outside our configuration are heard: a node that lags behind a membership change
     // must still hear the leader it does not know yet. Their votes and acks count for nothing.
     if (!isWellFormed(m) || m.to !== this.config.id || m.from === this.config.id || m.from === NONE) return;
+    if (m.type === MessageType.Prop && m.term !== 0) {
+      // A forwarded proposal from another term was held (its sender paused, or the network slow)
+      // across a leader change: its proposer was told its outcome is unknown and may have moved
+      // on, so appending it now could apply a write over later acknowledged ones. Dropped; and a
+      // proposal never changes this node's term.
+      if (m.term !== this.term) return;
+      m = { ...m, term: 0 };
+    }
     if (m.term > this.term) {
       if (!this.acceptHigherTerm(m)) return;
     } else if (m.term !== 0 && m.term < this.term) {
@@ -891,10 +899,10 @@ export class RaftNode {
     };
   }
 
-  /** Queues a message for the next Ready; Prop and ReadIndex carry no term, the rest ours unless set. */
+  /** Queues a message for the next Ready; ReadIndex carries no term, the rest ours unless set. */
   private send(fields: MessageFields): void {
     assert(fields.to !== this.config.id && fields.to !== NONE, () => `message ${MessageType[fields.type]} to self or nobody`);
-    const termless = fields.type === MessageType.Prop || fields.type === MessageType.ReadIndex;
+    const termless = fields.type === MessageType.ReadIndex;
     this.messages.push(this.message({ term: termless ? 0 : this.term, ...fields }));
   }
 
