@@ -92,12 +92,21 @@ export class GroupCommitter {
   }
 }
 
-function approximateBytes(txn: TxnRequest__Output): number {
-  let bytes = 16;
+/**
+ * About the encoded size of a transaction in an append: a fixed overhead per txn, op and compare,
+ * plus every variable-length field — keys, values, range ends, add keys, compare values, the read
+ * set and the request ids — so a batch under maxBatchBytes stays under the message limit.
+ */
+export function approximateBytes(txn: TxnRequest__Output): number {
+  let bytes = 16 + Buffer.byteLength(txn.requestId);
   for (const op of [...txn.success, ...txn.failure]) {
-    const body = op.requestPut ?? op.requestDeleteRange ?? op.requestRange;
-    bytes += 16 + (body?.key.length ?? 0) + (op.requestPut?.value.length ?? 0);
+    bytes += 16;
+    if (op.requestPut) bytes += op.requestPut.key.length + op.requestPut.value.length + Buffer.byteLength(op.requestPut.requestId);
+    if (op.requestDeleteRange) bytes += op.requestDeleteRange.key.length + op.requestDeleteRange.rangeEnd.length + Buffer.byteLength(op.requestDeleteRange.requestId);
+    if (op.requestRange) bytes += op.requestRange.key.length + op.requestRange.rangeEnd.length;
+    if (op.requestAdd) bytes += op.requestAdd.key.length;
   }
-  for (const compare of txn.compare) bytes += 16 + compare.key.length + (compare.value?.length ?? 0);
+  for (const compare of txn.compare) bytes += 16 + compare.key.length + compare.rangeEnd.length + (compare.value?.length ?? 0);
+  for (const read of txn.readSet) bytes += 16 + read.key.length + read.rangeEnd.length;
   return bytes;
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, OverloadedError, UnavailableError } from '../../src/errors.js';
 import type { TxnRequest__Output } from '../../src/gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../../src/gen/quorumkv/v1/TxnResponse.js';
-import { GroupCommitter, type GroupCommitLimits } from '../../src/node/group-commit.js';
+import { approximateBytes, GroupCommitter, type GroupCommitLimits } from '../../src/node/group-commit.js';
+import { codecFor } from '../../src/proto/codec.js';
 import { putOp, txnRequest, txnResponse } from './requests.js';
 
 interface Call {
@@ -228,5 +229,24 @@ describe('GroupCommitter failures', () => {
     await settle();
     expect(outcomes.a).toEqual({ ok: txnResponse(5) });
     expect(outcomes.b).toEqual({ error: expect.any(UnavailableError) });
+  });
+
+  it('counts every variable-length field of a transaction, so its size estimate never falls short of its encoding', () => {
+    const codec = codecFor<TxnRequest__Output, TxnRequest__Output>('quorumkv.v1.TxnRequest');
+    const big = (byte: number) => Buffer.alloc(200_000, byte);
+    const id = 'i'.repeat(128);
+    const heavy: Record<string, TxnRequest__Output> = {
+      readSet: txnRequest({ success: [putOp('k')], readRevision: 5, readSet: [{ key: big(1), rangeEnd: big(2) }] }),
+      addKey: txnRequest({ success: [{ request: 'requestAdd', requestAdd: { key: big(3), delta: 1 }, requestPut: null, requestRange: null, requestDeleteRange: null }] }),
+      rangeEnds: txnRequest({
+        success: [{ request: 'requestDeleteRange', requestDeleteRange: { key: Buffer.from('a'), rangeEnd: big(4), prevKv: false, requestId: id }, requestPut: null, requestRange: null }],
+        failure: [{ request: 'requestRange', requestRange: { key: Buffer.from('a'), rangeEnd: big(5), limit: 0, revision: 0, serializable: false, keysOnly: false, countOnly: false, minRevision: 0, maxStalenessMs: 0 }, requestPut: null, requestDeleteRange: null }],
+        compare: [{ key: Buffer.from('a'), rangeEnd: big(6), target: 'VERSION', result: 'EQUAL', targetUnion: 'version', version: 1 }],
+      }),
+      requestIds: txnRequest({ success: [putOp('k')], requestId: id }),
+    };
+    for (const [name, t] of Object.entries(heavy)) {
+      expect(approximateBytes(t), name).toBeGreaterThanOrEqual(codec.encode(t).length);
+    }
   });
 });
