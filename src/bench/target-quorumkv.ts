@@ -6,6 +6,9 @@ import { ConflictError, TooOldError } from '../errors.js';
 import type { RangeResponse__Output } from '../gen/quorumkv/v1/RangeResponse.js';
 import { KV, type KVClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { findClientTls } from '../security/client-tls.js';
+import { CLIENT_API_ROLES } from '../security/roles.js';
+import { channelCredentials } from '../security/tls.js';
 import type { BenchConfig } from './options.js';
 import { counterValue, unary, type BenchTarget, type IncrementOutcome } from './target.js';
 
@@ -27,7 +30,9 @@ export class QuorumkvTarget implements BenchTarget {
 
   constructor(private readonly config: Pick<BenchConfig, 'endpoints' | 'connections' | 'timeoutMs'>) {
     const at = (i: number) => config.endpoints[i % config.endpoints.length];
-    this.stubs = Array.from({ length: config.connections }, (_, i) => new KV(at(i), grpc.credentials.createInsecure(), CHANNEL_OPTIONS));
+    // TLS as the CLI finds it (the certificates `quorumkv up` made), like the clients below.
+    const credentials = channelCredentials(findClientTls(), undefined, CLIENT_API_ROLES);
+    this.stubs = Array.from({ length: config.connections }, (_, i) => new KV(at(i), credentials, CHANNEL_OPTIONS));
     this.clients = Array.from({ length: config.connections }, (_, i) => connect({ endpoints: [at(i)], timeoutMs: config.timeoutMs }));
   }
 

@@ -3,12 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from './address-list.js';
 import type { Command, ParsedArgs } from './command.js';
+import { DEFAULT_CERTS_DIR } from '../security/client-tls.js';
 import { renderTable } from './table.js';
 
 // `quorumkv cert`: the cluster CA and the certificates it issues, as CockroachDB's `cockroach
 // cert`. The certificate library is loaded only when the command runs.
 
-export const DEFAULT_CERTS_DIR = 'data/certs';
 const NODE_ROLES = ['storage', 'writer', 'reader', 'gateway'];
 const ACTIONS: Record<string, string> = {
   'create-ca': 'create-ca',

@@ -1,4 +1,5 @@
 import type { Consistency, QuorumkvClient } from '../client/client.js';
+import type { ClientTls } from '../security/tls-flags.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { PrintedOutcome } from './txn-json.js';
@@ -7,16 +8,18 @@ import { UsageError } from './address-list.js';
 import type { Command, ParsedArgs } from './command.js';
 import { formatBytes } from './format-bytes.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, outputFormat, printResult } from './output.js';
+import { CLIENT_TLS_OPTIONS, clientTlsFlagsFrom, findClientTls } from '../security/client-tls.js';
 import { renderTable } from './table.js';
 
 // Client subcommands talk to a gateway (or any node) at --endpoint, QUORUMKV_ENDPOINT, or
-// 127.0.0.1:7000. They print text and tables (--output table, the default), or the same result as
+// 127.0.0.1:7000, over TLS with the certificates client-tls.ts finds (those `quorumkv up` made,
+// with no flags). They print text and tables (--output table, the default), or the same result as
 // one JSON object (--output json, or --json) or one YAML document (--output yaml). The client
 // library (and gRPC with it) is loaded only when a command runs, so that parsing and --help stay quick.
 
 const DEFAULT_ENDPOINT = '127.0.0.1:7000';
 
-const endpointOption = { endpoint: { type: 'string' }, 'timeout-ms': { type: 'string' }, ...OUTPUT_OPTIONS } as const;
+const endpointOption = { endpoint: { type: 'string' }, 'timeout-ms': { type: 'string' }, ...OUTPUT_OPTIONS, ...CLIENT_TLS_OPTIONS } as const;
 const CLIENT_USAGE = `${OUTPUT_USAGE} [--endpoint HOST:PORT]`;
 
 /** Checks the connection flags when the command line is parsed, and connects when it runs. */
@@ -33,7 +36,13 @@ function clientFlags(values: ParsedArgs['values']): () => Promise<QuorumkvClient
     throw new UsageError(`--timeout-ms must be a positive integer, got ${JSON.stringify(timeoutText)}`);
   }
   const endpoints = endpointsOf(values);
-  return async () => (await import('../client/client.js')).connect({ endpoints, timeoutMs });
+  let tls: ClientTls | false;
+  try {
+    tls = findClientTls(clientTlsFlagsFrom(values)) ?? false;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return async () => (await import('../client/client.js')).connect({ endpoints, timeoutMs, tls });
 }
 
 function withClient(values: ParsedArgs['values'], use: (client: QuorumkvClient) => Promise<number>): () => Promise<number> {

@@ -3,29 +3,36 @@ import { resolveNodeOptions } from '../node/options.js';
 import { parseLogLevel, parseSlowRequestMs } from '../observability/log-options.js';
 import { resolveStorageOptions } from '../storage/options.js';
 import { testDefectFrom } from '../storage/test-defects.js';
+import type { Role } from '../security/roles.js';
+import { resolveTransportSecurity, TLS_FLAG_OPTIONS, TLS_USAGE, tlsFlagsFrom } from '../security/tls-flags.js';
 import { parseAddressList, UsageError } from './address-list.js';
 import type { Command } from './command.js';
 
 const DEFAULT_CLUSTER = 'local';
 
-/** Flags every server takes: how much it logs and when a request counts as slow. */
-const LOG_OPTIONS = { 'log-level': { type: 'string' }, 'slow-request-ms': { type: 'string' } } as const;
-const LOG_USAGE = '[--log-level fatal|error|warn|info|debug|trace|silent] [--slow-request-ms N]';
+/** Flags every server takes: how much it logs, when a request counts as slow, and its TLS. */
+const LOG_OPTIONS = { 'log-level': { type: 'string' }, 'slow-request-ms': { type: 'string' }, ...TLS_FLAG_OPTIONS } as const;
+const LOG_USAGE = `[--log-level fatal|error|warn|info|debug|trace|silent] [--slow-request-ms N] ${TLS_USAGE}`;
 
 /** Checks the logging flags now; the returned call sets up the process's logger when the server starts. */
-function logSetup(values: Record<string, unknown>, role: string, id: string, cluster: string): () => Promise<void> {
+function logSetup(values: Record<string, unknown>, role: Role, id: string, cluster: string): () => Promise<void> {
   let level;
   let slowRequestMs: number | undefined;
+  let security;
   try {
     level = parseLogLevel(values['log-level'] as string | undefined, '--log-level');
     slowRequestMs = parseSlowRequestMs(values['slow-request-ms'] as string | undefined, '--slow-request-ms');
+    security = resolveTransportSecurity(tlsFlagsFrom(values), { role, id });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   return async () => {
-    const { configureLog, setSlowRequestMs } = await import('../observability/log.js');
+    const { configureLog, log, setSlowRequestMs } = await import('../observability/log.js');
     configureLog({ role, id, cluster, level });
     if (slowRequestMs !== undefined) setSlowRequestMs(slowRequestMs);
+    (await import('../security/transport-security.js')).useTransportSecurity(security);
+    if (security.mode === 'insecure') log.warn('RUNNING WITHOUT TLS (--insecure): every listener and link is plaintext, and anyone who reaches a port can call it');
+    else log.info({ certFile: security.peer.certFile, trustedCaFile: security.peer.trustedCaFile, clientCertAuth: security.client.clientCertAuth }, 'TLS on: mutual TLS between processes');
   };
 }
 

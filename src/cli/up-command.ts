@@ -9,15 +9,17 @@ export const DEFAULT_TOPOLOGY = join(PACKAGE_ROOT, 'deploy', 'local.yaml');
 export const upCommand: Command = {
   name: 'up',
   summary: 'start a whole local cluster from a topology file and stop it on Ctrl-C',
-  usage: 'quorumkv up [--topology FILE] [--data-dir DIR]   (defaults: deploy/local.yaml, ./data)',
-  options: { topology: { type: 'string' }, 'data-dir': { type: 'string' } },
+  usage:
+    'quorumkv up [--topology FILE] [--data-dir DIR] [--insecure]   (defaults: deploy/local.yaml, ./data; TLS on, certificates made in DATA_DIR/certs on first start)',
+  options: { topology: { type: 'string' }, 'data-dir': { type: 'string' }, insecure: { type: 'boolean' } },
   prepare: ({ values }) => {
     const topologyFile = (values.topology as string | undefined) ?? DEFAULT_TOPOLOGY;
     const dataDir = resolve((values['data-dir'] as string | undefined) ?? 'data');
     const topology = loadTopology(topologyFile);
+    const security = values.insecure ? 'insecure' : 'tls';
     return async () => {
       const { LocalCluster } = await import('../up/local-cluster.js');
-      return runUp(new LocalCluster(topology, dataDir, { output: 'console', onUnexpectedExit }));
+      return runUp(new LocalCluster(topology, dataDir, { output: 'console', onUnexpectedExit, security }));
     };
   },
 };
@@ -29,6 +31,11 @@ function onUnexpectedExit(name: string, code: number | null, signal: NodeJS.Sign
 async function runUp(cluster: LocalCluster): Promise<number> {
   const { topology } = cluster;
   process.stdout.write(`quorumkv up: starting ${cluster.names.length} processes (data in ${cluster.dataDir})\n`);
+  if (cluster.security === 'insecure') {
+    process.stdout.write('quorumkv up: WARNING: --insecure: TLS is OFF. Every listener and every link between processes is plaintext, and anyone who reaches a port can read, write and step raft.\n');
+  } else {
+    process.stdout.write(`quorumkv up: TLS on: mutual TLS between processes, client certificates required; CA and certificates in ${cluster.certsDir}\n`);
+  }
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -57,6 +64,9 @@ async function runUp(cluster: LocalCluster): Promise<number> {
       ...(g.readerListen ? [`  reader endpoint   ${g.readerListen}   (reads balanced over reader nodes: npx quorumkv get a --endpoint ${g.readerListen} --consistency stale)`] : []),
       `  status            npx quorumkv status`,
       `  console           http://${g.metrics}/   (topology, traffic, history, key browser)`,
+      cluster.security === 'tls'
+        ? `  certificates      ${cluster.certsDir} (the CLI finds them there from this folder; elsewhere: --certs-dir or QUORUMKV_CERTS_DIR)`
+        : '  certificates      none: plaintext (--insecure)',
       `  metrics           http://${g.metrics}/metrics, and on every process (see deploy/local.yaml)`,
       `  storage           ${topology.storage.map((s) => `${s.id}=${s.listen}`).join(' ')}`,
       `  writers           ${topology.writers.map((w) => `${w.id}=${w.listen}`).join(' ')}`,

@@ -14,6 +14,10 @@ import { Cluster, KV, Watch } from '../proto/client-services.js';
 import type { ClusterClient, KVClient, WatchClient } from '../proto/services.js';
 import { Watcher } from './watcher.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { findClientTls } from '../security/client-tls.js';
+import { CLIENT_API_ROLES } from '../security/roles.js';
+import { channelCredentials } from '../security/tls.js';
+import type { ClientTls } from '../security/tls-flags.js';
 import { backoffMs, isRetryable } from './retry-policy.js';
 import { bytes, rangeEndFor, type Bytes } from './bytes.js';
 import { runTransaction, type RunTransactionOptions, type Transaction } from './transaction.js';
@@ -32,6 +36,12 @@ export interface ConnectOptions {
   endpoints?: string[];
   /** Deadline for each call. */
   timeoutMs?: number;
+  /**
+   * TLS: the CA to trust and the certificate to present. By default found as the CLI finds it
+   * ($QUORUMKV_CERTS_DIR, or data/certs where `quorumkv up` makes it: ca.crt and
+   * client.root.crt/.key); plaintext when there is none. `false` is plaintext.
+   */
+  tls?: ClientTls | false;
 }
 
 export interface RangeOptions {
@@ -101,13 +111,15 @@ export class QuorumkvClient {
   /** What this client has done on its own: retries of failed calls, transaction conflicts retried. */
   readonly stats = { retries: 0, conflictRetries: 0 };
 
-  constructor(private readonly options: Required<ConnectOptions>) {
+  constructor(private readonly options: Required<Omit<ConnectOptions, 'tls'>> & { tls: ClientTls | undefined }) {
     if (options.endpoints.length === 0) throw new Error('connect: give at least one endpoint');
+    // The server must be one that serves the client API (gateway, writer or reader), whatever address it is reached at.
+    const credentials = channelCredentials(options.tls, undefined, CLIENT_API_ROLES);
     this.endpoints = options.endpoints.map((address) => ({
       address,
-      kv: new KV(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS),
-      cluster: new Cluster(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS),
-      watch: new Watch(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS),
+      kv: new KV(address, credentials, CLIENT_OPTIONS),
+      cluster: new Cluster(address, credentials, CLIENT_OPTIONS),
+      watch: new Watch(address, credentials, CLIENT_OPTIONS),
     }));
   }
 
@@ -245,5 +257,6 @@ export function connect(options: ConnectOptions = {}): QuorumkvClient {
   return new QuorumkvClient({
     endpoints: options.endpoints ?? [process.env.QUORUMKV_ENDPOINT || DEFAULT_ENDPOINT],
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    tls: options.tls === undefined ? findClientTls() : options.tls || undefined,
   });
 }

@@ -7,6 +7,8 @@ import { log } from '../observability/log.js';
 import { Storage, type StorageClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { memberStatus } from '../rpc/cluster-service.js';
+import { STORAGE_ROLES } from '../security/roles.js';
+import { peerChannelCredentials } from '../security/transport-security.js';
 import { clusterState } from './cluster-state.js';
 import { History } from './history.js';
 import { parsePrometheusText, sampleValue, type Sample } from './prom-text.js';
@@ -204,7 +206,7 @@ export class Collector {
 
   private client(address: string): StorageClient {
     let client = this.clients.get(address);
-    if (!client) this.clients.set(address, (client = new Storage(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS)));
+    if (!client) this.clients.set(address, (client = new Storage(address, peerChannelCredentials(STORAGE_ROLES), CLIENT_OPTIONS)));
     return client;
   }
 

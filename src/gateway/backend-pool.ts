@@ -1,4 +1,6 @@
 import { HealthClient } from '../rpc/health-client.js';
+import { COMPUTE_ROLES } from '../security/roles.js';
+import { peerChannelCredentials } from '../security/transport-security.js';
 import { H2Channel } from './h2-channel.js';
 
 // The compute nodes of one kind (writers or readers) a gateway forwards to. Each is health-checked
@@ -21,8 +23,8 @@ export class Backend {
     readonly id: string,
     readonly address: string,
   ) {
-    this.channel = new H2Channel(address);
-    this.health = new HealthClient(address);
+    this.channel = new H2Channel(address, COMPUTE_ROLES);
+    this.health = new HealthClient(address, peerChannelCredentials(COMPUTE_ROLES));
   }
 
   close(): void {

@@ -1,7 +1,8 @@
-import * as grpc from '@grpc/grpc-js';
 import type { NodeList__Output } from '../gen/quorumkv/internal/v1/NodeList.js';
 import { Storage, type StorageClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { STORAGE_ROLES } from '../security/roles.js';
+import { peerChannelCredentials } from '../security/transport-security.js';
 import type { BackendPool } from './backend-pool.js';
 
 // Finds compute nodes: the ones given by hand, plus those registered with the storage tier
@@ -27,7 +28,7 @@ export class Discovery {
   }
 
   private addStorage(address: string): void {
-    if (!this.clients.has(address)) this.clients.set(address, new Storage(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS));
+    if (!this.clients.has(address)) this.clients.set(address, new Storage(address, peerChannelCredentials(STORAGE_ROLES), CLIENT_OPTIONS));
   }
 
   async start(): Promise<void> {

@@ -1,24 +1,30 @@
-import * as http2 from 'node:http2';
+import type * as http2 from 'node:http2';
 import { KEEPALIVE_INTERVAL_MS, KEEPALIVE_TIMEOUT_MS } from '../rpc/client-options.js';
+import { connectH2 } from '../security/h2-tls.js';
+import type { Role } from '../security/roles.js';
 
 // One HTTP/2 connection from the gateway to a node, made when first needed and made again after
 // it closes. Streams opened while it connects wait for it; a connection that fails fails them.
 // A PING every KEEPALIVE_INTERVAL_MS that goes unanswered for KEEPALIVE_TIMEOUT_MS means the
 // link is blackholed (a partition closes nothing): the connection and its streams are dropped,
 // so their calls move to another node and the next call here connects afresh.
+// With TLS on, the node must present a certificate of one of `serverRoles`.
 
 const MAX_SESSION_MEMORY_MB = 64;
 
 export class H2Channel {
   private session: http2.ClientHttp2Session | undefined;
 
-  constructor(readonly address: string) {}
+  constructor(
+    readonly address: string,
+    private readonly serverRoles: readonly Role[],
+  ) {}
 
   /** The connection to the node, opened if there is none. */
   get(): http2.ClientHttp2Session {
     const current = this.session;
     if (current && !current.closed && !current.destroyed) return current;
-    const session = http2.connect(`http://${this.address}`, { maxSessionMemory: MAX_SESSION_MEMORY_MB, settings: { enablePush: false } });
+    const session = connectH2(this.address, this.serverRoles, { maxSessionMemory: MAX_SESSION_MEMORY_MB, settings: { enablePush: false } });
     const keepalive = setInterval(() => probe(session), KEEPALIVE_INTERVAL_MS);
     keepalive.unref();
     const forget = () => {

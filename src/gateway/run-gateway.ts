@@ -11,6 +11,8 @@ import { UnavailableError } from '../errors.js';
 import { addClusterService, memberStatus } from '../rpc/cluster-service.js';
 import type { MembershipBackend } from '../rpc/membership-service.js';
 import { RpcServer } from '../rpc/server.js';
+import { COMPUTE_ROLES } from '../security/roles.js';
+import { peerChannelCredentials } from '../security/transport-security.js';
 import { BackendPool, type Backend } from './backend-pool.js';
 import { Discovery } from './discovery.js';
 import { H2Channel } from './h2-channel.js';
@@ -42,8 +44,8 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
     (withHashes) => nodeStatuses([...writers.backends, ...readers.backends], withHashes),
     membershipThrough(writers),
   );
-  const localPort = await rpc.listen('127.0.0.1:0');
-  const local = new H2Channel(`127.0.0.1:${localPort}`);
+  const localPort = await rpc.listen('127.0.0.1:0', 'peer');
+  const local = new H2Channel(`127.0.0.1:${localPort}`, ['gateway']);
   const servers = new Map<Endpoint, Awaited<ReturnType<typeof listenHttp2>>>();
   const endpoints: Array<[Endpoint, string | undefined]> = [['cluster', options.listen], ['reader', options.readerListen]];
   for (const [endpoint, address] of endpoints) {
@@ -82,7 +84,7 @@ function membershipThrough(writers: BackendPool): MembershipBackend {
   const call = <Res>(invoke: (client: InstanceType<typeof Cluster>, deadline: number, done: (e: grpc.ServiceError | null, r?: Res) => void) => void): Promise<Res> => {
     const backend = writers.pick();
     if (!backend) return Promise.reject(new UnavailableError('no healthy writer node behind this gateway'));
-    const client = new Cluster(backend.address, grpc.credentials.createInsecure());
+    const client = new Cluster(backend.address, peerChannelCredentials(COMPUTE_ROLES));
     return new Promise<Res>((resolve, reject) =>
       invoke(client, Date.now() + MEMBERSHIP_TIMEOUT_MS, (error, response) => {
         client.close();
@@ -108,7 +110,7 @@ async function nodeStatuses(backends: Backend[], withHashes: boolean): Promise<M
     backends
       .filter((b) => !b.draining)
       .map((backend) => {
-        const client = new Cluster(backend.address, grpc.credentials.createInsecure());
+        const client = new Cluster(backend.address, peerChannelCredentials(COMPUTE_ROLES));
         return new Promise<MemberStatus__Output[]>((resolve) =>
           client.status({ withHashes }, { deadline: Date.now() + STATUS_TIMEOUT_MS }, (error, response?: StatusResponse__Output) => {
             client.close();

@@ -50,7 +50,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
     storage.membership(DEFAULT_REQUEST_TIMEOUT_MS),
     () => (lag ? { revision: lag.followedRevision, lagRevisions: lag.lagRevisions, lagMs: lag.lagMs } : {}),
   );
-  await rpc.listen(config.listen);
+  await rpc.listen(config.listen, 'client');
 
   let health = { ready: false, reason: 'starting' };
   let homeChosen = false;

@@ -9,6 +9,8 @@ import type { MemberListResponse__Output } from '../gen/quorumkv/v1/MemberListRe
 import type { MembershipBackend } from '../rpc/membership-service.js';
 import { Storage, type StorageClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { STORAGE_ROLES } from '../security/roles.js';
+import { peerChannelCredentials } from '../security/transport-security.js';
 import { memberStatus } from '../rpc/cluster-service.js';
 import { wasNeverSent } from '../rpc/never-sent.js';
 import { LinkPinger } from '../rpc/link-pinger.js';
@@ -273,7 +275,7 @@ export class StorageRouter {
 }
 
 function memberHandle(id: string, address: string): StorageMemberHandle {
-  return { id, address, client: new Storage(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS), pinger: new LinkPinger(address) };
+  return { id, address, client: new Storage(address, peerChannelCredentials(STORAGE_ROLES), CLIENT_OPTIONS), pinger: new LinkPinger(address, STORAGE_ROLES) };
 }
 
 function invoke<Res>(

@@ -1,4 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as TlsServer } from 'node:tls';
+import { metricsTls } from '../security/h2-tls.js';
 import type { Metrics } from './metrics.js';
 
 export interface Probes {
@@ -11,10 +14,13 @@ export interface Probes {
 /** More paths on the same listener (the gateway's console): true when it answered the request. */
 export type ExtraRoutes = (request: IncomingMessage, response: ServerResponse) => boolean;
 
-/** Serves /metrics, /healthz and /readyz, then `extra`. Resolves once listening. */
+/**
+ * Serves /metrics, /healthz and /readyz, then `extra`. Resolves once listening. Plain HTTP, as the
+ * kubelet's probes and most scrapers expect, unless the process runs with --metrics-tls.
+ */
 export async function startHttpServer(address: string, metrics: Metrics, probes: Probes, extra?: ExtraRoutes): Promise<Server> {
   const { host, port } = splitHostPort(address);
-  const server = createServer((request, response) => {
+  const handle: RequestListener = (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/metrics') {
       metrics.registry.metrics().then(
@@ -30,7 +36,14 @@ export async function startHttpServer(address: string, metrics: Metrics, probes:
     } else if (!extra?.(request, response)) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
     }
-  });
+  };
+  const tls = metricsTls();
+  const server: Server = tls ? createHttpsServer(tls.options, handle) : createServer(handle);
+  if (tls) {
+    const stop = tls.watch(server as unknown as TlsServer);
+    server.once('close', stop);
+    server.on('tlsClientError', () => {});
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -1,4 +1,6 @@
 import { HealthClient } from '../rpc/health-client.js';
+import { STORAGE_ROLES } from '../security/roles.js';
+import { peerChannelCredentials } from '../security/transport-security.js';
 
 // Measures the round trip to every peer storage member with a grpc.health.v1 check, as etcd
 // probes its peers, for quorumkv_network_peer_round_trip_time_seconds (and etcd's name).
@@ -46,7 +48,7 @@ export class PeerProbe {
         [...peers].map(async ([id, address]) => {
           if (this.stopped) return;
           let client = this.clients.get(address);
-          if (!client) this.clients.set(address, (client = new HealthClient(address)));
+          if (!client) this.clients.set(address, (client = new HealthClient(address, peerChannelCredentials(STORAGE_ROLES))));
           const seconds = await client.roundTrip(PEER_PROBE_TIMEOUT_MS);
           if (seconds !== undefined) this.observe(id, seconds);
         }),

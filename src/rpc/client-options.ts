@@ -10,6 +10,9 @@ import { MAX_REQUEST_BYTES } from '../api/limits.js';
 export const KEEPALIVE_INTERVAL_MS = 1_000;
 export const KEEPALIVE_TIMEOUT_MS = 1_000;
 
+/** The TLS server name every quorumkv client sends. */
+export const TLS_SERVER_NAME = 'quorumkv';
+
 /** Channel options for every client this project creates: fail fast, reconnect fast. */
 export const CLIENT_OPTIONS: ChannelOptions = {
   'grpc.max_send_message_length': MAX_REQUEST_BYTES,
@@ -20,4 +23,7 @@ export const CLIENT_OPTIONS: ChannelOptions = {
   'grpc.keepalive_timeout_ms': KEEPALIVE_TIMEOUT_MS,
   // Idle connections too: the next call must not be the one that finds the link dead.
   'grpc.keepalive_permit_without_calls': 1,
+  // With TLS, servers are checked by the role in their certificate, not by name (tls.ts); a fixed
+  // name also keeps an IP address out of the TLS server name, which RFC 6066 does not allow.
+  'grpc.ssl_target_name_override': TLS_SERVER_NAME,
 };

@@ -14,8 +14,8 @@ const HealthClientConstructor = grpc.makeClientConstructor(
 export class HealthClient {
   private readonly client: grpc.Client;
 
-  constructor(address: string) {
-    this.client = new HealthClientConstructor(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
+  constructor(address: string, credentials: grpc.ChannelCredentials) {
+    this.client = new HealthClientConstructor(address, credentials, CLIENT_OPTIONS);
   }
 
   /** True when the process answers SERVING within `timeoutMs`. */

@@ -1,9 +1,12 @@
-import * as http2 from 'node:http2';
+import type * as http2 from 'node:http2';
+import { connectH2 } from '../security/h2-tls.js';
+import type { Role } from '../security/roles.js';
 
 // Whether a process answers at all, for the price of an HTTP/2 PING: the peer's HTTP/2 layer
 // acknowledges it without running any request code, yet only while the process runs and the link
 // carries packets (a paused process, a blackholed link or a stalled event loop do not answer).
-// A gRPC call per probe would cost each side a full request.
+// A gRPC call per probe would cost each side a full request. With TLS on, it is the same mutual
+// TLS as every link, and the peer must carry one of `serverRoles`.
 
 const MAX_SESSION_MEMORY_MB = 1;
 const STALE_PING_MS = 1_000;
@@ -16,7 +19,10 @@ export class LinkPinger {
   /** When the last PING was acknowledged (0: never). */
   lastAnswerAt = 0;
 
-  constructor(readonly address: string) {}
+  constructor(
+    readonly address: string,
+    private readonly serverRoles: readonly Role[],
+  ) {}
 
   /**
    * Sends a PING unless one is still out; an answer after `timeoutMs` does not count. A PING out
@@ -53,7 +59,7 @@ export class LinkPinger {
   private connected(): http2.ClientHttp2Session {
     const current = this.session;
     if (current && !current.closed && !current.destroyed) return current;
-    const session = http2.connect(`http://${this.address}`, { maxSessionMemory: MAX_SESSION_MEMORY_MB, settings: { enablePush: false } });
+    const session = connectH2(this.address, this.serverRoles, { maxSessionMemory: MAX_SESSION_MEMORY_MB, settings: { enablePush: false } });
     this.connectingSince = Date.now();
     session.on('connect', () => (this.lastAnswerAt = Date.now()));
     const forget = () => {

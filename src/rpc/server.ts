@@ -5,6 +5,7 @@ import { toServiceError } from './status.js';
 import { logRequest, requestIdOf } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { addReflection, recordServices } from '../observability/reflection.js';
+import { type ListenerSide, listenerCredentials } from '../security/transport-security.js';
 
 export const SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_receive_message_length': MAX_REQUEST_BYTES,
@@ -97,10 +98,11 @@ export class RpcServer {
     };
   }
 
-  async listen(address: string): Promise<number> {
+  /** Listens on `address`, with the TLS of this process's `side` (peer: only processes of the cluster call it). */
+  async listen(address: string, side: ListenerSide): Promise<number> {
     addReflection(this.server, this.services);
     return new Promise((resolve, reject) => {
-      this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, port) => {
+      this.server.bindAsync(address, listenerCredentials(side), (error, port) => {
         if (error) reject(new Error(`cannot listen on ${address}: ${error.message}`));
         else resolve(port);
       });

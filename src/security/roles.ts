@@ -10,6 +10,11 @@ export type Role = (typeof ROLES)[number];
 /** The roles whose certificates are issued to processes of the cluster (not to users). */
 export const NODE_ROLES: readonly Role[] = ['storage', 'writer', 'reader', 'gateway'];
 
+/** Who may answer a dial: a storage member, a compute node, or anything that serves the client API. */
+export const STORAGE_ROLES: readonly Role[] = ['storage'];
+export const COMPUTE_ROLES: readonly Role[] = ['writer', 'reader'];
+export const CLIENT_API_ROLES: readonly Role[] = ['gateway', 'writer', 'reader'];
+
 export function isRole(text: string): text is Role {
   return (ROLES as readonly string[]).includes(text);
 }

@@ -1,38 +1,27 @@
-import { existsSync } from 'node:fs';
+import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
+import { type Role, roleOf } from './roles.js';
+import { type ClientTls, DEFAULT_CERT_REFRESH_MS, type ServerTls } from './tls-flags.js';
 
 // TLS for grpc-js servers and channels, from certificate files that are read again when they
 // change: a rotated certificate is served to the next handshake without a restart, and
 // connections already open keep going.
 
-/** How often certificate files are read again, so a rotation is picked up. */
-export const DEFAULT_CERT_REFRESH_MS = 5_000;
-
-export interface TlsFiles {
-  certFile: string;
-  keyFile: string;
-  trustedCaFile: string;
+/**
+ * The server identity check of our own links: the server's certificate (already verified
+ * against the cluster CA) must carry one of `roles`. It stands in for the host name check,
+ * since compute nodes are reached at addresses (pod IPs, proxies) no certificate can list in
+ * advance, and what a link needs to know is what the other end is, not what it is called.
+ */
+export function serverRoleCheck(roles: readonly Role[]): (host: string, certificate: PeerCertificate) => Error | undefined {
+  return (host, certificate) => {
+    const role = roleOf(certificate);
+    if (role && roles.includes(role)) return undefined;
+    return new Error(`${host} presented ${role ? `a ${role} certificate` : 'a certificate without a quorumkv role (OU)'} where ${roles.join(' or ')} was expected`);
+  };
 }
 
-export interface ServerTls extends TlsFiles {
-  /** Require a client certificate signed by the trusted CA (mTLS). */
-  clientCertAuth: boolean;
-}
-
-/** Checks the files exist, with a message that says which flag names the missing one. */
-export function checkTlsFiles(files: TlsFiles, flagPrefix = ''): void {
-  const named: [string, string][] = [
-    [`--${flagPrefix}cert-file`, files.certFile],
-    [`--${flagPrefix}key-file`, files.keyFile],
-    [`--${flagPrefix}trusted-ca-file`, files.trustedCaFile],
-  ];
-  for (const [flag, file] of named) {
-    if (!file) throw new Error(`${flag} is required with TLS on (or pass --insecure)`);
-    if (!existsSync(file)) throw new Error(`${flag} ${file}: no such file`);
-  }
-}
-
-function provider(files: TlsFiles, refreshIntervalMs: number): grpc.experimental.FileWatcherCertificateProvider {
+function provider(files: ClientTls, refreshIntervalMs: number): grpc.experimental.FileWatcherCertificateProvider {
   return new grpc.experimental.FileWatcherCertificateProvider({
     certificateFile: files.certFile,
     privateKeyFile: files.keyFile,
@@ -48,9 +37,14 @@ export function serverCredentials(tls: ServerTls | undefined, refreshIntervalMs 
   return grpc.experimental.createCertificateProviderServerCredentials(files, files, tls.clientCertAuth);
 }
 
-/** Channel credentials presenting this process's certificate; plaintext when `tls` is undefined. */
-export function channelCredentials(tls: TlsFiles | undefined, refreshIntervalMs = DEFAULT_CERT_REFRESH_MS): grpc.ChannelCredentials {
+/**
+ * Channel credentials trusting the CA and presenting the certificate of `tls` (when it has one);
+ * with `serverRoles`, the server must carry one of those roles instead of the dialled host name.
+ * Plaintext when `tls` is undefined. Share one per process and purpose: each re-reads its files.
+ */
+export function channelCredentials(tls: ClientTls | undefined, refreshIntervalMs = DEFAULT_CERT_REFRESH_MS, serverRoles?: readonly Role[]): grpc.ChannelCredentials {
   if (!tls) return grpc.credentials.createInsecure();
   const files = provider(tls, refreshIntervalMs);
-  return grpc.experimental.createCertificateProviderChannelCredentials(files, files);
+  const verify = serverRoles ? { checkServerIdentity: serverRoleCheck(serverRoles) } : undefined;
+  return grpc.experimental.createCertificateProviderChannelCredentials(files, tls.certFile ? files : null, verify);
 }

@@ -4,6 +4,8 @@ import type { Message as WireMessage, Message__Output } from '../gen/quorumkv/in
 import type { MessageBatch } from '../gen/quorumkv/internal/v1/MessageBatch.js';
 import { Raft, type RaftClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { STORAGE_ROLES } from '../security/roles.js';
+import { peerChannelCredentials } from '../security/transport-security.js';
 
 // Sends consensus messages to peers over one long-lived gRPC stream per peer, so batches arrive
 // in order and cost no call set-up. Delivery is best-effort, as Raft expects: while a peer's
@@ -64,7 +66,7 @@ export class GrpcRaftTransport implements Transport {
     }
     for (const [id, address] of addresses) {
       if (id === this.self || this.peers.has(id)) continue;
-      this.peers.set(id, { address, client: new Raft(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS), stream: undefined, full: false });
+      this.peers.set(id, { address, client: new Raft(address, peerChannelCredentials(STORAGE_ROLES), CLIENT_OPTIONS), stream: undefined, full: false });
     }
   }
 

@@ -22,7 +22,7 @@ export async function runStorage(config: StorageConfig): Promise<void> {
   const member = await StorageMember.open(config, transport, metrics);
   const rpc = new RpcServer(metrics);
   addStorageServices(rpc, member);
-  await rpc.listen(config.listen);
+  await rpc.listen(config.listen, 'peer');
   const http = config.metricsListen
     ? await startHttpServer(config.metricsListen, metrics, { alive: () => true, ready: () => member.readiness() })
     : undefined;

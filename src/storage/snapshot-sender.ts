@@ -7,6 +7,8 @@ import type { Keyspace } from '../mvcc/keyspace.js';
 import { log } from '../observability/log.js';
 import { Raft, type RaftClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { STORAGE_ROLES } from '../security/roles.js';
+import { peerChannelCredentials } from '../security/transport-security.js';
 import { toWire } from './raft-transport.js';
 
 // Streams this member's applied state to a follower that needs a snapshot, in bounded chunks with
@@ -63,7 +65,7 @@ export class SnapshotSender {
   private clientFor(address: string): RaftClient {
     let client = this.clients.get(address);
     if (!client) {
-      client = new Raft(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);
+      client = new Raft(address, peerChannelCredentials(STORAGE_ROLES), CLIENT_OPTIONS);
       this.clients.set(address, client);
     }
     return client;

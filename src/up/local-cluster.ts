@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { formatLogLine } from '../observability/log-format.js';
 import { CLI_ENTRY } from '../proto/root.js';
+import { CERTS_SUBDIR } from '../security/client-tls.js';
+import { splitHostPort } from '../observability/http-server.js';
+import { ensureClusterCa, ensureProcessCertificate } from './cluster-certificates.js';
 import { childSpecs, type ChildSpec, type Route, type Topology } from './topology.js';
 
 // Runs a whole cluster as child processes on this machine: `quorumkv up` and the real-process
@@ -19,6 +22,14 @@ export interface LocalClusterOptions {
   output: 'console' | 'files';
   /** Called when a child exits without being asked to. */
   onUnexpectedExit?: (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
+  /**
+   * 'tls' (the default): mutual TLS between every pair of processes and client certificates
+   * required by the nodes and the gateway, with certificates made in `certsDir` on first start.
+   * 'insecure': plaintext everywhere (--insecure).
+   */
+  security?: 'tls' | 'insecure';
+  /** Where the certificates are (default: DATA_DIR/certs); tests share one folder between clusters. */
+  certsDir?: string;
 }
 
 interface Running {
@@ -42,7 +53,13 @@ export class LocalCluster {
     route?: Route,
   ) {
     this.specs = childSpecs(topology, dataDir, route);
+    this.security = options.security ?? 'tls';
+    this.certsDir = options.certsDir ?? join(dataDir, CERTS_SUBDIR);
   }
+
+  readonly security: 'tls' | 'insecure';
+  /** The certificates folder, when TLS is on: a client finds ca.crt and client.root.crt/.key there. */
+  readonly certsDir: string;
 
   /** Adds a process to this cluster (not started yet), e.g. a node joining a running cluster. */
   add(spec: ChildSpec): void {
@@ -65,6 +82,7 @@ export class LocalCluster {
   /** Starts every process (or the named ones) that is not running. */
   startAll(names: string[] = this.names): void {
     mkdirSync(this.dataDir, { recursive: true });
+    if (this.security === 'tls') ensureClusterCa(this.certsDir);
     for (const name of names) if (!this.running.has(name)) this.startOne(this.spec(name));
   }
 
@@ -129,8 +147,18 @@ export class LocalCluster {
     return spec;
   }
 
+  /** The TLS flags of a process, after making its certificate if it has none yet. */
+  private securityArgs(spec: ChildSpec): string[] {
+    if (this.security === 'insecure') return ['--insecure'];
+    ensureClusterCa(this.certsDir);
+    const hosts = spec.args.filter((a) => /^--(listen|advertise|reader-listen)=/.test(a)).map((a) => splitHostPort(a.slice(a.indexOf('=') + 1)).host);
+    const id = spec.args.find((a) => a.startsWith('--id='))?.slice('--id='.length) ?? spec.name;
+    ensureProcessCertificate(this.certsDir, spec.role, id, hosts);
+    return [`--certs-dir=${this.certsDir}`, ...(spec.role === 'storage' ? [] : ['--client-cert-auth'])];
+  }
+
   private startOne(spec: ChildSpec): void {
-    const child = spawn(process.execPath, [CLI_ENTRY, ...spec.args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...spec.env } });
+    const child = spawn(process.execPath, [CLI_ENTRY, ...spec.args, ...this.securityArgs(spec)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...spec.env } });
     const running: Running = { spec, child, expectExit: false, exited: Promise.resolve() };
     const toConsole = this.options.output !== 'files';
     // Children log JSON lines; on a console they are shown in short, readable form.

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCluster } from '../../src/up/local-cluster.js';
-import { startTestCluster, stopTestCluster } from '../support/local-cluster.js';
+import { startTestCluster, stopTestCluster, testClientTls } from '../support/local-cluster.js';
 
 // The etcd3 npm client, unchanged, through the gateway and straight to a writer.
 
@@ -22,7 +23,12 @@ for (const via of ['writer', 'gateway'] as const) {
 
     beforeAll(() => {
       const host = via === 'writer' ? cluster.topology.writers[0].listen : cluster.topology.gateway.listen;
-      client = new Etcd3({ hosts: host, dialTimeout: 10_000 });
+      const tls = testClientTls();
+      client = new Etcd3({
+        hosts: host,
+        dialTimeout: 10_000,
+        credentials: { rootCertificate: readFileSync(tls.trustedCaFile), certChain: readFileSync(tls.certFile!), privateKey: readFileSync(tls.keyFile!) },
+      });
     });
 
     afterAll(() => client?.close());

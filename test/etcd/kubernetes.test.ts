@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WatchResponse__Output } from '../../src/gen/etcd/etcdserverpb/WatchResponse.js';
 import { EtcdKV, EtcdWatch, type EtcdKVClient, type EtcdWatchClient } from '../../src/proto/etcd-services.js';
 import type { LocalCluster } from '../../src/up/local-cluster.js';
-import { startTestCluster, stopTestCluster } from '../support/local-cluster.js';
+import { startTestCluster, stopTestCluster, testClientCredentials } from '../support/local-cluster.js';
 
 // The requests kube-apiserver's etcd3 store (staging/src/k8s.io/apiserver/pkg/storage/etcd3) and
 // kine issue, as raw etcdserverpb calls: creates, updates and deletes guarded by mod revision
@@ -47,8 +47,8 @@ for (const via of ['writer', 'gateway'] as const) {
 
     beforeAll(() => {
       const address = via === 'writer' ? cluster.topology.writers[0].listen : cluster.topology.gateway.listen;
-      kv = new EtcdKV(address, grpc.credentials.createInsecure());
-      watch = new EtcdWatch(address, grpc.credentials.createInsecure());
+      kv = new EtcdKV(address, testClientCredentials());
+      watch = new EtcdWatch(address, testClientCredentials());
     });
 
     afterAll(() => {

@@ -1,4 +1,3 @@
-import * as grpc from '@grpc/grpc-js';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,7 @@ import { CLI_ENTRY } from '../../src/proto/root.js';
 import { Storage } from '../../src/proto/services.js';
 import { LocalCluster } from '../../src/up/local-cluster.js';
 import { loopbackTopology } from '../../src/up/loopback-topology.js';
-import { eventually, processLogs, startTestCluster, stopTestCluster } from '../support/local-cluster.js';
+import { eventually, processLogs, startTestCluster, stopTestCluster, testPeerCredentials } from '../support/local-cluster.js';
 
 // Backup and restore as an operator runs them: a snapshot taken while writes go on, restored into
 // a new cluster whose members hash as the old ones did at the snapshot's revision and take writes;
@@ -26,7 +25,7 @@ async function cli(endpoint: string, ...args: string[]): Promise<any> {
 }
 
 function hashAt(address: string, revision: number): Promise<HashKVResponse__Output> {
-  const client = new Storage(address, grpc.credentials.createInsecure());
+  const client = new Storage(address, testPeerCredentials('writer', 'w1'));
   return new Promise((resolve, reject) =>
     client.hashKv({ revision }, { deadline: Date.now() + 10_000 }, (error, response) => {
       client.close();

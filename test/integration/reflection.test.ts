@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCluster } from '../../src/up/local-cluster.js';
-import { startTestCluster, stopTestCluster } from '../support/local-cluster.js';
+import { startTestCluster, stopTestCluster, testClientCredentials } from '../support/local-cluster.js';
 
 // What grpcurl and evans do first: list a server's services through gRPC reflection, then fetch
 // the file that defines a service and read a method's request and response types from it.
@@ -31,7 +31,7 @@ const ServerReflection = (grpc.loadPackageDefinition(definition) as any).grpc.re
 
 /** One request on a reflection stream, as grpcurl sends them. */
 function ask(address: string, request: Record<string, unknown>): Promise<ReflectionResponse> {
-  const client = new ServerReflection(address, grpc.credentials.createInsecure());
+  const client = new ServerReflection(address, testClientCredentials());
   return new Promise((resolve, reject) => {
     const stream = (client as any).serverReflectionInfo({ deadline: Date.now() + 10_000 }) as grpc.ClientDuplexStream<unknown, ReflectionResponse>;
     stream.once('data', (response: ReflectionResponse) => {

@@ -1,17 +1,61 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { caPaths, clientCertificatePaths, nodeCertificatePaths } from '../../src/security/cert-files.js';
+import { NODE_ROLES, type Role, STORAGE_ROLES } from '../../src/security/roles.js';
+import { channelCredentials } from '../../src/security/tls.js';
+import type { ClientTls } from '../../src/security/tls-flags.js';
 import { LocalCluster } from '../../src/up/local-cluster.js';
 import { loopbackTopology, type ClusterShape } from '../../src/up/loopback-topology.js';
 
 export { freePorts } from '../../src/up/loopback-topology.js';
 
-/** A cluster in a fresh temporary data directory, with process output in log files there. */
-export async function startTestCluster(shape: ClusterShape): Promise<LocalCluster> {
+let sharedCertsDir: string | undefined;
+
+/**
+ * One certificates folder for every test cluster of this test process (a CA, a certificate per
+ * process id, one for root), named in $QUORUMKV_CERTS_DIR so that clients find it as the CLI does.
+ */
+export function testCertsDir(): string {
+  if (!sharedCertsDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'quorumkv-test-certs-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    process.env.QUORUMKV_CERTS_DIR = dir;
+    sharedCertsDir = dir;
+  }
+  return sharedCertsDir;
+}
+
+/** The root user's TLS files, as the CLI finds them, for clients a test builds itself. */
+export function testClientTls(): ClientTls {
+  const dir = testCertsDir();
+  return { trustedCaFile: caPaths(dir).certFile, ...clientCertificatePaths(dir, 'root') };
+}
+
+/** Channel credentials of the root user, for grpc-js clients a test builds itself (to any process of the cluster). */
+export function testClientCredentials(): grpc.ChannelCredentials {
+  return channelCredentials(testClientTls(), undefined, NODE_ROLES);
+}
+
+/** Channel credentials of process `role`.`id` of a running test cluster, to call a storage member as it would. */
+export function testPeerCredentials(role: Role, id: string): grpc.ChannelCredentials {
+  const dir = testCertsDir();
+  return channelCredentials({ trustedCaFile: caPaths(dir).certFile, ...nodeCertificatePaths(dir, role, id) }, undefined, STORAGE_ROLES);
+}
+
+/**
+ * A cluster in a fresh temporary data directory, with process output in log files there. TLS is
+ * on, as it is by default: mutual TLS between processes, client certificates at the endpoints.
+ */
+export async function startTestCluster(shape: ClusterShape, options: { security?: 'tls' | 'insecure' } = {}): Promise<LocalCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quorumkv-test-'));
+  const security = options.security ?? 'tls';
   const cluster = new LocalCluster(await loopbackTopology(shape, 'test'), dataDir, {
     output: 'files',
     onUnexpectedExit: (name, code, signal) => process.stderr.write(`${name} exited unexpectedly (${signal ?? code})\n`),
+    security,
+    ...(security === 'tls' ? { certsDir: testCertsDir() } : {}),
   });
   cluster.startAll();
   try {

@@ -6,7 +6,6 @@ import { UsageError } from '../../src/cli/address-list.js';
 import { parseCommandLine } from '../../src/cli/parse.js';
 
 // `quorumkv cert`: every action through the real command-line parser, into a temporary folder.
-// Making RSA keys takes a while on a loaded machine, hence the time bound.
 
 let dir: string;
 const run = (...argv: string[]) => parseCommandLine(['cert', ...argv, '--certs-dir', dir]).run();

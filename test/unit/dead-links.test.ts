@@ -76,7 +76,7 @@ describe('dead links', () => {
     const sessions = new Set<http2.ServerHttp2Session>();
     server.on('session', (s) => sessions.add(s));
     const proxy = await proxied(`127.0.0.1:${(server.address() as { port: number }).port}`);
-    const channel = new H2Channel(proxy.address);
+    const channel = new H2Channel(proxy.address, ['writer']);
     cleanups.push(() => channel.close());
     const request = (path: string) =>
       new Promise<string>((resolve) => {

@@ -41,7 +41,7 @@ describe('peer streams', () => {
     const rpc = new RpcServer(new Metrics('storage', 'b'));
     const { member, stepped } = countingMember();
     addStorageServices(rpc, member);
-    const port = await rpc.listen('127.0.0.1:0');
+    const port = await rpc.listen('127.0.0.1:0', 'peer');
     cleanups.push(() => rpc.shutdown(0));
     const address = `127.0.0.1:${port}`;
     const client = new Raft(address, grpc.credentials.createInsecure(), CLIENT_OPTIONS);

@@ -74,7 +74,7 @@ async function relayTo(writers: FakeNode[], options: { endpoint?: Endpoint; maxI
   await pool.update(new Map(writers.map((w, i) => [`w${i + 1}`, w.address])));
   for (const backend of pool.backends) backend.healthy = true;
   const readers = new BackendPool('reader');
-  const local = new H2Channel('127.0.0.1:1');
+  const local = new H2Channel('127.0.0.1:1', ['gateway']);
   const relay = new Relay({ endpoint: options.endpoint ?? 'cluster', writers: pool, readers, metrics: new Metrics('gateway', 'g-test'), local, maxInFlight: options.maxInFlight ?? 100 });
   const [port] = await freePorts(1);
   const listener: Http2Listener = await listenHttp2(`127.0.0.1:${port}`, relay.onStream);

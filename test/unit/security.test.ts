@@ -7,12 +7,12 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowedRoles, refusal, roleInterceptor } from '../../src/security/call-policy.js';
 import { caPaths, createCa, createClientCertificate, createNodeCertificate, type CertificatePaths } from '../../src/security/certificates.js';
-import { channelCredentials, checkTlsFiles, serverCredentials } from '../../src/security/tls.js';
+import { channelCredentials, serverCredentials } from '../../src/security/tls.js';
+import { checkTlsFiles } from '../../src/security/tls-flags.js';
 import { eventually } from '../support/local-cluster.js';
 
 // The cluster CA, the certificates it issues, mTLS on a grpc-js server, the role check, and a
-// certificate rotated under a running server. RSA keys take a while to make on a loaded machine,
-// hence the generous time bounds.
+// certificate rotated under a running server.
 
 const APPEND = '/quorumkv.internal.v1.Storage/Append';
 const STEP = '/quorumkv.internal.v1.Raft/StepStream';

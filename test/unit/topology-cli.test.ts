@@ -150,7 +150,7 @@ describe('the command lines of a topology are real', () => {
   it('every child command line is accepted by parseCommandLine, which starts nothing', () => {
     const specs = childSpecs(loadTopology(LOCAL_YAML), '/tmp/x');
     for (const spec of specs) {
-      const parsed = parseCommandLine(spec.args);
+      const parsed = parseCommandLine([...spec.args, '--insecure']);
       expect(parsed.command.name).toBe(spec.args[0]);
       expect(typeof parsed.run).toBe('function');
     }
@@ -159,7 +159,7 @@ describe('the command lines of a topology are real', () => {
 
   it('each command line, when run, passes options its server accepts', async () => {
     const topology = loadTopology(LOCAL_YAML);
-    for (const spec of childSpecs(topology, '/tmp/x')) await parseCommandLine(spec.args).run();
+    for (const spec of childSpecs(topology, '/tmp/x')) await parseCommandLine([...spec.args, '--insecure']).run();
     expect(started.storage).toHaveLength(topology.storage.length);
     expect(started.node).toHaveLength(topology.writers.length + topology.readers.length);
     expect(started.gateway).toHaveLength(1);
@@ -192,7 +192,7 @@ describe('the command lines of a topology are real', () => {
 });
 
 describe('parseCommandLine refuses bad command lines with UsageError', () => {
-  const storage = ['storage', '--id=s1', '--listen=127.0.0.1:7101', '--peers=s1=127.0.0.1:7101', '--data-dir=/tmp/x/s1'];
+  const storage = ['storage', '--id=s1', '--listen=127.0.0.1:7101', '--peers=s1=127.0.0.1:7101', '--data-dir=/tmp/x/s1', '--insecure'];
 
   it('accepts the base storage command line used below', () => {
     expect(parseCommandLine(storage).command.name).toBe('storage');
