@@ -253,6 +253,8 @@ async function startBoth(base: string, readers: number): Promise<{ etcd: EtcdClu
   let unexpected: string | undefined;
   const quorumkv = new LocalCluster(await loopbackTopology({ storage: 3, writers: 2, readers }, 'bench'), join(base, 'quorumkv'), {
     output: 'files',
+    // Plaintext, as the etcd beside it runs and as h2load (no client certificates) can drive it.
+    security: 'insecure',
     onUnexpectedExit: (name, code, signal) => {
       unexpected = `${name} exited unexpectedly (${signal ?? code}); its log is in ${join(base, 'quorumkv', 'logs')}`;
       say(unexpected);

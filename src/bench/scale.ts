@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   if (!(Number.isInteger(rewrites) && rewrites >= 0)) throw new Error('--rewrites must be a whole number');
   const storageFlags = values['history-revisions'] === undefined ? [] : [`--history-revisions=${values['history-revisions']}`];
   const base = mkdtempSync(join(tmpdir(), 'quorumkv-scale-'));
-  const cluster = new LocalCluster(await loopbackTopology({ storage: 3, writers: 1, storageFlags }, 'scale'), base, { output: 'files' });
+  const cluster = new LocalCluster(await loopbackTopology({ storage: 3, writers: 1, storageFlags }, 'scale'), base, { output: 'files', security: 'insecure' });
   const stop = () => cluster.stopAll().then(() => rmSync(base, { recursive: true, force: true }));
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   // An uncaught error skips `finally`: no process of the cluster may outlive this one.

@@ -119,7 +119,8 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
   let cluster: LocalCluster | undefined;
   const clients: QuorumkvClient[] = [];
   const client = (endpoints: string[], timeoutMs: number) => {
-    const c = connect({ endpoints, timeoutMs });
+    // TLS as every local cluster runs: the root user's certificate from the cluster's folder.
+    const c = connect({ endpoints, timeoutMs, tls: cluster!.clientTls() });
     clients.push(c);
     return c;
   };

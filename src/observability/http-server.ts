@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server as TlsServer } from 'node:tls';
-import { metricsTls } from '../security/h2-tls.js';
 import type { Metrics } from './metrics.js';
 
 export interface Probes {
@@ -37,7 +36,8 @@ export async function startHttpServer(address: string, metrics: Metrics, probes:
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
     }
   };
-  const tls = metricsTls();
+  // Loaded here: splitHostPort below is used by every command-line parser, which must not load TLS and gRPC.
+  const tls = (await import('../security/h2-tls.js')).metricsTls();
   const server: Server = tls ? createHttpsServer(tls.options, handle) : createServer(handle);
   if (tls) {
     const stop = tls.watch(server as unknown as TlsServer);

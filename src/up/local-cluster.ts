@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { formatLogLine } from '../observability/log-format.js';
 import { CLI_ENTRY } from '../proto/root.js';
-import { CERTS_SUBDIR } from '../security/client-tls.js';
+import { caPaths, clientCertificatePaths } from '../security/cert-files.js';
+import { CERTS_SUBDIR, DEFAULT_CLIENT_USER } from '../security/client-tls.js';
+import type { ClientTls } from '../security/tls-flags.js';
 import { splitHostPort } from '../observability/http-server.js';
 import { ensureClusterCa, ensureProcessCertificate } from './cluster-certificates.js';
 import { childSpecs, type ChildSpec, type Route, type Topology } from './topology.js';
@@ -60,6 +62,13 @@ export class LocalCluster {
   readonly security: 'tls' | 'insecure';
   /** The certificates folder, when TLS is on: a client finds ca.crt and client.root.crt/.key there. */
   readonly certsDir: string;
+
+  /** The TLS a client of this cluster uses (the root user's certificate), or false for plaintext. */
+  clientTls(): ClientTls | false {
+    if (this.security === 'insecure') return false;
+    ensureClusterCa(this.certsDir);
+    return { trustedCaFile: caPaths(this.certsDir).certFile, ...clientCertificatePaths(this.certsDir, DEFAULT_CLIENT_USER) };
+  }
 
   /** Adds a process to this cluster (not started yet), e.g. a node joining a running cluster. */
   add(spec: ChildSpec): void {

@@ -26,7 +26,8 @@ it('an empty store is at revision 1', async () => {
 });
 
 for (const via of ['writer', 'gateway'] as const) {
-describe(`etcdctl through the ${via}`, () => {
+// Each etcdctl run is a process start and a TLS handshake: a dozen of them take seconds on a loaded machine.
+describe(`etcdctl through the ${via}`, { timeout: 30_000 }, () => {
   let endpoint: string;
   const ctl = async (...args: string[]) => {
     const result = await etcdctl(endpoint, args);

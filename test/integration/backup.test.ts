@@ -11,7 +11,7 @@ import { CLI_ENTRY } from '../../src/proto/root.js';
 import { Storage } from '../../src/proto/services.js';
 import { LocalCluster } from '../../src/up/local-cluster.js';
 import { loopbackTopology } from '../../src/up/loopback-topology.js';
-import { eventually, processLogs, startTestCluster, stopTestCluster, testPeerCredentials } from '../support/local-cluster.js';
+import { eventually, processLogs, startTestCluster, stopTestCluster, testCertsDir, testPeerCredentials } from '../support/local-cluster.js';
 
 // Backup and restore as an operator runs them: a snapshot taken while writes go on, restored into
 // a new cluster whose members hash as the old ones did at the snapshot's revision and take writes;
@@ -96,7 +96,7 @@ describe('backup and restore', () => {
     const restored = await cli(source.topology.gateway.listen, 'snapshot', 'restore', file, '--data-dir', dataDir, '--members', members);
     expect(restored).toMatchObject({ revision: saved.revision, keys: 51, hash: status.hash });
     expect(restored.cluster).not.toBe(source.topology.cluster);
-    const target = new LocalCluster({ ...topology, cluster: restored.cluster }, dataDir, { output: 'files' });
+    const target = new LocalCluster({ ...topology, cluster: restored.cluster }, dataDir, { output: 'files', certsDir: testCertsDir() });
     target.startAll();
     try {
       await target.waitReady(undefined, 90_000).catch((error: Error) => {
