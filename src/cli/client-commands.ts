@@ -8,7 +8,7 @@ import { UsageError } from './address-list.js';
 import type { Command, ParsedArgs } from './command.js';
 import { formatBytes } from './format-bytes.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, outputFormat, printResult } from './output.js';
-import { CLIENT_TLS_OPTIONS, clientTlsFlagsFrom, findClientTls } from '../security/client-tls.js';
+import { CLIENT_TLS_OPTIONS, CLIENT_TLS_USAGE, clientTlsFlagsFrom, findClientTls } from '../security/client-tls.js';
 import { renderTable } from './table.js';
 
 // Client subcommands talk to a gateway (or any node) at --endpoint, QUORUMKV_ENDPOINT, or
@@ -20,7 +20,7 @@ import { renderTable } from './table.js';
 const DEFAULT_ENDPOINT = '127.0.0.1:7000';
 
 const endpointOption = { endpoint: { type: 'string' }, 'timeout-ms': { type: 'string' }, ...OUTPUT_OPTIONS, ...CLIENT_TLS_OPTIONS } as const;
-const CLIENT_USAGE = `${OUTPUT_USAGE} [--endpoint HOST:PORT]`;
+const CLIENT_USAGE = `${OUTPUT_USAGE} [--endpoint HOST:PORT] ${CLIENT_TLS_USAGE}`;
 
 /** Checks the connection flags when the command line is parsed, and connects when it runs. */
 /** The endpoints a client command talks to: --endpoint, QUORUMKV_ENDPOINT or the default, comma-separated. */
