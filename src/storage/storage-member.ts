@@ -32,6 +32,7 @@ import { RaftLogStore } from './raft-log-store.js';
 import { fromWire } from './raft-transport.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import { StateSlots } from './state-slots.js';
+import { recoverCommit } from './startup-recovery.js';
 import { Incarnations } from './incarnations.js';
 import { AppliedWaiters } from './applied-waiters.js';
 import { LeaderContact } from './leader-contact.js';
@@ -155,14 +156,19 @@ export class StorageMember {
     await db.open();
     const sublevelOptions = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
     const raftSpace = db.sublevel<Buffer, Buffer>('raft', sublevelOptions);
-    const log = await RaftLogStore.open(raftSpace);
+    const raftLog = await RaftLogStore.open(raftSpace);
     const addresses = await AddressBook.open(raftSpace, config.peers);
     transport.setPeers(addresses.entries());
     const incarnations = await Incarnations.open(raftSpace);
     transport.setIncarnation(incarnations.own);
     const slots = await StateSlots.open(db);
     const state = await MvccStore.open(slots.activeSpace(), mvccLimits(config));
-    const { hardState, entries, snapshot } = await log.load();
+    const stored = await raftLog.load();
+    const { entries, snapshot } = stored;
+    const { hardState, raisedFrom } = recoverCommit(stored, state.appliedIndex);
+    if (raisedFrom !== undefined) {
+      log.warn({ commit: raisedFrom, applied: state.appliedIndex }, 'the commit index on disk was behind the applied state (an unsynced write was lost); raised to the applied index, whose entries the log still holds');
+    }
     const memory = new MemoryLogStorage(hardState, entries, snapshot.index > 0 ? { metadata: snapshot } : undefined);
     const raft = new RaftNode(
       {
@@ -180,7 +186,7 @@ export class StorageMember {
     );
     metrics.appliedIndex.set(state.appliedIndex);
     metrics.storeRevision.set(state.revision);
-    return new StorageMember(config, db, raft, memory, log, slots, state, addresses, transport, metrics, incarnations);
+    return new StorageMember(config, db, raft, memory, raftLog, slots, state, addresses, transport, metrics, incarnations);
   }
 
   start(): void {
