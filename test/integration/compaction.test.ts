@@ -7,7 +7,7 @@ import type { CompactResponse__Output } from '../../src/gen/quorumkv/internal/v1
 import type { HashKVResponse__Output } from '../../src/gen/quorumkv/internal/v1/HashKVResponse.js';
 import { Storage } from '../../src/proto/services.js';
 import type { LocalCluster } from '../../src/up/local-cluster.js';
-import { eventually, startTestCluster, stopTestCluster } from '../support/local-cluster.js';
+import { eventually, startTestCluster, stopTestCluster, testPeerCredentials } from '../support/local-cluster.js';
 
 // A bounded write loop that overwrites the same keys: once snapshots compact the raft log and
 // history compaction drops old versions, the log stops growing, old revisions are gone, and the
@@ -22,7 +22,7 @@ const WRITES_PER_ROUND = 600;
 
 /** One call of the internal Storage service on the member at `address`. */
 function storageCall<T>(address: string, call: (client: InstanceType<typeof Storage>, done: (error: grpc.ServiceError | null, response?: T) => void) => void): Promise<T> {
-  const client = new Storage(address, grpc.credentials.createInsecure());
+  const client = new Storage(address, testPeerCredentials('writer', 'w1'));
   return new Promise<T>((resolve, reject) =>
     call(client, (error, response) => {
       client.close();

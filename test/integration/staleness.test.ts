@@ -4,7 +4,7 @@ import { connect, type QuorumkvClient } from '../../src/client/index.js';
 import type { RangeResponse__Output } from '../../src/gen/quorumkv/v1/RangeResponse.js';
 import { Storage } from '../../src/proto/services.js';
 import type { LocalCluster } from '../../src/up/local-cluster.js';
-import { eventually, startTestCluster, stopTestCluster } from '../support/local-cluster.js';
+import { eventually, startTestCluster, stopTestCluster, testPeerCredentials } from '../support/local-cluster.js';
 
 // max_staleness_ms on a member cut off from its leader: with a long election timeout, the member
 // keeps believing in its leader for seconds, yet refuses a read with a 200 ms bound once it has
@@ -16,7 +16,7 @@ const ELECTION_TICKS = 100; // 2-4 s before the isolated member would notice by 
 const MAX_STALENESS_MS = 200;
 
 function staleRead(address: string): Promise<RangeResponse__Output> {
-  const client = new Storage(address, grpc.credentials.createInsecure());
+  const client = new Storage(address, testPeerCredentials('writer', 'w1'));
   const request = { key: Buffer.from('fresh'), serializable: true, maxStalenessMs: MAX_STALENESS_MS };
   return new Promise<RangeResponse__Output>((resolve, reject) =>
     client.read(request, { deadline: Date.now() + 5_000 }, (error, response) => (error ? reject(error) : resolve(response!))),
