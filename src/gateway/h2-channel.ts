@@ -2,6 +2,7 @@ import type * as http2 from 'node:http2';
 import { KEEPALIVE_INTERVAL_MS, KEEPALIVE_TIMEOUT_MS } from '../rpc/client-options.js';
 import { connectH2 } from '../security/h2-tls.js';
 import type { Role } from '../security/roles.js';
+import { whenSessionEnds } from '../rpc/h2-session.js';
 
 // One HTTP/2 connection from the gateway to a node, made when first needed and made again after
 // it closes. Streams opened while it connects wait for it; a connection that fails fails them.
@@ -32,10 +33,7 @@ export class H2Channel {
       if (this.session === session) this.session = undefined;
     };
     // A failed connection fails its streams; their handlers see it.
-    session.on('error', forget);
-    session.on('goaway', forget);
-    session.on('close', forget);
-    session.unref();
+    whenSessionEnds(session, forget);
     this.session = session;
     return session;
   }

@@ -1,6 +1,7 @@
 import type * as http2 from 'node:http2';
 import { connectH2 } from '../security/h2-tls.js';
 import type { Role } from '../security/roles.js';
+import { whenSessionEnds } from './h2-session.js';
 
 // Whether a process answers at all, for the price of an HTTP/2 PING: the peer's HTTP/2 layer
 // acknowledges it without running any request code, yet only while the process runs and the link
@@ -66,10 +67,7 @@ export class LinkPinger {
       this.outstanding = false;
       if (this.session === session) this.session = undefined;
     };
-    session.on('error', forget);
-    session.on('goaway', forget);
-    session.on('close', forget);
-    session.unref();
+    whenSessionEnds(session, forget);
     this.session = session;
     return session;
   }
