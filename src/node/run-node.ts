@@ -11,7 +11,7 @@ import { LogAppender } from './log-appender.js';
 import type { NodeConfig } from './options.js';
 import { Registration } from './registration.js';
 import { RequestIds } from './request-ids.js';
-import { StorageRouter } from './storage-router.js';
+import { SILENT_AFTER_MS, StorageRouter } from './storage-router.js';
 import { addWatchService } from './watch-service.js';
 import { addEtcdServices } from '../etcd/register.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
@@ -27,7 +27,7 @@ const PING_TIMEOUT_MS = 500;
 const REPORT_EVERY_PINGS = 3;
 const REPORT_TIMEOUT_MS = 1_000;
 /** A node that heard from too few storage members for this long is cut off (see nodeHealth). */
-export const CUT_OFF_AFTER_MS = 600;
+export const CUT_OFF_AFTER_MS = SILENT_AFTER_MS;
 const LEARN_MEMBERS_EVERY_PROBES = 20;
 const STATUS_TIMEOUT_MS = 3_000;
 /** A reader further behind than this stops reporting SERVING, so gateways skip it. */

@@ -20,14 +20,21 @@ import { HedgeDelay } from './hedge-delay.js';
 // believed to lead (a follower would forward them, at the cost of a hop); serializable reads
 // rotate over members. A refusal that proves nothing was proposed (NotLeaderError) is retried
 // on another member until the deadline; any other failure is returned, since a write's outcome
-// is then unknown.
+// is then unknown. A call to a member that goes silent (stops answering PINGs) is given up on
+// then, not when the transport's keepalive notices, so a cut link costs well under a second.
 
 const RETRY_BACKOFF_MS = [20, 50, 100, 200, 300];
 /** A member that answered a probe this recently is tried before those that did not. */
 const ANSWERING_WITHIN_MS = 500;
+/** A member that answered no PING for this long while calls to it are out is given up on. */
+export const SILENT_AFTER_MS = 600;
 
-/** One call on a storage member's client, completing through `done`. */
-export type StorageCall<Res> = (client: StorageClient, options: grpc.CallOptions, done: (error: grpc.ServiceError | null, response?: Res) => void) => void;
+/** One call on a storage member's client, completing through `done`; what it returns can be cancelled. */
+export type StorageCall<Res> = (
+  client: StorageClient,
+  options: grpc.CallOptions,
+  done: (error: grpc.ServiceError | null, response?: Res) => void,
+) => { cancel(): void } | void;
 
 export interface StorageMemberHandle {
   id: string;
@@ -48,6 +55,8 @@ export class StorageRouter {
   private readonly reports = new Map<string, MemberStatus__Output>();
   private readonly answeredAt = new Map<string, number>();
   private readonly probing = new Set<string>();
+  /** How to give up each call that is out, by member. */
+  private readonly outstanding = new Map<StorageMemberHandle, Set<(error: Error) => void>>();
   private readonly hedgeDelay = new HedgeDelay();
 
   constructor(addresses: ReadonlyMap<string, string>) {
@@ -99,7 +108,7 @@ export class StorageRouter {
         const member = order[next++];
         outstanding++;
         const startedMs = performance.now();
-        invoke(member.client, deadline, call).then(
+        this.invoke(member, deadline, call).then(
           (response) => {
             if (settled) return;
             this.hedgeDelay.record(performance.now() - startedMs);
@@ -130,9 +139,9 @@ export class StorageRouter {
   /** Calls `method` on the likely leader, following leader hints and refusals until `deadline`. */
   async toLeader<Res>(deadline: number, call: StorageCall<Res>): Promise<Res> {
     for (let attempt = 0; ; attempt++) {
-      const member = this.members[this.leaderGuess];
+      const member = this.leaderOrAnswering();
       try {
-        return await invoke(member.client, deadline, call);
+        return await this.invoke(member, deadline, call);
       } catch (error) {
         const retryable = error instanceof NotLeaderError || neverSent(error);
         this.moveLeaderGuess(error instanceof NotLeaderError ? error.leaderHint : '', member);
@@ -142,12 +151,23 @@ export class StorageRouter {
     }
   }
 
+  /**
+   * The member believed to lead, unless it went silent while another still answers: a follower
+   * forwards proposals and read-index requests to its leader, so it serves a cut-off link's calls.
+   */
+  private leaderOrAnswering(): StorageMemberHandle {
+    const guess = this.members[this.leaderGuess];
+    const since = Date.now() - SILENT_AFTER_MS;
+    if (guess.pinger.lastAnswerAt === 0 || this.answeredSince(guess, since)) return guess;
+    return this.members.find((m) => this.answeredSince(m, since)) ?? guess;
+  }
+
   private async tryInTurn<Res>(first: number, deadline: number, call: StorageCall<Res>): Promise<Res> {
     let lastError: unknown;
     for (let attempt = 0; attempt < this.members.length * 2 && Date.now() < deadline; attempt++) {
       const member = this.members[(first + attempt) % this.members.length];
       try {
-        return await invoke(member.client, deadline, call);
+        return await this.invoke(member, deadline, call);
       } catch (error) {
         if (!(error instanceof UnavailableError || error instanceof NotLeaderError)) throw error;
         lastError = error;
@@ -158,17 +178,22 @@ export class StorageRouter {
 
   /** Each member's own report; unreachable members are reported unhealthy with the reason. */
   async describeAll(timeoutMs: number): Promise<MemberStatus__Output[]> {
-    return Promise.all(
-      this.members.map((member) =>
-        invoke<MemberStatus__Output>(member.client, Date.now() + timeoutMs, (c, o, done) => c.describe({}, o, done)).then(
-          (status) => {
-            this.reports.set(member.id, status);
-            this.answeredAt.set(member.id, Date.now());
-            return status;
-          },
-          (error: Error) => unreachable(member, error),
-        ),
-      ),
+    return Promise.all(this.members.map((member) => this.describe(member, timeoutMs)));
+  }
+
+  /** One member's report, remembered; an unreachable member is reported unhealthy with the reason. */
+  private describe(member: StorageMemberHandle, timeoutMs: number): Promise<MemberStatus__Output> {
+    return this.invoke<MemberStatus__Output>(member, Date.now() + timeoutMs, (c, o, done) => c.describe({}, o, done)).then(
+      (status) => {
+        this.reports.set(member.id, status);
+        this.answeredAt.set(member.id, Date.now());
+        return status;
+      },
+      (error: Error) => {
+        const report = unreachable(member, error);
+        this.reports.set(member.id, report);
+        return report;
+      },
     );
   }
 
@@ -181,7 +206,7 @@ export class StorageRouter {
     const statuses = await this.describeAll(timeoutMs / 3);
     const deadline = Date.now() + (2 * timeoutMs) / 3;
     const hashAt = (member: StorageMemberHandle, revision: number) =>
-      invoke<HashKVResponse__Output>(member.client, deadline, (c, o, done) => c.hashKv({ revision }, o, done)).catch(() => undefined);
+      this.invoke<HashKVResponse__Output>(member, deadline, (c, o, done) => c.hashKv({ revision }, o, done)).catch(() => undefined);
     const current = await Promise.all(this.members.map((m, i) => (statuses[i].healthy ? hashAt(m, 0) : undefined)));
     const revisions = current.filter((h) => h !== undefined).map((h) => h!.currentRevision);
     if (revisions.length === 0) return statuses;
@@ -222,20 +247,28 @@ export class StorageRouter {
     for (const [index, member] of this.members.entries()) {
       if (this.probing.has(member.id)) continue;
       this.probing.add(member.id);
-      invoke<MemberStatus__Output>(member.client, Date.now() + timeoutMs, (c, o, done) => c.describe({}, o, done)).then(
-        (status) => {
-          this.reports.set(member.id, status);
-          this.answeredAt.set(member.id, Date.now());
+      void this.describe(member, timeoutMs)
+        .then((status) => {
           if (status.leader && status.healthy) this.leaderGuess = index;
-        },
-        (error: Error) => this.reports.set(member.id, unreachable(member, error)),
-      ).finally(() => this.probing.delete(member.id));
+        })
+        .finally(() => this.probing.delete(member.id));
     }
   }
 
-  /** PINGs every member; an acknowledged PING counts as an answer (answeredWithin). */
+  /**
+   * PINGs every member; an acknowledged PING counts as an answer (answeredWithin). Calls out to
+   * a member that has gone silent are given up on with UNAVAILABLE: their outcome is unknown, and
+   * the caller decides whether to send them again (appends may: request ids make a repeat safe).
+   */
   pingAll(timeoutMs: number): void {
-    for (const member of this.members) member.pinger.ping(timeoutMs);
+    const since = Date.now() - SILENT_AFTER_MS;
+    for (const member of this.members) {
+      member.pinger.ping(timeoutMs);
+      const calls = this.outstanding.get(member);
+      if (!calls?.size || member.pinger.lastAnswerAt === 0 || this.answeredSince(member, since)) continue;
+      const error = new UnavailableError(`storage member ${member.id} stopped answering while a call to it was out; its outcome is unknown`);
+      for (const giveUp of [...calls]) giveUp(error);
+    }
   }
 
   /** The latest report of every member (unreachable until its first answer). */
@@ -267,6 +300,26 @@ export class StorageRouter {
     }
   }
 
+  /** Calls `call` on `member`, to be given up on if the member goes silent (see pingAll). */
+  private invoke<Res>(member: StorageMemberHandle, deadline: number, call: StorageCall<Res>): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      let calls = this.outstanding.get(member);
+      if (!calls) this.outstanding.set(member, (calls = new Set()));
+      const finish = (settle: () => void) => {
+        if (!calls.delete(giveUp)) return;
+        settle();
+      };
+      const giveUp = (error: Error) => finish(() => {
+        reject(error);
+        pending?.cancel();
+      });
+      calls.add(giveUp);
+      const pending = call(member.client, { deadline }, (error, response) =>
+        finish(() => (error ? reject(fromServiceError(error)) : resolve(response as Res))),
+      );
+    });
+  }
+
   private moveLeaderGuess(hint: string, failed: StorageMemberHandle): void {
     const hinted = this.members.findIndex((m) => m.id === hint);
     if (hinted >= 0 && this.members[hinted] !== failed) this.leaderGuess = hinted;
@@ -278,18 +331,6 @@ function memberHandle(id: string, address: string): StorageMemberHandle {
   return { id, address, client: new Storage(address, peerChannelCredentials(STORAGE_ROLES), CLIENT_OPTIONS), pinger: new LinkPinger(address, STORAGE_ROLES) };
 }
 
-function invoke<Res>(
-  client: StorageClient,
-  deadline: number,
-  call: StorageCall<Res>,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    call(client, { deadline }, (error, response) => {
-      if (error) reject(fromServiceError(error));
-      else resolve(response as Res);
-    });
-  });
-}
 
 function unreachable(member: StorageMemberHandle, error: Error): MemberStatus__Output {
   return memberStatus({ role: 'storage', id: member.id, address: member.address, error: error.message });

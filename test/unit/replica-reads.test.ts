@@ -6,7 +6,7 @@ import { HedgeDelay, MAX_HEDGE_DELAY_MS, MIN_HEDGE_DELAY_MS } from '../../src/no
 import { LogAppender } from '../../src/node/log-appender.js';
 import { CUT_OFF_AFTER_MS, reachesQuorum } from '../../src/node/run-node.js';
 import { DROP, FaultProxy, PASS } from '../../src/chaos/fault-proxy.js';
-import { StorageRouter, type StorageCall } from '../../src/node/storage-router.js';
+import { SILENT_AFTER_MS, StorageRouter, type StorageCall } from '../../src/node/storage-router.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { Storage } from '../../src/proto/services.js';
 import { memberStatus } from '../../src/rpc/cluster-service.js';
@@ -21,6 +21,7 @@ interface FakeMember {
   address: string;
   behaviour: Behaviour;
   reads: number;
+  appends: number;
   stop(): void;
 }
 
@@ -31,7 +32,7 @@ afterEach(async () => {
 
 async function fakeMember(id: string, behaviour: Behaviour): Promise<FakeMember> {
   const server = new grpc.Server();
-  const member = { id, address: '', behaviour, reads: 0, stop: () => server.forceShutdown() };
+  const member = { id, address: '', behaviour, reads: 0, appends: 0, stop: () => server.forceShutdown() };
   const refuse = (done: grpc.sendUnaryData<unknown>): boolean => {
     if (member.behaviour === 'hang') return true;
     if (member.behaviour === 'unavailable') done(toServiceError(new UnavailableError(`${id} knows no leader`)) as grpc.ServiceError);
@@ -43,6 +44,10 @@ async function fakeMember(id: string, behaviour: Behaviour): Promise<FakeMember>
     read: (_call: unknown, done: grpc.sendUnaryData<unknown>) => {
       member.reads++;
       if (!refuse(done)) done(null, { header: { revision: Number(id.slice(1)) }, kvs: [], more: false, count: 0 }); // the revision names the member
+    },
+    append: (_call: unknown, done: grpc.sendUnaryData<unknown>) => {
+      member.appends++;
+      if (!refuse(done)) done(null, { results: [] });
     },
     describe: (_call: unknown, done: grpc.sendUnaryData<unknown>) => {
       if (member.behaviour !== 'hang') done(null, memberStatus({ role: 'storage', id, address: member.address, healthy: true }));
@@ -59,6 +64,8 @@ function routerOver(members: FakeMember[]): StorageRouter {
   cleanups.push(() => router.close());
   return router;
 }
+
+const append: StorageCall<unknown> = (client, options, done) => client.append({ txns: [] }, options, done);
 
 const read: StorageCall<{ header: { revision: number } }> = (client, options, done) =>
   client.read({ key: Buffer.from('k') }, options, done as (error: grpc.ServiceError | null, response?: unknown) => void);
@@ -123,6 +130,35 @@ describe('a writer cut off from the storage tier', () => {
     await waitUntil(() => (ping(), reachesQuorum(router)));
   });
 
+  it('gives up a call to a member that goes silent while it is out, and sends the next calls to one that answers', async () => {
+    const { members, proxies, router } = await pingedMembersBehindProxies();
+    await router.toLeader(Date.now() + 5_000, append); // to the leader guess, s1
+    expect(members[0].appends).toBe(1);
+
+    // Cut while the call is out: given up on as soon as s1 stops answering PINGs, long before
+    // the transport's keepalive or the deadline would notice.
+    members[0].behaviour = 'hang';
+    const out = router.toLeader(Date.now() + 30_000, append);
+    await waitUntil(() => members[0].appends === 2);
+    proxies[0].setMode(DROP);
+    await expect(out).rejects.toThrow(/storage member s1 stopped answering while a call to it was out/);
+
+    // s1 is silent: the next call goes to a member that answers (a follower forwards it).
+    await router.toLeader(Date.now() + 30_000, append);
+    expect(members[0].appends).toBe(2);
+    expect(members[1].appends + members[2].appends).toBe(1);
+  });
+
+  it('sends a writer\'s append again when its member goes silent: request ids make the repeat safe', async () => {
+    const { members, proxies, router } = await pingedMembersBehindProxies();
+    members[0].behaviour = 'hang';
+    const appended = new LogAppender(router, new Metrics('writer', 'w1'), 30_000).append([]);
+    await waitUntil(() => members[0].appends === 1);
+    proxies[0].setMode(DROP);
+    await appended;
+    expect(members[1].appends + members[2].appends).toBe(1);
+  });
+
   it('knows it once fewer than a majority of members answered recently', async () => {
     const members = [await fakeMember('s1', 'answer'), await fakeMember('s2', 'answer'), await fakeMember('s3', 'answer')];
     const router = routerOver(members);
@@ -176,6 +212,23 @@ describe('the hedge delay', () => {
     expect(delay.currentMs).toBe(MAX_HEDGE_DELAY_MS);
   });
 });
+
+/** Three members, each behind a fault proxy, PINGed as a node does. */
+async function pingedMembersBehindProxies(): Promise<{ members: FakeMember[]; proxies: FaultProxy[]; router: StorageRouter }> {
+  const members = [await fakeMember('s1', 'answer'), await fakeMember('s2', 'answer'), await fakeMember('s3', 'answer')];
+  const proxies = await Promise.all(members.map(async (m) => {
+    const proxy = new FaultProxy({ target: m.address });
+    await proxy.start();
+    cleanups.push(() => proxy.stop());
+    return proxy;
+  }));
+  const router = new StorageRouter(new Map(members.map((m, i) => [m.id, proxies[i].address])));
+  cleanups.push(() => router.close());
+  const pinging = setInterval(() => router.pingAll(300), 100);
+  cleanups.push(() => clearInterval(pinging));
+  await waitUntil(() => router.answeredWithin(SILENT_AFTER_MS) === 3);
+  return { members, proxies, router };
+}
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
