@@ -238,6 +238,11 @@ export class RaftNode {
   }
 
   /** The configuration in effect: as of the last applied entry once advance() returned. */
+  /** The index of a leader's snapshot this node took and wants installed at its next Ready, if any. */
+  pendingSnapshotIndex(): number | undefined {
+    return this.log.pendingSnapshot?.index;
+  }
+
   confState(): ConfState {
     return { voters: [...this.conf.voters], learners: [...this.conf.learners] };
   }

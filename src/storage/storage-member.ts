@@ -29,8 +29,8 @@ import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import { NodeRegistry } from './node-registry.js';
 import { ProposalTracker } from './proposal-tracker.js';
 import { RaftLogStore } from './raft-log-store.js';
-import { fromWire } from './raft-transport.js';
 import { SnapshotSender } from './snapshot-sender.js';
+import { SnapshotReceiver, type ReceiveResult } from './snapshot-receiver.js';
 import { StateSlots } from './state-slots.js';
 import { recoverCommit } from './startup-recovery.js';
 import { Incarnations } from './incarnations.js';
@@ -51,8 +51,6 @@ const SNAPSHOT_LOG_BYTES = 16 * 1024 * 1024;
 /** The log tail kept behind a snapshot holds at most about this many bytes. */
 const LOG_TAIL_BYTES = 32 * 1024 * 1024;
 
-/** Longest a staged snapshot waits for the core to install it. */
-const INSTALL_TIMEOUT_MS = 5_000;
 /** Written with sync:true before a snapshot, so that every earlier state write is durable. */
 const FLUSH_KEY = Buffer.from('flush');
 
@@ -81,8 +79,8 @@ export class StorageMember {
   private readonly ids: { clusterId: number; memberId: number };
   private readonly snapshots: SnapshotSender;
   readonly membership: Membership;
-  /** A snapshot from the leader, staged and handed to the core, waiting for its Ready. */
-  private pendingInstall: { index: number; resolve(installed: boolean): void; timer: NodeJS.Timeout } | undefined;
+  /** Stages snapshots streamed by the leader and hands them to the core. */
+  private readonly receiver: SnapshotReceiver;
   /** The configuration as of the applied state (the core's may run ahead within a Ready). */
   private appliedConf: ConfState;
   private lastSnapshotIndex: number;
@@ -120,6 +118,25 @@ export class StorageMember {
       this.raft.reportSnapshot(to, ok);
       this.scheduleReady();
     });
+    this.receiver = new SnapshotReceiver(
+      {
+        cluster: config.cluster,
+        memberId: config.id,
+        term: () => raft.status().term,
+        offer: (message) => {
+          raft.step(message);
+          this.scheduleReady();
+          return raft.pendingSnapshotIndex() === message.index;
+        },
+        adoptAddresses: async (addresses) => {
+          // Keep our own address: the leader's book may know this member by an address it was added with.
+          addresses.set(config.id, this.addresses.get(config.id) ?? config.listen);
+          await this.addresses.replace(addresses);
+          this.transport.setPeers(addresses);
+        },
+      },
+      slots,
+    );
     this.appliedConf = raft.confState();
     this.membership = new Membership(
       config.id,
@@ -346,42 +363,9 @@ export class StorageMember {
     return { header: this.responseHeader(revision), ...result };
   }
 
-  /**
-   * Receives a snapshot streamed by the leader: stages its state beside the applied one, then
-   * hands the snapshot message to the core; resolves once the core has had it installed (or
-   * found it stale).
-   */
-  async receiveSnapshot(chunks: AsyncIterable<SnapshotChunk__Output>): Promise<{ installed: boolean; reason: string }> {
-    if (this.pendingInstall || this.isStopped) return { installed: false, reason: 'busy: another snapshot is being installed' };
-    let message: Message | undefined;
-    let addresses: Map<string, string> | undefined;
-    const staging = await this.slots.emptyStaging();
-    for await (const chunk of chunks) {
-      if (!message) {
-        if (!chunk.message || chunk.cluster !== this.config.cluster) return { installed: false, reason: 'the first chunk must carry the snapshot message of this cluster' };
-        message = fromWire(chunk.message);
-        addresses = new Map(Object.entries(chunk.addresses));
-      }
-      if (chunk.pairs.length > 0) await staging.batch(chunk.pairs.map((p) => ({ type: 'put' as const, key: p.key, value: p.value })));
-    }
-    if (!message || message.to !== this.config.id) return { installed: false, reason: 'no snapshot message for this member' };
-    const snapMessage = message;
-    const installed = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pendingInstall = undefined;
-        resolve(false);
-      }, INSTALL_TIMEOUT_MS);
-      this.pendingInstall = { index: snapMessage.index, resolve, timer };
-      this.raft.step(snapMessage);
-      this.scheduleReady();
-    });
-    if (installed && addresses) {
-      // Keep our own address: the leader's book may know this member by an address it was added with.
-      addresses.set(this.config.id, this.addresses.get(this.config.id) ?? this.config.listen);
-      await this.addresses.replace(addresses);
-      this.transport.setPeers(addresses);
-    }
-    return { installed, reason: installed ? '' : 'the snapshot was not newer than this member\'s log' };
+  /** Receives a snapshot streamed by the leader (snapshot-receiver.ts). */
+  receiveSnapshot(chunks: AsyncIterable<SnapshotChunk__Output>): Promise<ReceiveResult> {
+    return this.receiver.receive(chunks);
   }
 
   describe(): MemberStatus {
@@ -436,6 +420,7 @@ export class StorageMember {
     this.proposals.rejectAll(error);
     this.reads.failAll(error);
     this.appliedWaiters.failAll(error);
+    this.receiver.stop();
     await this.readyLoop;
     await this.stopHistoryPurge();
     this.snapshots.close();
@@ -582,8 +567,7 @@ export class StorageMember {
 
   /** Follower: makes the staged snapshot the applied state, and the log start after it. */
   private async installSnapshot(snapshot: Snapshot): Promise<void> {
-    const pending = this.pendingInstall;
-    if (!pending || pending.index !== snapshot.metadata.index) throw new Error(`snapshot at ${snapshot.metadata.index} was never staged`);
+    this.receiver.takeInstall(snapshot.metadata.index);
     await this.stopHistoryPurge();
     this.state = await MvccStore.open(await this.slots.activateStaging(), mvccLimits(this.config));
     if (this.state.appliedIndex !== snapshot.metadata.index) {
@@ -593,9 +577,7 @@ export class StorageMember {
     await this.log.reset(snapshot.metadata);
     this.lastSnapshotIndex = snapshot.metadata.index;
     this.appliedConf = { voters: [...snapshot.metadata.voters], learners: [...snapshot.metadata.learners] };
-    clearTimeout(pending.timer);
-    this.pendingInstall = undefined;
-    pending.resolve(true);
+    this.receiver.installed(snapshot.metadata.index);
     // Reads waiting for an index the snapshot covers are answered now, not at the next write.
     this.appliedWaiters.release(this.state.appliedIndex);
     for (const listener of [...this.appliedListeners]) listener();
@@ -611,7 +593,7 @@ export class StorageMember {
    */
   private async maybeSnapshot(): Promise<void> {
     const entries = this.state.appliedIndex - this.lastSnapshotIndex;
-    if ((entries < this.config.snapshotEntries && this.logBytesSinceSnapshot < SNAPSHOT_LOG_BYTES) || this.pendingInstall) return;
+    if ((entries < this.config.snapshotEntries && this.logBytesSinceSnapshot < SNAPSHOT_LOG_BYTES) || this.receiver.installPending) return;
     // The tail kept for slow followers is bounded in bytes too: large entries make a short tail.
     const bytesPerEntry = this.logBytesSinceSnapshot / Math.max(1, entries);
     await this.snapshotNow(Math.min(this.config.logTailEntries, Math.floor(LOG_TAIL_BYTES / Math.max(1, bytesPerEntry))));
