@@ -1,5 +1,5 @@
-import type { HardState } from '../consensus/types.js';
-import type { StoredLog } from './raft-log-store.js';
+import type { HardState, SnapshotMetadata } from '../consensus/types.js';
+import type { RaftLogStore, StoredLog } from './raft-log-store.js';
 
 // LevelDB does not sync an old write-ahead log file when it rotates to a new one, so after a power
 // loss a synced write can survive while an earlier, unsynced one is gone. The commit index is
@@ -22,4 +22,26 @@ export function recoverCommit(stored: StoredLog, appliedIndex: number): CommitRe
   // The state is ahead of the whole log (a snapshot install cut short): nothing here can vouch for it.
   if (lastIndex < appliedIndex) return { hardState };
   return { hardState: { ...hardState, commit: appliedIndex }, raisedFrom: hardState.commit };
+}
+
+// Installing a leader's snapshot takes two durable writes: the staged slot becomes the applied
+// state (with the snapshot's metadata, state-slots.ts), then the raft log records the snapshot and
+// drops its entries. A crash between the two leaves a state ahead of the raft log, which the core
+// cannot start from (applied beyond commit, or beyond the whole log). The slot's metadata says
+// which snapshot the state is, configuration included, so the install is finished at open.
+
+/**
+ * Finishes an install that a crash cut short: when the applied state is a leader's snapshot newer
+ * than the raft log's, the log is reset to it. Answers the log to start from and the snapshot
+ * adopted, if one was.
+ */
+export async function finishInstall(raftLog: RaftLogStore, stored: StoredLog, installed: SnapshotMetadata | undefined, appliedIndex: number): Promise<{ stored: StoredLog; adopted?: SnapshotMetadata }> {
+  if (installed === undefined || installed.index <= stored.snapshot.index) return { stored };
+  // Nothing is applied between an install and its record in the log: the state is the snapshot.
+  if (appliedIndex !== installed.index) throw new Error(`the state is at index ${appliedIndex}, but its slot holds the snapshot at ${installed.index}`);
+  await raftLog.reset(installed);
+  const reset = await raftLog.load();
+  // Everything a snapshot covers is committed.
+  const hardState = { ...reset.hardState, commit: Math.max(reset.hardState.commit, installed.index) };
+  return { stored: { ...reset, hardState }, adopted: installed };
 }

@@ -32,7 +32,7 @@ import { RaftLogStore } from './raft-log-store.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import { SnapshotReceiver, type ReceiveResult } from './snapshot-receiver.js';
 import { StateSlots } from './state-slots.js';
-import { recoverCommit } from './startup-recovery.js';
+import { finishInstall, recoverCommit } from './startup-recovery.js';
 import { Incarnations } from './incarnations.js';
 import { AppliedWaiters } from './applied-waiters.js';
 import { LeaderContact } from './leader-contact.js';
@@ -180,7 +180,10 @@ export class StorageMember {
     transport.setIncarnation(incarnations.own);
     const slots = await StateSlots.open(db);
     const state = await MvccStore.open(slots.activeSpace(), mvccLimits(config));
-    const stored = await raftLog.load();
+    const { stored, adopted } = await finishInstall(raftLog, await raftLog.load(), slots.installedSnapshot(), state.appliedIndex);
+    if (adopted !== undefined) {
+      log.warn({ index: adopted.index, term: adopted.term }, 'a snapshot install was cut short after the state was switched to it: the raft log now starts after it');
+    }
     const { entries, snapshot } = stored;
     const { hardState, raisedFrom } = recoverCommit(stored, state.appliedIndex);
     if (raisedFrom !== undefined) {
@@ -569,7 +572,7 @@ export class StorageMember {
   private async installSnapshot(snapshot: Snapshot): Promise<void> {
     this.receiver.takeInstall(snapshot.metadata.index);
     await this.stopHistoryPurge();
-    this.state = await MvccStore.open(await this.slots.activateStaging(), mvccLimits(this.config));
+    this.state = await MvccStore.open(await this.slots.activateStaging(snapshot.metadata), mvccLimits(this.config));
     if (this.state.appliedIndex !== snapshot.metadata.index) {
       throw new Error(`staged state is at index ${this.state.appliedIndex}, the snapshot at ${snapshot.metadata.index}`);
     }

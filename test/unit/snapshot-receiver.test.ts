@@ -131,7 +131,7 @@ async function harness(): Promise<Harness> {
 /** Stands in for the member's install at the core's Ready: activates the staged slot. */
 async function install(h: Harness, index: number): Promise<Record<string, string>> {
   h.receiver.takeInstall(index);
-  const state = await h.slots.activateStaging();
+  const state = await h.slots.activateStaging({ index, term: 2, voters: ['f'], learners: [] });
   h.receiver.installed(index);
   return contents(state);
 }
