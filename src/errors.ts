@@ -52,5 +52,11 @@ export class TooOldError extends QuorumkvError {}
 /** This process serves reads only; the message names where writes go. Nothing was applied. */
 export class ReadOnlyError extends QuorumkvError {}
 
+/** The request named a lease that does not exist (never granted, revoked, or expired). Nothing was applied. */
+export class LeaseNotFoundError extends QuorumkvError {}
+
+/** A grant asked for a lease id that is already taken. Nothing was applied. */
+export class LeaseExistsError extends QuorumkvError {}
+
 /** The request's deadline passed before it completed; a write's outcome is unknown. */
 export class DeadlineError extends QuorumkvError {}

@@ -90,7 +90,7 @@ export class Transaction {
 
 function ownValue(key: Buffer, value: Buffer): KeyValue {
   // Revisions of an uncommitted write are not known yet.
-  return { key, value, createRevision: 0, modRevision: 0, version: 0 };
+  return { key, value, createRevision: 0, modRevision: 0, version: 0, lease: 0 };
 }
 
 export async function runTransaction<T>(

@@ -24,13 +24,8 @@ export function etcdKv(kv: KeyValue__Output, keysOnly = false): EtcdKeyValue {
     modRevision: kv.modRevision,
     version: kv.version,
     value: keysOnly ? Buffer.alloc(0) : kv.value,
-    lease: leaseOf(kv),
+    lease: kv.lease,
   };
-}
-
-/** The lease a key is attached to (0: none). */
-export function leaseOf(kv: KeyValue__Output): number {
-  return (kv as KeyValue__Output & { lease?: number }).lease ?? 0;
 }
 
 export function etcdHeader(header: ResponseHeader__Output | null | undefined): EtcdHeader {

@@ -4,6 +4,8 @@ import {
   DeadlineError,
   FutureRevisionError,
   InvalidArgumentError,
+  LeaseExistsError,
+  LeaseNotFoundError,
   NotLeaderError,
   OverloadedError,
   QuorumkvError,
@@ -77,10 +79,13 @@ function etcdErrorFor(thrown: unknown): EtcdError | undefined {
   if (thrown instanceof FutureRevisionError) return ETCD_ERRORS.futureRev;
   if (thrown instanceof NotLeaderError) return ETCD_ERRORS.noLeader;
   if (thrown instanceof OverloadedError) return ETCD_ERRORS.tooManyRequests;
+  if (thrown instanceof LeaseNotFoundError) return ETCD_ERRORS.leaseNotFound;
+  if (thrown instanceof LeaseExistsError) return ETCD_ERRORS.leaseExist;
   // A transaction the storage tier refused whole because one of its ranges is out of reach.
   if (thrown instanceof InvalidArgumentError) {
     if (/revision \d+ is compacted|has been compacted/.test(thrown.message)) return ETCD_ERRORS.compacted;
     if (/revision \d+ is in the future/.test(thrown.message)) return ETCD_ERRORS.futureRev;
+    if (/ignore_lease needs a key/.test(thrown.message)) return ETCD_ERRORS.keyNotFound;
   }
   return undefined;
 }

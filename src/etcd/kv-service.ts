@@ -61,9 +61,7 @@ export function addEtcdKvService(rpc: RpcServer, backend: KvBackend, options: Et
       const lease = int64(request.lease, 'lease');
       if (request.ignoreValue && request.value.length > 0) throw ETCD_ERRORS.valueProvided;
       if (request.ignoreLease && lease !== 0) throw ETCD_ERRORS.leaseProvided;
-      if (lease !== 0) throw unsupported('lease', 'leases are not attached to keys in this version');
-      if (request.ignoreLease) throw unsupported('ignore_lease', 'leases are not attached to keys in this version');
-      const put = { key: request.key, value: request.value, prevKv: request.prevKv, requestId: '' };
+      const put = { key: request.key, value: request.value, prevKv: request.prevKv, requestId: '', lease, ignoreLease: request.ignoreLease };
       if (request.ignoreValue) return putKeepingValue(backend, put, idOf(request));
       const response = await backend.commit(singleOp({ request: 'requestPut', requestPut: put }, idOf(request)));
       const prevKv = response.responses[0]?.responsePut?.prevKv;
@@ -92,6 +90,8 @@ export function addEtcdKvService(rpc: RpcServer, backend: KvBackend, options: Et
   });
 }
 
+type PutOp = NonNullable<InternalTxn['success'][number]['requestPut']>;
+
 function single(key: Buffer) {
   return { key, rangeEnd: Buffer.alloc(0), limit: 0, revision: 0, serializable: false, keysOnly: false, countOnly: false, minRevision: 0, maxStalenessMs: 0 };
 }
@@ -105,7 +105,7 @@ function singleOp(op: InternalTxn['success'][number], requestId: string): Intern
  * did not change meanwhile (again if it did). Each attempt has its own id, derived from the
  * request's, so a retried request repeats the attempts' recorded outcomes.
  */
-async function putKeepingValue(backend: KvBackend, put: { key: Buffer; value: Buffer; prevKv: boolean; requestId: string }, requestId: string): Promise<PutResponse> {
+async function putKeepingValue(backend: KvBackend, put: PutOp, requestId: string): Promise<PutResponse> {
   for (let attempt = 0; attempt < MAX_IGNORE_VALUE_ATTEMPTS; attempt++) {
     const current = await backend.range(single(put.key), Date.now() + DEFAULT_REQUEST_TIMEOUT_MS);
     const kv = current.kvs[0];

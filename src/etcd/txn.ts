@@ -79,7 +79,6 @@ export function checkKeySizes(key: Buffer, value?: Buffer): void {
 }
 
 function translateCompare(compare: EtcdCompare): Compare__Output {
-  if (compare.target === 'LEASE' || compare.targetUnion === 'lease') throw unsupported('compare target LEASE', 'leases are not attached to keys in this version');
   const base = { result: compare.result, target: compare.target, key: compare.key, rangeEnd: compare.rangeEnd };
   switch (compare.targetUnion) {
     case 'version':
@@ -90,6 +89,8 @@ function translateCompare(compare: EtcdCompare): Compare__Output {
       return { ...base, targetUnion: 'modRevision', modRevision: int64(compare.modRevision, 'compare mod_revision') };
     case 'value':
       return { ...base, targetUnion: 'value', value: compare.value };
+    case 'lease':
+      return { ...base, targetUnion: 'lease', lease: int64(compare.lease, 'compare lease') };
     default:
       // etcd compares a missing target as its zero value.
       return zeroTarget(base);
@@ -104,6 +105,8 @@ function zeroTarget(base: Omit<Compare__Output, 'targetUnion'>): Compare__Output
       return { ...base, targetUnion: 'createRevision', createRevision: 0 };
     case 'MOD':
       return { ...base, targetUnion: 'modRevision', modRevision: 0 };
+    case 'LEASE':
+      return { ...base, targetUnion: 'lease', lease: 0 };
     default:
       return { ...base, targetUnion: 'value', value: Buffer.alloc(0) };
   }
@@ -118,10 +121,10 @@ function translateOp(op: EtcdRequestOp): { op: RequestOp__Output; range?: EtcdRa
     case 'requestPut': {
       const put = op.requestPut!;
       checkKeySizes(put.key, put.value);
-      if (int64(put.lease, 'lease') !== 0) throw unsupported('put lease', 'leases are not attached to keys in this version');
+      const lease = int64(put.lease, 'lease');
       if (put.ignoreValue) throw unsupported('put ignore_value inside a txn', 'use it on a Put of its own');
-      if (put.ignoreLease) throw unsupported('put ignore_lease inside a txn', 'use it on a Put of its own');
-      return { op: { request: 'requestPut', requestPut: { key: put.key, value: put.value, prevKv: put.prevKv, requestId: '' } } };
+      if (put.ignoreLease && lease !== 0) throw ETCD_ERRORS.leaseProvided;
+      return { op: { request: 'requestPut', requestPut: { key: put.key, value: put.value, prevKv: put.prevKv, requestId: '', lease, ignoreLease: put.ignoreLease } } };
     }
     case 'requestDeleteRange': {
       const del = op.requestDeleteRange!;

@@ -12,6 +12,18 @@ import type { Event as _quorumkv_v1_Event, Event__Output as _quorumkv_v1_Event__
 import type { KVClient as _quorumkv_v1_KVClient, KVDefinition as _quorumkv_v1_KVDefinition } from './quorumkv/v1/KV.js';
 import type { KeyRange as _quorumkv_v1_KeyRange, KeyRange__Output as _quorumkv_v1_KeyRange__Output } from './quorumkv/v1/KeyRange.js';
 import type { KeyValue as _quorumkv_v1_KeyValue, KeyValue__Output as _quorumkv_v1_KeyValue__Output } from './quorumkv/v1/KeyValue.js';
+import type { LeaseClient as _quorumkv_v1_LeaseClient, LeaseDefinition as _quorumkv_v1_LeaseDefinition } from './quorumkv/v1/Lease.js';
+import type { LeaseGrantRequest as _quorumkv_v1_LeaseGrantRequest, LeaseGrantRequest__Output as _quorumkv_v1_LeaseGrantRequest__Output } from './quorumkv/v1/LeaseGrantRequest.js';
+import type { LeaseGrantResponse as _quorumkv_v1_LeaseGrantResponse, LeaseGrantResponse__Output as _quorumkv_v1_LeaseGrantResponse__Output } from './quorumkv/v1/LeaseGrantResponse.js';
+import type { LeaseKeepAliveRequest as _quorumkv_v1_LeaseKeepAliveRequest, LeaseKeepAliveRequest__Output as _quorumkv_v1_LeaseKeepAliveRequest__Output } from './quorumkv/v1/LeaseKeepAliveRequest.js';
+import type { LeaseKeepAliveResponse as _quorumkv_v1_LeaseKeepAliveResponse, LeaseKeepAliveResponse__Output as _quorumkv_v1_LeaseKeepAliveResponse__Output } from './quorumkv/v1/LeaseKeepAliveResponse.js';
+import type { LeaseLeasesRequest as _quorumkv_v1_LeaseLeasesRequest, LeaseLeasesRequest__Output as _quorumkv_v1_LeaseLeasesRequest__Output } from './quorumkv/v1/LeaseLeasesRequest.js';
+import type { LeaseLeasesResponse as _quorumkv_v1_LeaseLeasesResponse, LeaseLeasesResponse__Output as _quorumkv_v1_LeaseLeasesResponse__Output } from './quorumkv/v1/LeaseLeasesResponse.js';
+import type { LeaseRevokeRequest as _quorumkv_v1_LeaseRevokeRequest, LeaseRevokeRequest__Output as _quorumkv_v1_LeaseRevokeRequest__Output } from './quorumkv/v1/LeaseRevokeRequest.js';
+import type { LeaseRevokeResponse as _quorumkv_v1_LeaseRevokeResponse, LeaseRevokeResponse__Output as _quorumkv_v1_LeaseRevokeResponse__Output } from './quorumkv/v1/LeaseRevokeResponse.js';
+import type { LeaseStatus as _quorumkv_v1_LeaseStatus, LeaseStatus__Output as _quorumkv_v1_LeaseStatus__Output } from './quorumkv/v1/LeaseStatus.js';
+import type { LeaseTimeToLiveRequest as _quorumkv_v1_LeaseTimeToLiveRequest, LeaseTimeToLiveRequest__Output as _quorumkv_v1_LeaseTimeToLiveRequest__Output } from './quorumkv/v1/LeaseTimeToLiveRequest.js';
+import type { LeaseTimeToLiveResponse as _quorumkv_v1_LeaseTimeToLiveResponse, LeaseTimeToLiveResponse__Output as _quorumkv_v1_LeaseTimeToLiveResponse__Output } from './quorumkv/v1/LeaseTimeToLiveResponse.js';
 import type { MemberAddRequest as _quorumkv_v1_MemberAddRequest, MemberAddRequest__Output as _quorumkv_v1_MemberAddRequest__Output } from './quorumkv/v1/MemberAddRequest.js';
 import type { MemberListRequest as _quorumkv_v1_MemberListRequest, MemberListRequest__Output as _quorumkv_v1_MemberListRequest__Output } from './quorumkv/v1/MemberListRequest.js';
 import type { MemberListResponse as _quorumkv_v1_MemberListResponse, MemberListResponse__Output as _quorumkv_v1_MemberListResponse__Output } from './quorumkv/v1/MemberListResponse.js';
@@ -62,6 +74,23 @@ export interface ProtoGrpcType {
       KV: SubtypeConstructor<typeof grpc.Client, _quorumkv_v1_KVClient> & { service: _quorumkv_v1_KVDefinition }
       KeyRange: MessageTypeDefinition<_quorumkv_v1_KeyRange, _quorumkv_v1_KeyRange__Output>
       KeyValue: MessageTypeDefinition<_quorumkv_v1_KeyValue, _quorumkv_v1_KeyValue__Output>
+      /**
+       * Lease keeps keys alive for a time-to-live: a key put with a lease is deleted when the lease is
+       * revoked or expires. Grants, revocations and the keys attached are log entries, decided in log
+       * order; expiry is decided by the storage leader's clock and renewals (KeepAlive) stay off the log.
+       */
+      Lease: SubtypeConstructor<typeof grpc.Client, _quorumkv_v1_LeaseClient> & { service: _quorumkv_v1_LeaseDefinition }
+      LeaseGrantRequest: MessageTypeDefinition<_quorumkv_v1_LeaseGrantRequest, _quorumkv_v1_LeaseGrantRequest__Output>
+      LeaseGrantResponse: MessageTypeDefinition<_quorumkv_v1_LeaseGrantResponse, _quorumkv_v1_LeaseGrantResponse__Output>
+      LeaseKeepAliveRequest: MessageTypeDefinition<_quorumkv_v1_LeaseKeepAliveRequest, _quorumkv_v1_LeaseKeepAliveRequest__Output>
+      LeaseKeepAliveResponse: MessageTypeDefinition<_quorumkv_v1_LeaseKeepAliveResponse, _quorumkv_v1_LeaseKeepAliveResponse__Output>
+      LeaseLeasesRequest: MessageTypeDefinition<_quorumkv_v1_LeaseLeasesRequest, _quorumkv_v1_LeaseLeasesRequest__Output>
+      LeaseLeasesResponse: MessageTypeDefinition<_quorumkv_v1_LeaseLeasesResponse, _quorumkv_v1_LeaseLeasesResponse__Output>
+      LeaseRevokeRequest: MessageTypeDefinition<_quorumkv_v1_LeaseRevokeRequest, _quorumkv_v1_LeaseRevokeRequest__Output>
+      LeaseRevokeResponse: MessageTypeDefinition<_quorumkv_v1_LeaseRevokeResponse, _quorumkv_v1_LeaseRevokeResponse__Output>
+      LeaseStatus: MessageTypeDefinition<_quorumkv_v1_LeaseStatus, _quorumkv_v1_LeaseStatus__Output>
+      LeaseTimeToLiveRequest: MessageTypeDefinition<_quorumkv_v1_LeaseTimeToLiveRequest, _quorumkv_v1_LeaseTimeToLiveRequest__Output>
+      LeaseTimeToLiveResponse: MessageTypeDefinition<_quorumkv_v1_LeaseTimeToLiveResponse, _quorumkv_v1_LeaseTimeToLiveResponse__Output>
       MemberAddRequest: MessageTypeDefinition<_quorumkv_v1_MemberAddRequest, _quorumkv_v1_MemberAddRequest__Output>
       MemberListRequest: MessageTypeDefinition<_quorumkv_v1_MemberListRequest, _quorumkv_v1_MemberListRequest__Output>
       MemberListResponse: MessageTypeDefinition<_quorumkv_v1_MemberListResponse, _quorumkv_v1_MemberListResponse__Output>

@@ -3,8 +3,9 @@ import type { LatestView } from './compare.js';
 import { HistorySource } from './history-source.js';
 import type { KeyRange } from './key-range.js';
 import type { KvSource } from './kv-source.js';
-import type { Keyspace } from './keyspace.js';
+import type { Keyspace, Sublevel } from './keyspace.js';
 import { LatestSource } from './latest-source.js';
+import { LeaseTable, leaseKeys } from './lease-table.js';
 import { WriteOverlay } from './write-overlay.js';
 
 /**
@@ -14,6 +15,7 @@ import { WriteOverlay } from './write-overlay.js';
  */
 export class ApplyView implements LatestView {
   readonly overlay: WriteOverlay;
+  readonly leases: LeaseTable;
   private readonly committed: LatestSource;
   private readonly latest: KvSource;
 
@@ -21,8 +23,11 @@ export class ApplyView implements LatestView {
     current: Keyspace,
     private readonly history: Keyspace,
     private readonly baseRevision: number,
+    leases: Sublevel,
+    private readonly leaseIndex: Sublevel,
   ) {
     this.overlay = new WriteOverlay(current);
+    this.leases = new LeaseTable(leases);
     this.committed = new LatestSource(current);
     this.latest = this.overlay.viewAt(Infinity, this.committed);
   }
@@ -37,6 +42,34 @@ export class ApplyView implements LatestView {
 
   scanKeys(range: KeyRange): AsyncGenerator<Buffer> {
     return this.latest.scanKeys(range);
+  }
+
+  /** Makes the writes and lease changes so far permanent for this call. */
+  checkpoint(): void {
+    this.overlay.checkpoint();
+    this.leases.checkpoint();
+  }
+
+  /** Undoes the writes and lease changes since the last checkpoint. */
+  rollback(): void {
+    this.overlay.rollback();
+    this.leases.rollback();
+  }
+
+  /**
+   * The live keys attached to lease `id` now, in key order: those the index listed when the call
+   * began and those the call attached, each checked against its latest value.
+   */
+  async keysOfLease(id: number): Promise<KeyValue__Output[]> {
+    const candidates = new Map<string, Buffer>();
+    for await (const key of leaseKeys(this.leaseIndex, id)) candidates.set(key.toString('latin1'), key);
+    for (const key of this.overlay.attachedTo(id)) candidates.set(key.toString('latin1'), key);
+    const attached: KeyValue__Output[] = [];
+    for (const key of [...candidates.values()].sort(Buffer.compare)) {
+      const kv = await this.get(key);
+      if (kv !== null && kv.lease === id) attached.push(kv);
+    }
+    return attached;
   }
 
   /** The state at an older revision, which may fall inside this call's writes. */

@@ -49,6 +49,6 @@ export function decodeChanges(bytes: Buffer): Change[] {
 
 /** The event a deletion of `key` at `revision` leaves in the change log. */
 export function deletionOf(key: Buffer, revision: number): Change {
-  const kv = { key, createRevision: 0, modRevision: revision, version: 0, value: Buffer.alloc(0) };
+  const kv = { key, createRevision: 0, modRevision: revision, version: 0, value: Buffer.alloc(0), lease: 0 };
   return { kind: 'delete', kv };
 }

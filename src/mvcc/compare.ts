@@ -9,7 +9,7 @@ export interface LatestView extends KvSource {
 }
 
 const RESULTS = new Set<string>(['EQUAL', 'GREATER', 'LESS', 'NOT_EQUAL']);
-const TARGETS = new Set<string>(['VERSION', 'CREATE', 'MOD', 'VALUE']);
+const TARGETS = new Set<string>(['VERSION', 'CREATE', 'MOD', 'VALUE', 'LEASE']);
 
 /** Why a compare cannot be evaluated (an enum value this build does not know), or null. */
 export function checkCompare(compare: Compare__Output): string | null {
@@ -24,12 +24,14 @@ const MISSING: KeyValue__Output = {
   modRevision: 0,
   version: 0,
   value: Buffer.alloc(0),
+  lease: 0,
 };
 
 /**
  * Evaluates one compare against the latest view, as etcd does: with a range_end it must hold for
  * every key in the range; a missing key (or an empty range) compares as version, create and mod
- * revision 0, and a VALUE compare against it is false, since "no value" is not the empty value.
+ * revision 0 and lease 0, and a VALUE compare against it is false, since "no value" is not the
+ * empty value.
  */
 export async function compareHolds(view: LatestView, compare: Compare__Output): Promise<boolean> {
   if (compare.rangeEnd.length === 0) {
@@ -76,9 +78,11 @@ function targetOrder(compare: Compare__Output, kv: KeyValue__Output): number {
       const value = compare.targetUnion === 'value' && compare.value ? compare.value : Buffer.alloc(0);
       return Buffer.compare(kv.value, value);
     }
+    case 'LEASE':
+      return Math.sign(kv.lease - operand(compare, 'lease'));
   }
 }
 
-function operand(compare: Compare__Output, field: 'version' | 'createRevision' | 'modRevision'): number {
+function operand(compare: Compare__Output, field: 'version' | 'createRevision' | 'modRevision' | 'lease'): number {
   return compare.targetUnion === field ? (compare[field] ?? 0) : 0;
 }

@@ -17,9 +17,11 @@ import { executeRange, type RangeResult } from './range.js';
 import { planReads } from './read-plan.js';
 import { RecentWrites } from './read-set.js';
 import { requestDigest, reusedIdProblem } from './request-digest.js';
+import { leaseIndexOps, leaseKeys, readLease, readLeases, type LeaseRecord } from './lease-table.js';
+import { createHash } from 'node:crypto';
 import { hashState } from './state-hash.js';
 import { checkTxn } from './txn-check.js';
-import { executeTxn } from './txn.js';
+import { executeTxn, type LeaseIdPicker } from './txn.js';
 
 export type { TxnOutcome } from './outcome.js';
 
@@ -54,6 +56,8 @@ interface ApplyCall {
   recent: RecentWrites;
   meta: StoreMeta;
   ops: BatchOp[];
+  /** The log index of the entry being applied, and the place of the transaction in it. */
+  at: { index: number; txn: number };
 }
 
 const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
@@ -73,6 +77,8 @@ const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
  *   ddid  request id -> u64be sequence ++ TxnOutcome        exactly-once transactions (the outcome
  *                                                          carries the digest of its request)
  *   ddseq u64be sequence -> request id                      which id expires next
+ *   lease u64be lease id -> u64be granted TTL (seconds)       the leases (src/mvcc/lease-table.ts)
+ *   lkey  u64be lease id ++ raw key -> (empty)              the keys attached to each lease
  *   meta  "meta" -> u64be revision, applied index, applied term, compact revision, dedupe sequence
  */
 export class MvccStore {
@@ -94,6 +100,8 @@ export class MvccStore {
     private readonly dedupeIds: Sublevel,
     private readonly dedupeSequences: Sublevel,
     private readonly metaSpace: Sublevel,
+    private readonly leaseSpace: Sublevel,
+    private readonly leaseIndex: Sublevel,
     private readonly limits: Readonly<MvccLimits>,
     private meta: StoreMeta,
     /** The oldest revision whose change-log record is kept, or null if the change log is empty. */
@@ -112,7 +120,7 @@ export class MvccStore {
     const meta = decodeMeta(await metaSpace.get<Buffer, Buffer>(META_KEY, BUFFERS));
     const firstLogged = await firstRevisionIn(changeLog);
     return new MvccStore(
-      db, space('cur'), space('hist'), changeLog, space('sup'), space('ddid'), space('ddseq'), metaSpace, resolved, meta, firstLogged,
+      db, space('cur'), space('hist'), changeLog, space('sup'), space('ddid'), space('ddseq'), metaSpace, space('lease'), space('lkey'), resolved, meta, firstLogged,
     );
   }
 
@@ -194,6 +202,26 @@ export class MvccStore {
     }
   }
 
+  /** The lease `id` as of the last apply, or null if there is none. */
+  lease(id: number): Promise<LeaseRecord | null> {
+    return readLease(this.leaseSpace, id);
+  }
+
+  /** Every lease as of the last apply, in id order. */
+  leases(): Promise<LeaseRecord[]> {
+    return readLeases(this.leaseSpace);
+  }
+
+  /** The keys attached to lease `id` as of the last apply, in key order, at most `limit` of them. */
+  async leaseKeys(id: number, limit: number): Promise<Buffer[]> {
+    const keys: Buffer[] = [];
+    for await (const key of leaseKeys(this.leaseIndex, id)) {
+      if (keys.length >= limit) break;
+      keys.push(key);
+    }
+    return keys;
+  }
+
   /**
    * The changes a writing revision made, in order ([] for a revision whose record compaction
    * dropped: below the compact revision and outside the conflict window).
@@ -226,13 +254,14 @@ export class MvccStore {
   private async applyNow(entries: AppliedEntry[]): Promise<TxnOutcome[][]> {
     const meta = { ...this.meta };
     const call: ApplyCall = {
-      view: new ApplyView(this.current, this.history, meta.revision),
+      view: new ApplyView(this.current, this.history, meta.revision, this.leaseSpace, this.leaseIndex),
       dedupe: new DedupeTable(this.dedupeIds, this.dedupeSequences, this.limits.dedupeMaxIds),
       recent: new RecentWrites(
         this.changeLog, meta.revision, this.firstLogged ?? meta.revision + 1, this.limits.conflictWindowRevisions,
       ),
       meta,
       ops: [],
+      at: { index: 0, txn: 0 },
     };
     const { view, ops } = call;
     await this.prefetch(call, entries);
@@ -250,17 +279,22 @@ export class MvccStore {
         assert(entry.txns.length === 0, `compaction entry ${entry.index} carries transactions`);
         recordCompaction(meta, entry.compactRevision);
       }
-      for (const txn of entry.txns) results.push(await this.decideTxn(call, txn));
+      for (const [position, txn] of entry.txns.entries()) {
+        call.at = { index: entry.index, txn: position };
+        results.push(await this.decideTxn(call, txn));
+      }
       meta.appliedIndex = entry.index;
       meta.appliedTerm = entry.term;
       outcomes.push(results);
     }
     assert(outcomes.length === entries.length, 'one outcome list per entry');
     if (meta.appliedIndex === this.meta.appliedIndex) return outcomes;
-    for (const { key, kv } of view.overlay.finalWrites()) {
+    for (const { key, kv, base } of view.overlay.finalWrites()) {
       if (kv === null) ops.push({ type: 'del', sublevel: this.current, key });
       else ops.push({ type: 'put', sublevel: this.current, key, value: encodeStoredKv(kv) });
+      for (const op of leaseIndexOps(this.leaseIndex, key, base?.lease ?? 0, kv?.lease ?? 0)) ops.push(op);
     }
+    for (const op of view.leases.batchOps()) ops.push(op);
     for (const op of call.dedupe.batchOps()) ops.push(op);
     ops.push({ type: 'put', sublevel: this.metaSpace, key: META_KEY, value: encodeMeta(meta) });
     // `sync` is a classic-level batch option that abstract-level's types do not declare.
@@ -337,10 +371,14 @@ export class MvccStore {
         break;
     }
     const writeRevision = meta.revision + 1;
-    const execution = await executeTxn(view, txn, writeRevision);
-    if (execution.rejected !== undefined) return aborted({ rejected: execution.rejected });
-    const { response, changes } = execution;
-    if (changes.length === 0) return { response, revision: meta.revision };
+    const execution = await executeTxn(view, txn, writeRevision, leaseIdPicker(call.at.index, call.at.txn));
+    if (execution.rejected !== undefined) {
+      const { rejected, leaseNotFound, leaseExists } = execution;
+      return aborted({ rejected, ...(leaseNotFound ? { leaseNotFound } : {}), ...(leaseExists ? { leaseExists } : {}) });
+    }
+    const { response, changes, leases } = execution;
+    const leaseEffects = leases.granted.length + leases.revoked.length > 0 ? { leaseEffects: leases } : {};
+    if (changes.length === 0) return { response, revision: meta.revision, ...leaseEffects };
     meta.revision = writeRevision;
     call.recent.record(writeRevision, changes);
     for (const key of distinctKeys(changes)) {
@@ -355,7 +393,7 @@ export class MvccStore {
       if (kv === null) ops.push(this.supersede(writeRevision, historyKey));
     }
     ops.push({ type: 'put', sublevel: this.changeLog, key: encodeRevision(writeRevision), value: encodeChanges(changes) });
-    return { response, revision: meta.revision };
+    return { response, revision: meta.revision, ...leaseEffects };
   }
 
   /**
@@ -435,4 +473,16 @@ function recordCompaction(meta: StoreMeta, revision: number): void {
 async function firstRevisionIn(changeLog: Sublevel): Promise<number | null> {
   for await (const key of scanKeys(changeLog, { gte: Buffer.alloc(0), lt: null })) return decodeRevision(key);
   return null;
+}
+
+/**
+ * The ids a lease granted without one gets: a hash of its place in the log (entry index,
+ * transaction, op) and the attempt, so every member picks the same, and ids do not follow one
+ * another (48 bits, never 0).
+ */
+function leaseIdPicker(index: number, txn: number): LeaseIdPicker {
+  return (op, attempt) => {
+    const digest = createHash('sha256').update(`lease/${index}/${txn}/${op}/${attempt}`).digest();
+    return digest.readUIntBE(0, 6) || 1;
+  };
 }

@@ -2,6 +2,7 @@ import type { TxnOutcome as WireTxnOutcome, TxnOutcome__Output } from '../gen/qu
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 import { codecFor } from '../proto/codec.js';
 import { assert } from './assert.js';
+import type { LeaseEffects } from './txn.js';
 
 /** How one transaction of the log was decided. At most one of rejected, conflict and tooOld is set. */
 export interface TxnOutcome {
@@ -25,6 +26,12 @@ export interface TxnOutcome {
   tooOld?: { readRevision: number; oldestRevision: number };
   /** Set when the request id was seen before: this is the outcome recorded then; nothing was applied now. */
   deduplicated?: boolean;
+  /** Set (with `rejected`) when a put or a revoke named a lease that does not exist. */
+  leaseNotFound?: number;
+  /** Set (with `rejected`) when a grant asked for a lease id that is taken. */
+  leaseExists?: number;
+  /** What the transaction granted and revoked (not recorded: a repeat of its id changes nothing). */
+  leaseEffects?: LeaseEffects;
 }
 
 const outcomeCodec = codecFor<WireTxnOutcome, TxnOutcome__Output>('quorumkv.internal.v1.TxnOutcome');
@@ -52,6 +59,8 @@ export function encodeOutcome(outcome: TxnOutcome, digest: Buffer): Buffer {
     conflict: outcome.conflict ?? null,
     tooOld: outcome.tooOld ?? null,
     requestDigest: digest,
+    leaseNotFound: outcome.leaseNotFound ?? 0,
+    leaseExists: outcome.leaseExists ?? 0,
   });
 }
 
@@ -64,5 +73,7 @@ export function decodeOutcome(bytes: Buffer): RecordedOutcome {
   if (wire.tooOld !== null) {
     outcome.tooOld = { readRevision: wire.tooOld.readRevision, oldestRevision: wire.tooOld.oldestRevision };
   }
+  if (wire.leaseNotFound !== 0) outcome.leaseNotFound = wire.leaseNotFound;
+  if (wire.leaseExists !== 0) outcome.leaseExists = wire.leaseExists;
   return { outcome, digest: wire.requestDigest };
 }

@@ -8,7 +8,8 @@ import { encodeMeta, META_KEY } from './meta.js';
 // Builds an MVCC state from a snapshot's key-values (see MvccStore for the layout): each key's
 // latest state in `cur` and in `hist` at its mod revision, so reads at the snapshot's revision and
 // later see it, and the meta record. Reads below `compactRevision` are refused, as after a
-// compaction: the history before the snapshot is not in it.
+// compaction: the history before the snapshot is not in it. A snapshot file holds no lease records,
+// so keys come back detached from their leases (lease 0) rather than attached to leases that are gone.
 
 const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
 const BATCH_KEYS = 1_000;
@@ -35,8 +36,9 @@ export async function writeRestoredState(db: Keyspace, kvs: AsyncIterable<KeyVal
     assert(previous === undefined || Buffer.compare(previous, kv.key) < 0, 'snapshot key-values are not in key order');
     assert(kv.modRevision <= state.revision, `key-value at revision ${kv.modRevision} is above the snapshot revision ${state.revision}`);
     previous = kv.key;
-    batch.put(kv.key, encodeStoredKv(kv), { ...BUFFERS, sublevel: current });
-    batch.put(encodeHistoryKey(kv.key, kv.modRevision), encodeHistoryRecord(kv), { ...BUFFERS, sublevel: history });
+    const detached = { ...kv, lease: 0 };
+    batch.put(kv.key, encodeStoredKv(detached), { ...BUFFERS, sublevel: current });
+    batch.put(encodeHistoryKey(kv.key, kv.modRevision), encodeHistoryRecord(detached), { ...BUFFERS, sublevel: history });
     if (++keys % BATCH_KEYS === 0) {
       await batch.write();
       batch = db.batch();

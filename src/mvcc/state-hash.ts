@@ -5,7 +5,7 @@ import type { KvSource } from './kv-source.js';
 const EVERY_KEY = { start: Buffer.alloc(0), end: null };
 
 /**
- * sha256 over every live key-value of `source` (key, value, create, mod, version) in key order,
+ * sha256 over every live key-value of `source` (key, value, create, mod, version, lease) in key order,
  * then `revision`. Fields are length-prefixed so no two different states hash the same input
  * stream. Streams the source; memory does not depend on the number of keys.
  */
@@ -19,6 +19,7 @@ export async function hashState(source: KvSource, revision: number): Promise<str
     hash.update(encodeRevision(kv.createRevision));
     hash.update(encodeRevision(kv.modRevision));
     hash.update(encodeRevision(kv.version));
+    hash.update(encodeRevision(kv.lease));
   }
   hash.update('revision');
   hash.update(encodeRevision(revision));

@@ -1,6 +1,7 @@
 import type { RequestOp__Output } from '../gen/quorumkv/v1/RequestOp.js';
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import { checkCompare } from './compare.js';
+import { checkLeaseId, MAX_LEASE_TTL_SECONDS } from './lease-table.js';
 
 /** The store revisions a transaction's reads are checked against, before it runs. */
 export interface RevisionBounds {
@@ -31,8 +32,24 @@ export function checkTxn(txn: TxnRequest__Output, bounds: RevisionBounds): strin
 
 function checkOp(op: RequestOp__Output, bounds: RevisionBounds): string | null {
   switch (op.request) {
-    case 'requestPut':
-      return op.requestPut ? null : 'put op has no request';
+    case 'requestPut': {
+      const put = op.requestPut;
+      if (!put) return 'put op has no request';
+      if (put.lease !== 0 && !checkLeaseId(put.lease)) return `put lease ${put.lease} is not a lease id`;
+      return put.ignoreLease && put.lease !== 0 ? 'a put with ignore_lease names no lease' : null;
+    }
+    case 'requestLeaseGrant': {
+      const grant = op.requestLeaseGrant;
+      if (!grant) return 'lease grant op has no request';
+      if (grant.id !== 0 && !checkLeaseId(grant.id)) return `lease id ${grant.id} is not a positive safe integer`;
+      if (!Number.isSafeInteger(grant.ttl) || grant.ttl > MAX_LEASE_TTL_SECONDS) return `lease TTL ${grant.ttl} is over the ${MAX_LEASE_TTL_SECONDS} s allowed`;
+      return null;
+    }
+    case 'requestLeaseRevoke': {
+      const revoke = op.requestLeaseRevoke;
+      if (!revoke) return 'lease revoke op has no request';
+      return checkLeaseId(revoke.id) ? null : `lease id ${revoke.id} is not a positive safe integer`;
+    }
     case 'requestDeleteRange':
       return op.requestDeleteRange ? null : 'delete-range op has no request';
     case 'requestAdd': {

@@ -91,11 +91,33 @@ export class WriteOverlay {
     }
   }
 
-  /** The final value of every key this call wrote, in first-touch order. */
-  *finalWrites(): Generator<{ key: Buffer; kv: KeyValue__Output | null }> {
+  /**
+   * Records a committed value met by a scan (a delete-range's), so the key's value before the call
+   * is known without another read. Ignored once the call has written the key or read it.
+   */
+  noteCommitted(kv: KeyValue__Output): void {
+    const entry = this.entry(kv.key);
+    if (entry.writes.length === 0 && entry.base === undefined) entry.base = kv;
+  }
+
+  /**
+   * The final value of every key this call wrote, in first-touch order, with its committed value
+   * from before the call (every write path reads or notes it first).
+   */
+  *finalWrites(): Generator<{ key: Buffer; kv: KeyValue__Output | null; base: KeyValue__Output | null }> {
     for (const entry of this.entries.values()) {
       const last = entry.writes.at(-1);
-      if (last !== undefined) yield { key: entry.key, kv: last.kv };
+      if (last === undefined) continue;
+      assert(entry.base !== undefined, 'a written key has its committed value read');
+      yield { key: entry.key, kv: last.kv, base: entry.base };
+    }
+  }
+
+  /** The keys whose latest value in this call is attached to lease `id`. */
+  *attachedTo(id: number): Generator<Buffer> {
+    for (const entry of this.entries.values()) {
+      const last = entry.writes.at(-1);
+      if (last !== undefined && last.kv !== null && last.kv.lease === id) yield entry.key;
     }
   }
 

@@ -1,4 +1,4 @@
-import { ConflictError, DeadlineError, InvalidArgumentError, NotLeaderError, TooOldError, UnavailableError } from '../errors.js';
+import { ConflictError, DeadlineError, InvalidArgumentError, LeaseExistsError, LeaseNotFoundError, NotLeaderError, TooOldError, UnavailableError } from '../errors.js';
 import type { AppendResponse__Output } from '../gen/quorumkv/internal/v1/AppendResponse.js';
 import type { TxnOutcome__Output } from '../gen/quorumkv/internal/v1/TxnOutcome.js';
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
@@ -47,6 +47,8 @@ export class LogAppender {
     if (outcome.deduplicated) this.metrics.txns.inc({ outcome: 'deduplicated' });
     if (outcome.rejected) {
       this.metrics.txns.inc({ outcome: 'rejected' });
+      if (outcome.leaseNotFound) return new LeaseNotFoundError(`${outcome.rejected}; nothing applied`);
+      if (outcome.leaseExists) return new LeaseExistsError(`${outcome.rejected}; nothing applied`);
       return new InvalidArgumentError(`transaction refused, nothing applied: ${outcome.rejected}`);
     }
     if (outcome.conflict) {

@@ -5,6 +5,8 @@ import {
   DeadlineError,
   FutureRevisionError,
   InvalidArgumentError,
+  LeaseExistsError,
+  LeaseNotFoundError,
   NotLeaderError,
   OverloadedError,
   QuorumkvError,
@@ -28,7 +30,8 @@ export function statusOf(error: QuorumkvError): grpc.status {
   if (error instanceof UnavailableError || error instanceof NotLeaderError) return grpc.status.UNAVAILABLE;
   if (error instanceof FutureRevisionError || error instanceof CompactedRevisionError) return grpc.status.OUT_OF_RANGE;
   if (error instanceof ConflictError || error instanceof TooOldError) return grpc.status.ABORTED;
-  if (error instanceof ReadOnlyError) return grpc.status.FAILED_PRECONDITION;
+  if (error instanceof ReadOnlyError || error instanceof LeaseExistsError) return grpc.status.FAILED_PRECONDITION;
+  if (error instanceof LeaseNotFoundError) return grpc.status.NOT_FOUND;
   if (error instanceof DeadlineError) return grpc.status.DEADLINE_EXCEEDED;
   return grpc.status.INTERNAL;
 }
@@ -42,6 +45,8 @@ const CLASSES = {
   FutureRevisionError,
   CompactedRevisionError,
   DeadlineError,
+  LeaseNotFoundError,
+  LeaseExistsError,
 } as const;
 
 /** Turns any thrown value into a status a gRPC handler can return. Unknown errors are INTERNAL. */

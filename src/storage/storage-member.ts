@@ -287,6 +287,8 @@ export class StorageMember {
       tooOld: o.tooOld ?? null,
       deduplicated: o.deduplicated ?? false,
       revision: o.revision,
+      leaseNotFound: o.leaseNotFound ?? 0,
+      leaseExists: o.leaseExists ?? 0,
     }));
   }
 

@@ -19,7 +19,7 @@ const range = (fields: Partial<RangeRequest__Output>): RangeRequest__Output => (
   key: b('a'), rangeEnd: b('z'), limit: '0', revision: '0', sortOrder: 'NONE', sortTarget: 'KEY', serializable: false, keysOnly: false, countOnly: false,
   minModRevision: '0', maxModRevision: '0', minCreateRevision: '0', maxCreateRevision: '0', ...fields,
 });
-const kv = (key: string, value: string, create: number, mod: number, version: number): KeyValue__Output => ({ key: b(key), value: b(value), createRevision: create, modRevision: mod, version });
+const kv = (key: string, value: string, create: number, mod: number, version: number): KeyValue__Output => ({ key: b(key), value: b(value), createRevision: create, modRevision: mod, version, lease: 0 });
 const kvs = [kv('a', 'z', 2, 9, 3), kv('b', 'x', 3, 3, 1), kv('c', 'y', 4, 7, 2)];
 const keys = (response: ReturnType<typeof finishRange>) => response.kvs!.map((k) => (k.key as Buffer).toString());
 

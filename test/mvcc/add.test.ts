@@ -16,7 +16,7 @@ describe('integer add', () => {
   it('a missing key counts as 0: the result is the delta, written like a put', async () => {
     const [outcome] = await applyTxns(h, txn([addOp('n', 5)]));
     expect(outcome).toEqual({ response: { header: null, succeeded: true, responses: [addResponse(5)] }, revision: 2 });
-    expect((await h.store.range(rangeReq('n'))).kvs[0]).toEqual({ key: b('n'), value: b('5'), createRevision: 2, modRevision: 2, version: 1 });
+    expect((await h.store.range(rangeReq('n'))).kvs[0]).toEqual({ key: b('n'), value: b('5'), createRevision: 2, modRevision: 2, version: 1, lease: 0 });
     expect((await h.store.changesAt(2)).map((c) => c.kind)).toEqual(['put']);
   });
 

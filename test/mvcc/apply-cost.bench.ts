@@ -30,7 +30,7 @@ const key = (prefix: string, i: number): Buffer => Buffer.from(`${prefix}-${i % 
 
 function txnFor(workload: Workload, i: number, revision: number): TxnRequest__Output {
   const base = { compare: [], failure: [], requestId: `id-${i}`, readRevision: 0, readSet: [] };
-  const put = { request: 'requestPut' as const, requestPut: { key: key('key', i), value: Buffer.alloc(256), prevKv: false, requestId: '' } };
+  const put = { request: 'requestPut' as const, requestPut: { key: key('key', i), value: Buffer.alloc(256), prevKv: false, requestId: '', lease: 0, ignoreLease: false } };
   switch (workload) {
     case 'put':
       return { ...base, success: [put] };

@@ -72,7 +72,7 @@ export function txn(
 export function putOp(key: string | Buffer, value: string | Buffer, prevKv = false): RequestOp__Output {
   const k = typeof key === 'string' ? b(key) : key;
   const v = typeof value === 'string' ? b(value) : value;
-  return { request: 'requestPut', requestPut: { key: k, value: v, prevKv, requestId: '' } };
+  return { request: 'requestPut', requestPut: { key: k, value: v, prevKv, requestId: '', lease: 0, ignoreLease: false } };
 }
 
 export function delOp(key: string | Buffer, rangeEnd: string | Buffer = EMPTY, prevKv = false): RequestOp__Output {
@@ -118,6 +118,8 @@ export function cmp(
       return { ...base, targetUnion: 'modRevision', modRevision: Number(operand) };
     case 'VALUE':
       return { ...base, targetUnion: 'value', value: b(String(operand)) };
+    case 'LEASE':
+      return { ...base, targetUnion: 'lease', lease: Number(operand) };
   }
 }
 

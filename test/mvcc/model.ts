@@ -40,6 +40,7 @@ export class ReferenceModel {
           key, value, modRevision: next,
           createRevision: prev ? prev.createRevision : next,
           version: prev ? prev.version + 1 : 1,
+          lease: 0,
         });
         wrote = true;
         responses.push({ response: 'responsePut', responsePut: { header: null, prevKv: prevKv ? prev : null } });
@@ -73,7 +74,7 @@ export class ReferenceModel {
     const kvs = c.rangeEnd.length === 0 ? [state.get(hex(c.key))].filter((kv) => kv !== undefined) : select(state, c.key, c.rangeEnd);
     if (kvs.length === 0) {
       if (c.target === 'VALUE') return false;
-      return compareOne(c, { key: c.key, value: Buffer.alloc(0), createRevision: 0, modRevision: 0, version: 0 });
+      return compareOne(c, { key: c.key, value: Buffer.alloc(0), createRevision: 0, modRevision: 0, version: 0, lease: 0 });
     }
     return kvs.every((kv) => compareOne(c, kv));
   }

@@ -20,7 +20,7 @@ describe('range selection', () => {
 
   it('empty rangeEnd selects one key', async () => {
     const r = await h.store.range(rangeReq('ab'));
-    expect(r).toEqual({ kvs: [{ key: b('ab'), value: b('v-ab'), createRevision: 2, modRevision: 2, version: 1 }], more: false, count: 1, revision: 2 });
+    expect(r).toEqual({ kvs: [{ key: b('ab'), value: b('v-ab'), createRevision: 2, modRevision: 2, version: 1, lease: 0 }], more: false, count: 1, revision: 2 });
     expect((await h.store.range(rangeReq('aa'))).count).toBe(0);
   });
 
@@ -46,7 +46,7 @@ describe('range selection', () => {
 
   it('keysOnly drops values but keeps revisions; countOnly returns only the count', async () => {
     const keysOnly = await h.store.range(rangeReq('b', { rangeEnd: Z, keysOnly: true }));
-    expect(keysOnly.kvs[0]).toEqual({ key: b('b'), value: Buffer.alloc(0), createRevision: 2, modRevision: 2, version: 1 });
+    expect(keysOnly.kvs[0]).toEqual({ key: b('b'), value: Buffer.alloc(0), createRevision: 2, modRevision: 2, version: 1, lease: 0 });
     expect(keysOnly.count).toBe(3);
     expect(await h.store.range(rangeReq('a', { rangeEnd: b('b'), countOnly: true }))).toEqual({ kvs: [], more: false, count: 3, revision: 2 });
   });
@@ -109,7 +109,7 @@ describe('reads at older revisions', () => {
 
   it('applies limit, count, keysOnly and countOnly at old revisions too', async () => {
     const r = await h.store.range(rangeReq(Z, { rangeEnd: Z, revision: 5, limit: 1, keysOnly: true }));
-    expect(r).toEqual({ kvs: [{ key: b('a'), value: Buffer.alloc(0), createRevision: 2, modRevision: 3, version: 2 }], more: true, count: 3, revision: 6 });
+    expect(r).toEqual({ kvs: [{ key: b('a'), value: Buffer.alloc(0), createRevision: 2, modRevision: 3, version: 2, lease: 0 }], more: true, count: 3, revision: 6 });
     expect((await h.store.range(rangeReq('b', { rangeEnd: Z, revision: 5, countOnly: true }))).count).toBe(2);
   });
 

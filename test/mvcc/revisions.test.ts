@@ -20,9 +20,9 @@ describe('per-key revisions and versions', () => {
 
   it('create sets version 1 and create = mod = the new revision; puts bump version and mod', async () => {
     await applyTxns(h, txn([putOp('a', '1')]));
-    expect(await get('a')).toEqual({ key: b('a'), value: b('1'), createRevision: 2, modRevision: 2, version: 1 });
+    expect(await get('a')).toEqual({ key: b('a'), value: b('1'), createRevision: 2, modRevision: 2, version: 1, lease: 0 });
     await applyTxns(h, txn([putOp('b', 'x')]), txn([putOp('a', '2')]), txn([putOp('a', '3')]));
-    expect(await get('a')).toEqual({ key: b('a'), value: b('3'), createRevision: 2, modRevision: 5, version: 3 });
+    expect(await get('a')).toEqual({ key: b('a'), value: b('3'), createRevision: 2, modRevision: 5, version: 3, lease: 0 });
     expect(h.store.revision).toBe(5);
   });
 
@@ -33,7 +33,7 @@ describe('per-key revisions and versions', () => {
     expect(deleted.response.responses[0].responseDeleteRange!.deleted).toBe(1);
     expect(await get('a')).toBeUndefined();
     await applyTxns(h, txn([putOp('a', 'again')]));
-    expect(await get('a')).toEqual({ key: b('a'), value: b('again'), createRevision: 5, modRevision: 5, version: 1 });
+    expect(await get('a')).toEqual({ key: b('a'), value: b('again'), createRevision: 5, modRevision: 5, version: 1, lease: 0 });
   });
 
   it('all writes of one txn share one revision', async () => {
@@ -48,7 +48,7 @@ describe('per-key revisions and versions', () => {
   it('a txn touching one key twice leaves its final state and logs both events', async () => {
     await applyTxns(h, txn([putOp('k', 'old')]));
     await applyTxns(h, txn([delOp('k'), putOp('k', 'new'), putOp('k', 'newer')]));
-    expect(await get('k')).toEqual({ key: b('k'), value: b('newer'), createRevision: 3, modRevision: 3, version: 2 });
+    expect(await get('k')).toEqual({ key: b('k'), value: b('newer'), createRevision: 3, modRevision: 3, version: 2, lease: 0 });
     expect((await h.store.range(rangeReq('k', { revision: 3 }))).kvs[0].value).toEqual(b('newer'));
     expect((await h.store.changesAt(3)).map((c) => c.kind)).toEqual(['delete', 'put', 'put']);
   });
@@ -59,8 +59,8 @@ describe('per-key revisions and versions', () => {
     const response = withPrev.response.responses[0].responseDeleteRange!;
     expect(response.deleted).toBe(2);
     expect(response.prevKvs).toEqual([
-      { key: b('b'), value: b('2'), createRevision: 2, modRevision: 2, version: 1 },
-      { key: b('c'), value: b('3'), createRevision: 2, modRevision: 2, version: 1 },
+      { key: b('b'), value: b('2'), createRevision: 2, modRevision: 2, version: 1, lease: 0 },
+      { key: b('c'), value: b('3'), createRevision: 2, modRevision: 2, version: 1, lease: 0 },
     ]);
     const [withoutPrev] = await applyTxns(h, txn([delOp('a', '\0')]));
     expect(withoutPrev.response.responses[0].responseDeleteRange).toMatchObject({ deleted: 2, prevKvs: [] });
@@ -72,7 +72,7 @@ describe('per-key revisions and versions', () => {
     const [plain, withPrev, fresh] = await applyTxns(h, txn([putOp('a', '2')]), txn([putOp('a', '3', true)]), txn([putOp('n', '1', true)]));
     expect(plain.response.responses[0].responsePut!.prevKv).toBeNull();
     expect(withPrev.response.responses[0].responsePut!.prevKv).toEqual({
-      key: b('a'), value: b('2'), createRevision: 2, modRevision: 3, version: 2,
+      key: b('a'), value: b('2'), createRevision: 2, modRevision: 3, version: 2, lease: 0,
     });
     expect(fresh.response.responses[0].responsePut!.prevKv).toBeNull();
   });

@@ -118,7 +118,7 @@ describe('read-your-own-writes', () => {
     );
     const [first, , seen, , after] = out.response.responses;
     expect(first.responsePut!.prevKv).toBeNull();
-    expect(seen.responseRange!.kvs).toEqual([{ key: b('n1'), value: b('b'), createRevision: 4, modRevision: 4, version: 2 }]);
+    expect(seen.responseRange!.kvs).toEqual([{ key: b('n1'), value: b('b'), createRevision: 4, modRevision: 4, version: 2, lease: 0 }]);
     expect(after.responseRange!.count).toBe(0);
   });
 

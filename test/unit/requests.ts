@@ -16,7 +16,7 @@ export function rangeRequest(fields: Partial<RangeRequest__Output> = {}): RangeR
 }
 
 export function putRequest(fields: Partial<PutRequest__Output> = {}): PutRequest__Output {
-  return { key: b('k'), value: b('v'), prevKv: false, requestId: '', ...fields };
+  return { key: b('k'), value: b('v'), prevKv: false, requestId: '', lease: 0, ignoreLease: false, ...fields };
 }
 
 export function deleteRangeRequest(fields: Partial<DeleteRangeRequest__Output> = {}): DeleteRangeRequest__Output {

@@ -30,6 +30,7 @@ export const _quorumkv_v1_Compare_CompareTarget = {
   CREATE: 'CREATE',
   MOD: 'MOD',
   VALUE: 'VALUE',
+  LEASE: 'LEASE',
 } as const;
 
 export type _quorumkv_v1_Compare_CompareTarget =
@@ -41,6 +42,8 @@ export type _quorumkv_v1_Compare_CompareTarget =
   | 2
   | 'VALUE'
   | 3
+  | 'LEASE'
+  | 4
 
 export type _quorumkv_v1_Compare_CompareTarget__Output = typeof _quorumkv_v1_Compare_CompareTarget[keyof typeof _quorumkv_v1_Compare_CompareTarget]
 
@@ -52,11 +55,12 @@ export interface Compare {
   'createRevision'?: (number | string | Long);
   'modRevision'?: (number | string | Long);
   'value'?: (Buffer | Uint8Array | string);
+  'lease'?: (number | string | Long);
   /**
    * Compare every key in [key, range_end) instead of one key.
    */
   'rangeEnd'?: (Buffer | Uint8Array | string);
-  'targetUnion'?: "version"|"createRevision"|"modRevision"|"value";
+  'targetUnion'?: "version"|"createRevision"|"modRevision"|"value"|"lease";
 }
 
 export interface Compare__Output {
@@ -67,9 +71,10 @@ export interface Compare__Output {
   'createRevision'?: (number);
   'modRevision'?: (number);
   'value'?: (Buffer);
+  'lease'?: (number);
   /**
    * Compare every key in [key, range_end) instead of one key.
    */
   'rangeEnd': (Buffer);
-  'targetUnion'?: "version"|"createRevision"|"modRevision"|"value";
+  'targetUnion'?: "version"|"createRevision"|"modRevision"|"value"|"lease";
 }

@@ -17,6 +17,10 @@ export interface KeyValue {
    */
   'version'?: (number | string | Long);
   'value'?: (Buffer | Uint8Array | string);
+  /**
+   * The lease the key is attached to (0: none); revoking or expiring the lease deletes the key.
+   */
+  'lease'?: (number | string | Long);
 }
 
 export interface KeyValue__Output {
@@ -34,4 +38,8 @@ export interface KeyValue__Output {
    */
   'version': (number);
   'value': (Buffer);
+  /**
+   * The lease the key is attached to (0: none); revoking or expiring the lease deletes the key.
+   */
+  'lease': (number);
 }

@@ -8,6 +8,12 @@ import type { CompactRequest as _quorumkv_internal_v1_CompactRequest, CompactReq
 import type { CompactResponse as _quorumkv_internal_v1_CompactResponse, CompactResponse__Output as _quorumkv_internal_v1_CompactResponse__Output } from '../../../quorumkv/internal/v1/CompactResponse.js';
 import type { HashKVRequest as _quorumkv_internal_v1_HashKVRequest, HashKVRequest__Output as _quorumkv_internal_v1_HashKVRequest__Output } from '../../../quorumkv/internal/v1/HashKVRequest.js';
 import type { HashKVResponse as _quorumkv_internal_v1_HashKVResponse, HashKVResponse__Output as _quorumkv_internal_v1_HashKVResponse__Output } from '../../../quorumkv/internal/v1/HashKVResponse.js';
+import type { LeaseKeepAliveRequest as _quorumkv_v1_LeaseKeepAliveRequest, LeaseKeepAliveRequest__Output as _quorumkv_v1_LeaseKeepAliveRequest__Output } from '../../../quorumkv/v1/LeaseKeepAliveRequest.js';
+import type { LeaseKeepAliveResponse as _quorumkv_v1_LeaseKeepAliveResponse, LeaseKeepAliveResponse__Output as _quorumkv_v1_LeaseKeepAliveResponse__Output } from '../../../quorumkv/v1/LeaseKeepAliveResponse.js';
+import type { LeaseLeasesRequest as _quorumkv_v1_LeaseLeasesRequest, LeaseLeasesRequest__Output as _quorumkv_v1_LeaseLeasesRequest__Output } from '../../../quorumkv/v1/LeaseLeasesRequest.js';
+import type { LeaseLeasesResponse as _quorumkv_v1_LeaseLeasesResponse, LeaseLeasesResponse__Output as _quorumkv_v1_LeaseLeasesResponse__Output } from '../../../quorumkv/v1/LeaseLeasesResponse.js';
+import type { LeaseTimeToLiveRequest as _quorumkv_v1_LeaseTimeToLiveRequest, LeaseTimeToLiveRequest__Output as _quorumkv_v1_LeaseTimeToLiveRequest__Output } from '../../../quorumkv/v1/LeaseTimeToLiveRequest.js';
+import type { LeaseTimeToLiveResponse as _quorumkv_v1_LeaseTimeToLiveResponse, LeaseTimeToLiveResponse__Output as _quorumkv_v1_LeaseTimeToLiveResponse__Output } from '../../../quorumkv/v1/LeaseTimeToLiveResponse.js';
 import type { ListNodesRequest as _quorumkv_internal_v1_ListNodesRequest, ListNodesRequest__Output as _quorumkv_internal_v1_ListNodesRequest__Output } from '../../../quorumkv/internal/v1/ListNodesRequest.js';
 import type { MemberListRequest as _quorumkv_v1_MemberListRequest, MemberListRequest__Output as _quorumkv_v1_MemberListRequest__Output } from '../../../quorumkv/v1/MemberListRequest.js';
 import type { MemberListResponse as _quorumkv_v1_MemberListResponse, MemberListResponse__Output as _quorumkv_v1_MemberListResponse__Output } from '../../../quorumkv/v1/MemberListResponse.js';
@@ -116,6 +122,51 @@ export interface StorageClient extends grpc.Client {
   hashKv(argument: _quorumkv_internal_v1_HashKVRequest, callback: grpc.requestCallback<_quorumkv_internal_v1_HashKVResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * LeaseList lists the leases of the leader's applied state.
+   */
+  LeaseList(argument: _quorumkv_v1_LeaseLeasesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseLeasesResponse__Output>): grpc.ClientUnaryCall;
+  LeaseList(argument: _quorumkv_v1_LeaseLeasesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_LeaseLeasesResponse__Output>): grpc.ClientUnaryCall;
+  LeaseList(argument: _quorumkv_v1_LeaseLeasesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseLeasesResponse__Output>): grpc.ClientUnaryCall;
+  LeaseList(argument: _quorumkv_v1_LeaseLeasesRequest, callback: grpc.requestCallback<_quorumkv_v1_LeaseLeasesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * LeaseList lists the leases of the leader's applied state.
+   */
+  leaseList(argument: _quorumkv_v1_LeaseLeasesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseLeasesResponse__Output>): grpc.ClientUnaryCall;
+  leaseList(argument: _quorumkv_v1_LeaseLeasesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_LeaseLeasesResponse__Output>): grpc.ClientUnaryCall;
+  leaseList(argument: _quorumkv_v1_LeaseLeasesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseLeasesResponse__Output>): grpc.ClientUnaryCall;
+  leaseList(argument: _quorumkv_v1_LeaseLeasesRequest, callback: grpc.requestCallback<_quorumkv_v1_LeaseLeasesResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * LeaseRenew restarts a lease's TTL on the leader's clock (off the log); ttl 0: not found.
+   */
+  LeaseRenew(argument: _quorumkv_v1_LeaseKeepAliveRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseKeepAliveResponse__Output>): grpc.ClientUnaryCall;
+  LeaseRenew(argument: _quorumkv_v1_LeaseKeepAliveRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_LeaseKeepAliveResponse__Output>): grpc.ClientUnaryCall;
+  LeaseRenew(argument: _quorumkv_v1_LeaseKeepAliveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseKeepAliveResponse__Output>): grpc.ClientUnaryCall;
+  LeaseRenew(argument: _quorumkv_v1_LeaseKeepAliveRequest, callback: grpc.requestCallback<_quorumkv_v1_LeaseKeepAliveResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * LeaseRenew restarts a lease's TTL on the leader's clock (off the log); ttl 0: not found.
+   */
+  leaseRenew(argument: _quorumkv_v1_LeaseKeepAliveRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseKeepAliveResponse__Output>): grpc.ClientUnaryCall;
+  leaseRenew(argument: _quorumkv_v1_LeaseKeepAliveRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_LeaseKeepAliveResponse__Output>): grpc.ClientUnaryCall;
+  leaseRenew(argument: _quorumkv_v1_LeaseKeepAliveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseKeepAliveResponse__Output>): grpc.ClientUnaryCall;
+  leaseRenew(argument: _quorumkv_v1_LeaseKeepAliveRequest, callback: grpc.requestCallback<_quorumkv_v1_LeaseKeepAliveResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * LeaseTimeToLive answers from the leader, whose clock alone decides expiry.
+   */
+  LeaseTimeToLive(argument: _quorumkv_v1_LeaseTimeToLiveRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseTimeToLiveResponse__Output>): grpc.ClientUnaryCall;
+  LeaseTimeToLive(argument: _quorumkv_v1_LeaseTimeToLiveRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_LeaseTimeToLiveResponse__Output>): grpc.ClientUnaryCall;
+  LeaseTimeToLive(argument: _quorumkv_v1_LeaseTimeToLiveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseTimeToLiveResponse__Output>): grpc.ClientUnaryCall;
+  LeaseTimeToLive(argument: _quorumkv_v1_LeaseTimeToLiveRequest, callback: grpc.requestCallback<_quorumkv_v1_LeaseTimeToLiveResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * LeaseTimeToLive answers from the leader, whose clock alone decides expiry.
+   */
+  leaseTimeToLive(argument: _quorumkv_v1_LeaseTimeToLiveRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseTimeToLiveResponse__Output>): grpc.ClientUnaryCall;
+  leaseTimeToLive(argument: _quorumkv_v1_LeaseTimeToLiveRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_quorumkv_v1_LeaseTimeToLiveResponse__Output>): grpc.ClientUnaryCall;
+  leaseTimeToLive(argument: _quorumkv_v1_LeaseTimeToLiveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_v1_LeaseTimeToLiveResponse__Output>): grpc.ClientUnaryCall;
+  leaseTimeToLive(argument: _quorumkv_v1_LeaseTimeToLiveRequest, callback: grpc.requestCallback<_quorumkv_v1_LeaseTimeToLiveResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * ListNodes returns the compute nodes registered here and not expired.
    */
   ListNodes(argument: _quorumkv_internal_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_quorumkv_internal_v1_NodeList__Output>): grpc.ClientUnaryCall;
@@ -212,6 +263,21 @@ export interface StorageHandlers extends grpc.UntypedServiceImplementation {
   HashKV: grpc.handleUnaryCall<_quorumkv_internal_v1_HashKVRequest__Output, _quorumkv_internal_v1_HashKVResponse>;
   
   /**
+   * LeaseList lists the leases of the leader's applied state.
+   */
+  LeaseList: grpc.handleUnaryCall<_quorumkv_v1_LeaseLeasesRequest__Output, _quorumkv_v1_LeaseLeasesResponse>;
+  
+  /**
+   * LeaseRenew restarts a lease's TTL on the leader's clock (off the log); ttl 0: not found.
+   */
+  LeaseRenew: grpc.handleUnaryCall<_quorumkv_v1_LeaseKeepAliveRequest__Output, _quorumkv_v1_LeaseKeepAliveResponse>;
+  
+  /**
+   * LeaseTimeToLive answers from the leader, whose clock alone decides expiry.
+   */
+  LeaseTimeToLive: grpc.handleUnaryCall<_quorumkv_v1_LeaseTimeToLiveRequest__Output, _quorumkv_v1_LeaseTimeToLiveResponse>;
+  
+  /**
    * ListNodes returns the compute nodes registered here and not expired.
    */
   ListNodes: grpc.handleUnaryCall<_quorumkv_internal_v1_ListNodesRequest__Output, _quorumkv_internal_v1_NodeList>;
@@ -240,6 +306,9 @@ export interface StorageDefinition extends grpc.ServiceDefinition {
   Describe: MethodDefinition<_quorumkv_v1_StatusRequest, _quorumkv_v1_MemberStatus, _quorumkv_v1_StatusRequest__Output, _quorumkv_v1_MemberStatus__Output>
   Follow: MethodDefinition<_quorumkv_v1_WatchRequest, _quorumkv_v1_WatchResponse, _quorumkv_v1_WatchRequest__Output, _quorumkv_v1_WatchResponse__Output>
   HashKV: MethodDefinition<_quorumkv_internal_v1_HashKVRequest, _quorumkv_internal_v1_HashKVResponse, _quorumkv_internal_v1_HashKVRequest__Output, _quorumkv_internal_v1_HashKVResponse__Output>
+  LeaseList: MethodDefinition<_quorumkv_v1_LeaseLeasesRequest, _quorumkv_v1_LeaseLeasesResponse, _quorumkv_v1_LeaseLeasesRequest__Output, _quorumkv_v1_LeaseLeasesResponse__Output>
+  LeaseRenew: MethodDefinition<_quorumkv_v1_LeaseKeepAliveRequest, _quorumkv_v1_LeaseKeepAliveResponse, _quorumkv_v1_LeaseKeepAliveRequest__Output, _quorumkv_v1_LeaseKeepAliveResponse__Output>
+  LeaseTimeToLive: MethodDefinition<_quorumkv_v1_LeaseTimeToLiveRequest, _quorumkv_v1_LeaseTimeToLiveResponse, _quorumkv_v1_LeaseTimeToLiveRequest__Output, _quorumkv_v1_LeaseTimeToLiveResponse__Output>
   ListNodes: MethodDefinition<_quorumkv_internal_v1_ListNodesRequest, _quorumkv_internal_v1_NodeList, _quorumkv_internal_v1_ListNodesRequest__Output, _quorumkv_internal_v1_NodeList__Output>
   Members: MethodDefinition<_quorumkv_v1_MemberListRequest, _quorumkv_v1_MemberListResponse, _quorumkv_v1_MemberListRequest__Output, _quorumkv_v1_MemberListResponse__Output>
   Read: MethodDefinition<_quorumkv_v1_RangeRequest, _quorumkv_v1_RangeResponse, _quorumkv_v1_RangeRequest__Output, _quorumkv_v1_RangeResponse__Output>

@@ -36,6 +36,15 @@ export interface TxnOutcome {
    * repeat of the id with a different request is refused instead of answered with this outcome.
    */
   'requestDigest'?: (Buffer | Uint8Array | string);
+  /**
+   * Set when the transaction named a lease that does not exist (put with a lease, or a revoke);
+   * nothing of it was applied.
+   */
+  'leaseNotFound'?: (number | string | Long);
+  /**
+   * Set when a grant asked for a lease id that is taken; nothing of it was applied.
+   */
+  'leaseExists'?: (number | string | Long);
 }
 
 /**
@@ -69,4 +78,13 @@ export interface TxnOutcome__Output {
    * repeat of the id with a different request is refused instead of answered with this outcome.
    */
   'requestDigest': (Buffer);
+  /**
+   * Set when the transaction named a lease that does not exist (put with a lease, or a revoke);
+   * nothing of it was applied.
+   */
+  'leaseNotFound': (number);
+  /**
+   * Set when a grant asked for a lease id that is taken; nothing of it was applied.
+   */
+  'leaseExists': (number);
 }
