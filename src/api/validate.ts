@@ -3,6 +3,8 @@ import { MAX_ADD_MAGNITUDE, MAX_KEY_BYTES, MAX_READ_SET_RANGES, MAX_REQUEST_ID_B
 import type { AddRequest__Output } from '../gen/quorumkv/v1/AddRequest.js';
 import type { Compare__Output } from '../gen/quorumkv/v1/Compare.js';
 import type { DeleteRangeRequest__Output } from '../gen/quorumkv/v1/DeleteRangeRequest.js';
+import type { LeaseGrantRequest__Output } from '../gen/quorumkv/v1/LeaseGrantRequest.js';
+import { checkLeaseId, MAX_LEASE_TTL_SECONDS } from '../mvcc/lease-table.js';
 import type { PutRequest__Output } from '../gen/quorumkv/v1/PutRequest.js';
 import type { RangeRequest__Output } from '../gen/quorumkv/v1/RangeRequest.js';
 import type { RequestOp__Output } from '../gen/quorumkv/v1/RequestOp.js';
@@ -17,6 +19,7 @@ const COMPARE_TARGET_FIELDS: Record<string, Compare__Output['targetUnion']> = {
   CREATE: 'createRevision',
   MOD: 'modRevision',
   VALUE: 'value',
+  LEASE: 'lease',
 };
 
 function fail(message: string): never {
@@ -59,6 +62,17 @@ export function validatePut(request: PutRequest__Output, where = 'put'): void {
   if (request.value.length > MAX_VALUE_BYTES) {
     fail(`${where}: value is ${request.value.length} bytes; the limit is ${MAX_VALUE_BYTES} bytes`);
   }
+  if (request.lease !== 0) checkLease(request.lease, `${where}: lease`);
+  if (request.ignoreLease && request.lease !== 0) fail(`${where}: ignore_lease keeps the key's lease, so it takes no lease`);
+}
+
+function checkLease(id: number, what: string): void {
+  if (!checkLeaseId(id)) fail(`${what} ${id} is not a lease id (a positive integer below 2^53)`);
+}
+
+export function validateLeaseGrant(request: LeaseGrantRequest__Output, where = 'lease grant'): void {
+  if (request.id !== 0) checkLease(request.id, `${where}: id`);
+  if (!Number.isSafeInteger(request.ttl) || request.ttl > MAX_LEASE_TTL_SECONDS) fail(`${where}: ttl must be at most ${MAX_LEASE_TTL_SECONDS} s, got ${request.ttl}`);
 }
 
 export function validateDeleteRange(request: DeleteRangeRequest__Output, where = 'delete'): void {
@@ -100,8 +114,12 @@ function validateOp(op: RequestOp__Output, where: string): void {
       return validateDeleteRange(op.requestDeleteRange!, where);
     case 'requestAdd':
       return validateAdd(op.requestAdd!, where);
+    case 'requestLeaseGrant':
+      return validateLeaseGrant(op.requestLeaseGrant!, where);
+    case 'requestLeaseRevoke':
+      return checkLease(op.requestLeaseRevoke!.id, `${where}: lease revoke id`);
     default:
-      fail(`${where}: an op must set one of request_range, request_put, request_delete_range, request_add`);
+      fail(`${where}: an op must set one of request_range, request_put, request_delete_range, request_add, request_lease_grant, request_lease_revoke`);
   }
 }
 

@@ -1,8 +1,10 @@
 import type { KvBackend } from '../node/kv-service.js';
+import type { LeaseBackend } from '../node/lease-backend.js';
 import type { StorageRouter } from '../node/storage-router.js';
 import type { RpcServer } from '../rpc/server.js';
 import { addEtcdClusterService, writerUrls } from './cluster-service.js';
 import { addEtcdKvService } from './kv-service.js';
+import { addEtcdLeaseService } from './lease-service.js';
 import { etcdHeader } from './convert.js';
 import type { CompactResponse__Output } from '../gen/quorumkv/internal/v1/CompactResponse.js';
 import { addEtcdMaintenanceService } from './maintenance-service.js';
@@ -17,7 +19,7 @@ export interface EtcdServiceOptions {
 }
 
 /** Serves etcd v3's API (package etcdserverpb) beside quorumkv.v1 on a compute node's port. */
-export function addEtcdServices(rpc: RpcServer, storage: StorageRouter, kv: KvBackend, options: EtcdServiceOptions): void {
+export function addEtcdServices(rpc: RpcServer, storage: StorageRouter, kv: KvBackend, leases: LeaseBackend, options: EtcdServiceOptions): void {
   addEtcdKvService(rpc, kv, {
     // Every compaction is a log entry; `physical` asks to answer once the member has applied it,
     // which every answer here already waits for.
@@ -27,6 +29,7 @@ export function addEtcdServices(rpc: RpcServer, storage: StorageRouter, kv: KvBa
     },
   });
   addEtcdWatchService(rpc, storage, kv, { progressNotifyMs: options.progressNotifyMs });
+  addEtcdLeaseService(rpc, leases);
   addEtcdClusterService(rpc, storage.membership(MEMBERSHIP_TIMEOUT_MS), writerUrls(storage));
   addEtcdMaintenanceService(rpc, storage, kv);
 }

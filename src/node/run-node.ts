@@ -7,6 +7,8 @@ import { RpcServer } from '../rpc/server.js';
 import { GroupCommitter } from './group-commit.js';
 import { addKvService, DEFAULT_REQUEST_TIMEOUT_MS, kvBackend, type WritePath } from './kv-service.js';
 import { LagTracker } from './lag-tracker.js';
+import { leaseBackend } from './lease-backend.js';
+import { addLeaseService } from './lease-service.js';
 import { LogAppender } from './log-appender.js';
 import type { NodeConfig } from './options.js';
 import { Registration } from './registration.js';
@@ -40,9 +42,11 @@ export async function runNode(config: NodeConfig): Promise<void> {
   const rpc = new RpcServer(metrics);
   const lag = config.mode === 'reader' ? new LagTracker(storage) : undefined;
   const kv = kvBackend(storage, writePathFor(config, storage, metrics));
+  const leases = leaseBackend(storage, kv);
   addKvService(rpc, kv);
   addWatchService(rpc, storage);
-  addEtcdServices(rpc, storage, kv, { progressNotifyMs: config.watchProgressNotifyMs });
+  addLeaseService(rpc, leases);
+  addEtcdServices(rpc, storage, kv, leases, { progressNotifyMs: config.watchProgressNotifyMs });
   addClusterService(
     rpc,
     { role: config.mode, id: config.id, address: config.listen, zone: config.zone },

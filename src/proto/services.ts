@@ -20,6 +20,7 @@ const loaded = grpc.loadPackageDefinition(packageDefinition) as unknown as Loade
 export const KV = loaded.quorumkv.v1.KV;
 export const Cluster = loaded.quorumkv.v1.Cluster;
 export const Watch = loaded.quorumkv.v1.Watch;
+export const Lease = loaded.quorumkv.v1.Lease;
 /** Internal services: between storage members, and from compute nodes to storage. */
 export const Raft = loaded.quorumkv.internal.v1.Raft;
 export const Storage = loaded.quorumkv.internal.v1.Storage;

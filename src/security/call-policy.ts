@@ -28,6 +28,11 @@ const POLICY: ReadonlyArray<readonly [string, readonly Role[] | 'any']> = [
   [`${INTERNAL}Storage/ChangeMembers`, NODES],
   // Compaction is a write to the log: it arrives through a writer node (etcd's Compact).
   [`${INTERNAL}Storage/Compact`, ['writer']],
+  // Lease renewals change the leader's clock: writers only (etcd's KeepAlive is a write). Time to
+  // live and the list are reads, which the reader endpoint serves too.
+  [`${INTERNAL}Storage/LeaseRenew`, ['writer']],
+  [`${INTERNAL}Storage/LeaseTimeToLive`, NODES],
+  [`${INTERNAL}Storage/LeaseList`, NODES],
   // The client API on writer and reader nodes: users directly, or a gateway relaying for them.
   ['/quorumkv.v1.', ['client', 'gateway']],
   ['/etcdserverpb.', ['client', 'gateway']],

@@ -39,6 +39,7 @@ import { LeaderContact } from './leader-contact.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import type { MvccLimits } from '../mvcc/limits.js';
 import { ReadIndexBatcher } from './read-index-batcher.js';
+import { LeaseKeeper } from '../lease/lease-keeper.js';
 import { quorumkvVersion } from '../version.js';
 import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_TIMEOUT_MS, type StorageConfig } from './options.js';
 
@@ -75,6 +76,8 @@ export class StorageMember {
   /** Since when this member has known of committed entries it has not applied (0: caught up). */
   private behindSince = 0;
   readonly nodes = new NodeRegistry();
+  /** Lease expiry by this member's clock while it leads, and the lease calls only a leader answers. */
+  readonly leases: LeaseKeeper;
   private leader = NONE;
   private readonly ids: { clusterId: number; memberId: number };
   private readonly snapshots: SnapshotSender;
@@ -165,6 +168,13 @@ export class StorageMember {
       DEFAULT_MAX_PENDING_READS,
     );
     this.ids = { clusterId: numericId(config.cluster), memberId: numericId(config.id) };
+    this.leases = new LeaseKeeper({
+      isLeader: () => this.leader === config.id,
+      leaderHint: () => this.leader,
+      header: () => this.header(),
+      state: () => this.state,
+      propose: (txns) => this.propose({ txns }),
+    });
   }
 
   static async open(config: StorageConfig, transport: PeerTransport, metrics: Metrics): Promise<StorageMember> {
@@ -421,6 +431,7 @@ export class StorageMember {
     if (this.isStopped) return;
     this.isStopped = true;
     clearInterval(this.tickTimer);
+    this.leases.stop();
     const error = new UnavailableError('this storage member is shutting down');
     this.proposals.rejectAll(error);
     this.reads.failAll(error);
@@ -698,6 +709,7 @@ export class StorageMember {
         this.proposals.rejectAll(new UnavailableError(`the storage leader changed (was ${previous}) before this write committed; its outcome is unknown`));
       }
     }
+    this.leases.onLeadership(isLeader);
     this.metrics.raftIsLeader.set(isLeader ? 1 : 0);
     this.metrics.hasLeader.set(leader !== NONE ? 1 : 0);
   }
@@ -712,6 +724,7 @@ export class StorageMember {
     });
     const started = performance.now();
     const outcomes = await this.state.apply(applied);
+    this.leases.onApplied(outcomes);
     this.metrics.backendCommitDuration.observe((performance.now() - started) / 1000);
     batches.forEach((batch, i) => {
       if (batch) this.proposals.resolve(batch.proposalId, outcomes[i]);

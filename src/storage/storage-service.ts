@@ -16,6 +16,12 @@ import { serveFollow } from './follow-stream.js';
 import { NODE_TTL_MS } from './node-registry.js';
 import type { CompactRequest__Output } from '../gen/quorumkv/internal/v1/CompactRequest.js';
 import type { CompactResponse } from '../gen/quorumkv/internal/v1/CompactResponse.js';
+import type { LeaseKeepAliveRequest__Output } from '../gen/quorumkv/v1/LeaseKeepAliveRequest.js';
+import type { LeaseKeepAliveResponse } from '../gen/quorumkv/v1/LeaseKeepAliveResponse.js';
+import type { LeaseLeasesRequest__Output } from '../gen/quorumkv/v1/LeaseLeasesRequest.js';
+import type { LeaseLeasesResponse } from '../gen/quorumkv/v1/LeaseLeasesResponse.js';
+import type { LeaseTimeToLiveRequest__Output } from '../gen/quorumkv/v1/LeaseTimeToLiveRequest.js';
+import type { LeaseTimeToLiveResponse } from '../gen/quorumkv/v1/LeaseTimeToLiveResponse.js';
 import type { AppendRequest__Output } from '../gen/quorumkv/internal/v1/AppendRequest.js';
 import type { AppendResponse } from '../gen/quorumkv/internal/v1/AppendResponse.js';
 import type { HashKVRequest__Output } from '../gen/quorumkv/internal/v1/HashKVRequest.js';
@@ -95,5 +101,8 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
     members: rpc.unary<MemberListRequest__Output, MemberListResponse>('Storage/Members', async () => member.membership.list()),
     changeMembers: rpc.unary<MembershipChange__Output, MemberListResponse>('Storage/ChangeMembers', (change) => member.membership.change(change)),
     compact: rpc.unary<CompactRequest__Output, CompactResponse>('Storage/Compact', (request) => member.compact(request.revision)),
+    leaseRenew: rpc.unary<LeaseKeepAliveRequest__Output, LeaseKeepAliveResponse>('Storage/LeaseRenew', (request) => member.leases.renew(request.id)),
+    leaseTimeToLive: rpc.unary<LeaseTimeToLiveRequest__Output, LeaseTimeToLiveResponse>('Storage/LeaseTimeToLive', (request) => member.leases.timeToLive(request.id, request.keys)),
+    leaseList: rpc.unary<LeaseLeasesRequest__Output, LeaseLeasesResponse>('Storage/LeaseList', () => member.leases.list()),
   });
 }
