@@ -76,6 +76,59 @@ for (const via of ['writer', 'gateway'] as const) {
       }
     });
 
+    it('grants a lease, puts with it, keeps it alive once, and revokes it with its keys', async () => {
+      const lease = client.lease(30, { autoKeepAlive: false });
+      const id = await lease.grant();
+      expect(Number(id)).toBeGreaterThan(0);
+      await lease.put(`${p}lease/a`).value('1');
+      await lease.put(`${p}lease/b`).value('2');
+      expect(await client.getAll().prefix(`${p}lease/`).keys()).toEqual([`${p}lease/a`, `${p}lease/b`]);
+      expect(Number((await lease.keepaliveOnce()).TTL)).toBe(30);
+      const ttl = await client.leaseClient.leaseTimeToLive({ ID: id, keys: true });
+      expect(Number(ttl.TTL)).toBeGreaterThanOrEqual(29);
+      expect(Number(ttl.grantedTTL)).toBe(30);
+      expect(ttl.keys.map((key) => key.toString())).toEqual([`${p}lease/a`, `${p}lease/b`]);
+      expect((await client.leaseClient.leaseLeases()).leases.map((l) => String(l.ID))).toContain(id);
+      await lease.revoke();
+      expect(await client.getAll().prefix(`${p}lease/`).keys()).toEqual([]);
+      // A put to the revoked lease is refused with etcd's error.
+      await expect(client.put(`${p}lease/c`).value('3').lease(id).exec()).rejects.toThrow(/requested lease not found/);
+    });
+
+    it('locks: a second acquire fails while the lock is held and succeeds once it is released', async () => {
+      const first = client.lock(`${p}lock`).ttl(30);
+      await first.acquire();
+      await expect(client.lock(`${p}lock`).ttl(30).acquire()).rejects.toThrow();
+      await first.release();
+      const second = client.lock(`${p}lock`).ttl(30);
+      await second.acquire();
+      await second.release();
+      expect(await client.getAll().prefix(`${p}lock`).keys()).toEqual([]);
+    });
+
+    it('elects one leader at a time; the next candidate is elected when the leader resigns', async () => {
+      const election = client.election(`${p}election`, 30);
+      const alice = election.campaign('alice');
+      await alice.wait();
+      const observer = await election.observe();
+      try {
+        expect(observer.leader()).toBe('alice');
+        const bob = election.campaign('bob');
+        let bobElected = false;
+        const elected = bob.wait().then(() => (bobElected = true));
+        // Bob's candidacy is in place (his key exists) before alice resigns, and he is not leader.
+        await bob.getCampaignKey();
+        expect(bobElected).toBe(false);
+        const changed = new Promise<string>((resolve) => observer.once('change', resolve));
+        await alice.resign();
+        await elected;
+        expect(await changed).toBe('bob');
+        await bob.resign();
+      } finally {
+        await observer.cancel();
+      }
+    }, 30_000);
+
     it('runs software transactions (STM) that retry on conflict', async () => {
       await client.put(`${p}acct/x`).value('100');
       await client.put(`${p}acct/y`).value('0');

@@ -104,6 +104,44 @@ describe(`etcdctl through the ${via}`, { timeout: 30_000 }, () => {
     expect(twice.stderr).toContain('etcdserver: duplicate key given in txn request');
   });
 
+  it('grants a lease, attaches keys with put --lease, tells its time to live with its keys, keeps it alive and lists it', async () => {
+    const granted = await ctl('lease', 'grant', '60');
+    const id = /^lease ([0-9a-f]+) granted with TTL\(60s\)\n$/.exec(granted)?.[1];
+    expect(id, granted).toBeDefined();
+    expect(await ctl('put', 'l/a', '1', `--lease=${id}`)).toBe('OK\n');
+    expect(await ctl('put', 'l/b', '2', `--lease=${id}`)).toBe('OK\n');
+    expect(await ctl('put', 'l/free', '3')).toBe('OK\n');
+    const kv = JSON.parse(await ctl('get', 'l/a', '-w', 'json')).kvs[0];
+    expect(kv.lease.toString(16)).toBe(id);
+    expect(await ctl('lease', 'timetolive', id!, '--keys')).toMatch(new RegExp(`^lease ${id} granted with TTL\\(60s\\), remaining\\((59|60)s\\), attached keys\\(\\[l/a l/b\\]\\)\n$`));
+    expect(await ctl('lease', 'keep-alive', '--once', id!)).toBe(`lease ${id} keepalived with TTL(60)\n`);
+    expect((await ctl('lease', 'list')).split('\n')).toContain(id);
+    // A key put again without the lease leaves it.
+    await ctl('put', 'l/b', '2');
+    expect(await ctl('lease', 'timetolive', id!, '--keys')).toContain('attached keys([l/a])');
+  });
+
+  it('revokes a lease: its keys are deleted at one revision; the lease is gone for timetolive, put --lease and revoke', async () => {
+    const id = /^lease ([0-9a-f]+) granted/.exec(await ctl('lease', 'grant', '60'))![1];
+    await ctl('put', 'r/a', '1', `--lease=${id}`);
+    await ctl('put', 'r/b', '2', `--lease=${id}`);
+    await ctl('put', 'r/c', '3');
+    const before = Number(JSON.parse(await ctl('get', 'r/a', '-w', 'json')).header.revision);
+    expect(await ctl('lease', 'revoke', id)).toBe(`lease ${id} revoked\n`);
+    const after = JSON.parse(await ctl('get', 'r/', '--prefix', '-w', 'json'));
+    expect(Number(after.header.revision)).toBe(before + 1);
+    expect(after.kvs.map((k: { key: string }) => Buffer.from(k.key, 'base64').toString())).toEqual(['r/c']);
+    expect(await ctl('get', 'r/', '--prefix', `--rev=${before}`, '--keys-only')).toBe('r/a\n\nr/b\n\nr/c\n\n');
+    expect(await ctl('lease', 'timetolive', id)).toBe(`lease ${id} already expired\n`);
+    const put = await etcdctl(endpoint, ['put', 'r/a', 'x', `--lease=${id}`]);
+    expect(put.code).not.toBe(0);
+    expect(put.stderr).toContain('etcdserver: requested lease not found');
+    const revoke = await etcdctl(endpoint, ['lease', 'revoke', id]);
+    expect(revoke.stderr).toContain('etcdserver: requested lease not found');
+    const unknown = await etcdctl(endpoint, ['put', 'r/z', 'x', '--lease=1234abcd']);
+    expect(unknown.stderr).toContain('etcdserver: requested lease not found');
+  });
+
   it('watches from an older revision with previous values, deletes included', async () => {
     const start = JSON.parse(await ctl('put', 'w/k', 'one', '-w', 'json')).header.revision;
     await ctl('put', 'w/k', 'two');
