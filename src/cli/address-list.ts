@@ -1,4 +1,5 @@
 import { splitHostPort } from '../observability/http-server.js';
+import { UsageError } from './usage-error.js';
 
 /** Parses `ID=HOST:PORT,ID=HOST:PORT` (the form of --peers, --storage and --writers). */
 export function parseAddressList(flag: string, text: string): Map<string, string> {
@@ -19,6 +20,3 @@ export function parseAddressList(flag: string, text: string): Map<string, string
   if (result.size === 0) throw new UsageError(`${flag} is required: ID=HOST:PORT[,ID=HOST:PORT...]`);
   return result;
 }
-
-/** A mistake in how a command was called: the usage is printed and the exit code is 2. */
-export class UsageError extends Error {}

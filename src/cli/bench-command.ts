@@ -1,5 +1,5 @@
 import { BenchOptionError, CONSISTENCIES, resolveBenchOptions, TARGETS, WORKLOADS, type BenchInput } from '../bench/options.js';
-import { UsageError } from './address-list.js';
+import { UsageError } from './usage-error.js';
 import type { Command } from './command.js';
 import { OUTPUT_OPTIONS, outputFormat, printResult } from './output.js';
 

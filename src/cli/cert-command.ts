@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from './address-list.js';
+import { UsageError } from './usage-error.js';
 import type { Command, ParsedArgs } from './command.js';
 import { DEFAULT_CERTS_DIR } from '../security/client-tls.js';
 import { renderTable } from './table.js';

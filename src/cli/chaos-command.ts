@@ -1,6 +1,6 @@
 import { availabilityTable, type AvailabilityReport } from '../chaos/availability.js';
 import { compileChaosOptions, DEFAULT_FAULTS, DEFAULT_TOPOLOGY, WORKLOADS } from '../chaos/options.js';
-import { UsageError } from './address-list.js';
+import { UsageError } from './usage-error.js';
 import type { Command } from './command.js';
 
 // `quorumkv chaos`: a real cluster, the workloads, faults from a seed, checked histories and a

@@ -1,10 +1,12 @@
 import type { Consistency, QuorumkvClient } from '../client/client.js';
+import type { OneShotCalls } from '../client/one-shot-client.js';
+import { DEFAULT_TIMEOUT_MS } from '../client/request-fields.js';
 import type { ClientTls } from '../security/tls-flags.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { PrintedOutcome } from './txn-json.js';
 import { readFileSync } from 'node:fs';
-import { UsageError } from './address-list.js';
+import { UsageError } from './usage-error.js';
 import type { Command, ParsedArgs } from './command.js';
 import { formatBytes } from './format-bytes.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, outputFormat, printResult } from './output.js';
@@ -14,22 +16,29 @@ import { renderTable } from './table.js';
 // Client subcommands talk to a gateway (or any node) at --endpoint, QUORUMKV_ENDPOINT, or
 // 127.0.0.1:7000, over TLS with the certificates client-tls.ts finds (those `quorumkv up` made,
 // with no flags). They print text and tables (--output table, the default), or the same result as
-// one JSON object (--output json, or --json) or one YAML document (--output yaml). The client
-// library (and gRPC with it) is loaded only when a command runs, so that parsing and --help stay quick.
+// one JSON object (--output json, or --json) or one YAML document (--output yaml). Every command
+// but watch makes its calls with the one-shot client (node:http2, no gRPC library: quick to
+// start); watch streams with the client library, loaded only when it runs.
 
 const DEFAULT_ENDPOINT = '127.0.0.1:7000';
 
 const endpointOption = { endpoint: { type: 'string' }, 'timeout-ms': { type: 'string' }, ...OUTPUT_OPTIONS, ...CLIENT_TLS_OPTIONS } as const;
 const CLIENT_USAGE = `${OUTPUT_USAGE} [--endpoint HOST:PORT] ${CLIENT_TLS_USAGE}`;
 
-/** Checks the connection flags when the command line is parsed, and connects when it runs. */
 /** The endpoints a client command talks to: --endpoint, QUORUMKV_ENDPOINT or the default, comma-separated. */
 export function endpointsOf(values: ParsedArgs['values']): string[] {
   const endpoint = (values.endpoint as string | undefined) || process.env.QUORUMKV_ENDPOINT || DEFAULT_ENDPOINT;
   return endpoint.split(',').map((e) => e.trim()).filter(Boolean);
 }
 
-function clientFlags(values: ParsedArgs['values']): () => Promise<QuorumkvClient> {
+interface ConnectionFlags {
+  endpoints: string[];
+  timeoutMs: number | undefined;
+  tls: ClientTls | false;
+}
+
+/** Checks the connection flags when the command line is parsed. */
+function connectionFlags(values: ParsedArgs['values']): ConnectionFlags {
   const timeoutText = values['timeout-ms'] as string | undefined;
   const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutMs !== undefined && !(/^[0-9]+$/.test(timeoutText!) && timeoutMs > 0)) {
@@ -42,13 +51,28 @@ function clientFlags(values: ParsedArgs['values']): () => Promise<QuorumkvClient
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return async () => (await import('../client/client.js')).connect({ endpoints, timeoutMs, tls });
+  return { endpoints, timeoutMs, tls };
 }
 
-function withClient(values: ParsedArgs['values'], use: (client: QuorumkvClient) => Promise<number>): () => Promise<number> {
-  const open = clientFlags(values);
+/** Runs `use` with a one-shot client, closed after. */
+function withClient(values: ParsedArgs['values'], use: (client: OneShotCalls) => Promise<number>): () => Promise<number> {
+  const flags = connectionFlags(values);
   return async () => {
-    const client = await open();
+    const { OneShotClient } = await import('../client/one-shot-client.js');
+    const client = new OneShotClient({ endpoints: flags.endpoints, timeoutMs: flags.timeoutMs ?? DEFAULT_TIMEOUT_MS, tls: flags.tls || undefined });
+    try {
+      return await use(client);
+    } finally {
+      client.close();
+    }
+  };
+}
+
+/** Runs `use` with the client library (for streams), closed after. */
+function withLibraryClient(values: ParsedArgs['values'], use: (client: QuorumkvClient) => Promise<number>): () => Promise<number> {
+  const flags = connectionFlags(values);
+  return async () => {
+    const client = (await import('../client/client.js')).connect(flags);
     try {
       return await use(client);
     } finally {
@@ -146,7 +170,7 @@ export const watchCommand: Command = {
   prepare: ({ values, positionals: [prefix] }) => {
     const format = outputFormat(values);
     const fromRevision = nonNegative(values['from-revision'], '--from-revision');
-    return withClient(values, async (client) => {
+    return withLibraryClient(values, async (client) => {
       const watcher = client.watch(prefix, { prefix: !values.key, fromRevision, prevKv: Boolean(values['prev-kv']) });
       const stop = () => watcher.close();
       process.once('SIGINT', stop);
@@ -348,3 +372,6 @@ function nonNegative(value: unknown, flag: string): number | undefined {
   if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer, got ${JSON.stringify(value)}`);
   return n;
 }
+
+/** The client commands, in the order `quorumkv --help` lists them; main.ts finds them by CLIENT_COMMAND_NAMES without loading the rest. */
+export const CLIENT_COMMANDS: Command[] = [putCommand, getCommand, delCommand, addCommand, txnCommand, watchCommand, statusCommand, membersCommand];

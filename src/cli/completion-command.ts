@@ -1,4 +1,4 @@
-import { UsageError } from './address-list.js';
+import { UsageError } from './usage-error.js';
 import type { Command } from './command.js';
 
 const SHELLS = ['bash', 'zsh'] as const;

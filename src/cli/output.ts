@@ -1,4 +1,4 @@
-import { UsageError } from './address-list.js';
+import { UsageError } from './usage-error.js';
 import type { ParsedArgs } from './command.js';
 
 // How a command prints its result: `--output table` (the default: text and tables for people),

@@ -5,7 +5,8 @@ import { resolveStorageOptions } from '../storage/options.js';
 import { testDefectFrom } from '../storage/test-defects.js';
 import type { Role } from '../security/roles.js';
 import { resolveTransportSecurity, TLS_FLAG_OPTIONS, TLS_USAGE, tlsFlagsFrom } from '../security/tls-flags.js';
-import { parseAddressList, UsageError } from './address-list.js';
+import { parseAddressList } from './address-list.js';
+import { UsageError } from './usage-error.js';
 import type { Command } from './command.js';
 
 const DEFAULT_CLUSTER = 'local';

@@ -3,8 +3,8 @@ import type { RequestOp } from '../gen/quorumkv/v1/RequestOp.js';
 import type { ResponseOp__Output } from '../gen/quorumkv/v1/ResponseOp.js';
 import type { TxnRequest } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
-import { bytes, rangeEndFor } from '../client/client.js';
-import { UsageError } from './address-list.js';
+import { bytes, rangeEndFor } from '../client/bytes.js';
+import { UsageError } from './usage-error.js';
 
 // The JSON form of a transaction for `quorumkv txn` (README "Transactions from the command
 // line"). Keys and values are UTF-8 strings; ranges are `"prefix": true` or `"rangeEnd"`.

@@ -18,18 +18,18 @@ import { findClientTls } from '../security/client-tls.js';
 import { CLIENT_API_ROLES } from '../security/roles.js';
 import { channelCredentials } from '../security/tls.js';
 import type { ClientTls } from '../security/tls-flags.js';
+import { ClientRequestIds, consistencyFields, DEFAULT_TIMEOUT_MS } from './request-fields.js';
 import { backoffMs, isRetryable } from './retry-policy.js';
 import { bytes, rangeEndFor, type Bytes } from './bytes.js';
 import { runTransaction, type RunTransactionOptions, type Transaction } from './transaction.js';
 
 export { bytes, prefixEnd, rangeEndFor, type Bytes } from './bytes.js';
-import { randomBytes } from 'node:crypto';
 
 export type Consistency = 'linearizable' | 'read-your-writes' | 'stale';
 export type KeyValue = KeyValue__Output;
 
 export const DEFAULT_ENDPOINT = '127.0.0.1:7000';
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export { DEFAULT_TIMEOUT_MS } from './request-fields.js';
 
 export interface ConnectOptions {
   /** Gateway or node addresses (HOST:PORT). Calls go to the first that can take them. */
@@ -65,28 +65,8 @@ export interface RangeOptions {
   countOnly?: boolean;
 }
 
-/** The request fields for a read's consistency; read-your-writes without a revision is linearizable. */
-export function consistencyFields(options: Pick<RangeOptions, 'consistency' | 'minRevision' | 'maxStalenessMs' | 'serializable'>) {
-  const consistency = options.consistency ?? (options.serializable ? 'stale' : 'linearizable');
-  const minRevision = options.minRevision ?? 0;
-  if (consistency === 'read-your-writes' && minRevision > 0) return { serializable: true, minRevision, maxStalenessMs: 0 };
-  if (consistency === 'stale') return { serializable: true, minRevision, maxStalenessMs: options.maxStalenessMs ?? 0 };
-  return { serializable: false, minRevision: 0, maxStalenessMs: 0 };
-}
-
 const RETRY_BASE_MS = 20;
 const RETRY_CAP_MS = 1_000;
-
-/** Request ids unique to this client: a random client id and a sequence number. */
-class ClientRequestIds {
-  private readonly prefix = `c.${randomBytes(9).toString('base64url')}.`;
-  private sequence = 0;
-
-  next(): string {
-    this.sequence++;
-    return this.prefix + this.sequence.toString(36);
-  }
-}
 
 interface Endpoint {
   address: string;

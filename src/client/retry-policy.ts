@@ -1,4 +1,4 @@
-import { status } from '@grpc/grpc-js';
+import { Status } from '../rpc/status-codes.js';
 
 // Which failures the client retries on its own, and how long it waits in between.
 //
@@ -10,8 +10,8 @@ import { status } from '@grpc/grpc-js';
 // ABORTED (a conflict) needs fresh reads (runTransaction does that), DEADLINE_EXCEEDED means the
 // caller's time is up.
 
-export function isRetryable(code: status): boolean {
-  return code === status.UNAVAILABLE || code === status.RESOURCE_EXHAUSTED;
+export function isRetryable(code: number): boolean {
+  return code === Status.UNAVAILABLE || code === Status.RESOURCE_EXHAUSTED;
 }
 
 /** Full-jitter exponential backoff: a random pause in [0, min(capMs, baseMs·2^attempt)). */

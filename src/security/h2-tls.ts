@@ -3,8 +3,7 @@ import * as http2 from 'node:http2';
 import type { SecureContextOptions, Server as TlsServer, TLSSocket } from 'node:tls';
 import { respondTrailersOnly } from '../rpc/grpc-wire.js';
 import { refusal } from './call-policy.js';
-import { type Role, roleOf } from './roles.js';
-import { serverRoleCheck } from './tls.js';
+import { type Role, roleOf, serverRoleCheck } from './roles.js';
 import type { TlsFiles } from './tls-flags.js';
 import { type ListenerSide, transportSecurity } from './transport-security.js';
 

@@ -31,3 +31,17 @@ export function commonNameOf(certificate: PeerCertificate | undefined): string |
   const name = certificate?.subject?.CN;
   return typeof name === 'string' && name.length > 0 ? name : undefined;
 }
+
+/**
+ * The server identity check of our own links: the server's certificate (already verified
+ * against the cluster CA) must carry one of `roles`. It stands in for the host name check,
+ * since compute nodes are reached at addresses (pod IPs, proxies) no certificate can list in
+ * advance, and what a link needs to know is what the other end is, not what it is called.
+ */
+export function serverRoleCheck(roles: readonly Role[]): (host: string, certificate: PeerCertificate) => Error | undefined {
+  return (host, certificate) => {
+    const role = roleOf(certificate);
+    if (role && roles.includes(role)) return undefined;
+    return new Error(`${host} presented ${role ? `a ${role} certificate` : 'a certificate without a quorumkv role (OU)'} where ${roles.join(' or ')} was expected`);
+  };
+}

@@ -1,25 +1,10 @@
-import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { type Role, roleOf } from './roles.js';
+import { type Role, serverRoleCheck } from './roles.js';
 import { type ClientTls, DEFAULT_CERT_REFRESH_MS, type ServerTls } from './tls-flags.js';
 
 // TLS for grpc-js servers and channels, from certificate files that are read again when they
 // change: a rotated certificate is served to the next handshake without a restart, and
 // connections already open keep going.
-
-/**
- * The server identity check of our own links: the server's certificate (already verified
- * against the cluster CA) must carry one of `roles`. It stands in for the host name check,
- * since compute nodes are reached at addresses (pod IPs, proxies) no certificate can list in
- * advance, and what a link needs to know is what the other end is, not what it is called.
- */
-export function serverRoleCheck(roles: readonly Role[]): (host: string, certificate: PeerCertificate) => Error | undefined {
-  return (host, certificate) => {
-    const role = roleOf(certificate);
-    if (role && roles.includes(role)) return undefined;
-    return new Error(`${host} presented ${role ? `a ${role} certificate` : 'a certificate without a quorumkv role (OU)'} where ${roles.join(' or ')} was expected`);
-  };
-}
 
 function provider(files: ClientTls, refreshIntervalMs: number): grpc.experimental.FileWatcherCertificateProvider {
   return new grpc.experimental.FileWatcherCertificateProvider({

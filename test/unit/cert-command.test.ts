@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { UsageError } from '../../src/cli/address-list.js';
+import { UsageError } from '../../src/cli/usage-error.js';
 import { parseCommandLine } from '../../src/cli/parse.js';
 
 // `quorumkv cert`: every action through the real command-line parser, into a temporary folder.

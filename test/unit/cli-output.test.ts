@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/address-list.js';
+import { UsageError } from '../../src/cli/usage-error.js';
 import { formatBytes } from '../../src/cli/format-bytes.js';
 import { OUTPUT_OPTIONS } from '../../src/cli/output.js';
 import { COMMANDS, parseCommandLine } from '../../src/cli/parse.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/address-list.js';
+import { UsageError } from '../../src/cli/usage-error.js';
 import { parseCommandLine } from '../../src/cli/parse.js';
 import { UnavailableError } from '../../src/errors.js';
 import { ReadIndexBatcher } from '../../src/storage/read-index-batcher.js';

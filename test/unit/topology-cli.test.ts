@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { UsageError } from '../../src/cli/address-list.js';
+import { UsageError } from '../../src/cli/usage-error.js';
 import { parseCommandLine } from '../../src/cli/parse.js';
 import { resolveNodeOptions } from '../../src/node/options.js';
 import { PACKAGE_ROOT } from '../../src/proto/root.js';

@@ -1,0 +1,154 @@
+import * as http2 from 'node:http2';
+import { decodeGrpcMessage, frame, grpcTimeout, unframeOne } from './grpc-wire.js';
+import { Status } from './status-codes.js';
+
+// One unary gRPC call on a node:http2 session, without grpc-js: the request framed as gRPC
+// frames it, the status read from the headers (Trailers-Only) or the trailers, and every way a
+// call can fail turned into a status as grpc-js would give it (PROTOCOL-HTTP2.md; grpc-js's
+// call-stream for the RST_STREAM codes). What a one-shot command needs and nothing more.
+
+/** The largest answer taken, as the client library's grpc.max_receive_message_length. */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+export interface UnaryAnswer {
+  code: number;
+  details: string;
+  /** The response message when the status is OK. */
+  message?: Buffer;
+  /** Metadata of the answer (headers and trailers), as sent: binary (-bin) values still base64. */
+  metadata: http2.IncomingHttpHeaders;
+}
+
+const established = new WeakSet<http2.ClientHttp2Session>();
+
+/** Opens an HTTP/2 connection for unary calls: `authority` is https://HOST:PORT or http://HOST:PORT. */
+export function connectUnary(authority: string, options: http2.SecureClientSessionOptions = {}): http2.ClientHttp2Session {
+  const session = http2.connect(authority, options);
+  session.once('remoteSettings', () => established.add(session));
+  session.on('error', () => {}); // each call on it reports the error
+  return session;
+}
+
+/** The first value of a metadata key; binary (-bin) keys are base64-decoded to bytes. */
+export function metadataValue(metadata: http2.IncomingHttpHeaders, key: string): string | Buffer | undefined {
+  const raw = metadata[key];
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  if (first === undefined) return undefined;
+  return key.endsWith('-bin') ? Buffer.from(first.split(',')[0], 'base64') : first;
+}
+
+/** HTTP statuses other than 200, as gRPC reads them (doc/http-grpc-status-mapping.md). */
+function statusOfHttp(httpStatus: number): number {
+  if (httpStatus === 400) return Status.INTERNAL;
+  if (httpStatus === 401) return Status.UNAUTHENTICATED;
+  if (httpStatus === 403) return Status.PERMISSION_DENIED;
+  if (httpStatus === 404) return Status.UNIMPLEMENTED;
+  if ([429, 502, 503, 504].includes(httpStatus)) return Status.UNAVAILABLE;
+  return Status.UNKNOWN;
+}
+
+/** RST_STREAM codes as grpc-js reads them. */
+function statusOfReset(rstCode: number): { code: number; details: string } {
+  const { NGHTTP2_REFUSED_STREAM, NGHTTP2_CANCEL, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_INADEQUATE_SECURITY } = http2.constants;
+  if (rstCode === NGHTTP2_REFUSED_STREAM) return { code: Status.UNAVAILABLE, details: 'Stream refused by server' };
+  if (rstCode === NGHTTP2_CANCEL) return { code: Status.CANCELLED, details: 'Call cancelled' };
+  if (rstCode === NGHTTP2_ENHANCE_YOUR_CALM) return { code: Status.RESOURCE_EXHAUSTED, details: 'Bandwidth exhausted or memory limit exceeded' };
+  if (rstCode === NGHTTP2_INADEQUATE_SECURITY) return { code: Status.PERMISSION_DENIED, details: 'Protocol not secure enough' };
+  return { code: Status.INTERNAL, details: `Received RST_STREAM with code ${rstCode}` };
+}
+
+/**
+ * Sends `request` (one encoded message) to `path` and resolves with the answer; it never
+ * rejects. The call ends with DEADLINE_EXCEEDED at `deadlineMs` (epoch milliseconds).
+ */
+export function unaryCall(session: http2.ClientHttp2Session, path: string, request: Buffer, deadlineMs: number, userAgent: string): Promise<UnaryAnswer> {
+  return new Promise((resolve) => {
+    const left = deadlineMs - Date.now();
+    if (left <= 0) return resolve({ code: Status.DEADLINE_EXCEEDED, details: 'Deadline exceeded', metadata: {} });
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = session.request({
+        ':method': 'POST',
+        ':path': path,
+        'content-type': 'application/grpc',
+        te: 'trailers',
+        'grpc-timeout': grpcTimeout(left),
+        'user-agent': userAgent,
+      });
+    } catch (error) {
+      return resolve({ code: Status.UNAVAILABLE, details: (error as Error).message, metadata: {} });
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let metadata: http2.IncomingHttpHeaders = {};
+    let httpStatus = 0;
+    let status: number | undefined;
+    let message = '';
+    let settled = false;
+    let sessionError: Error | undefined;
+    let streamError: Error | undefined;
+    // Until the server's SETTINGS arrive there is no HTTP/2 connection, and nothing of the request has reached it.
+    let connected = established.has(session);
+    const onConnect = () => (connected = true);
+    session.once('remoteSettings', onConnect);
+    const finish = (answer: UnaryAnswer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      session.off('error', onSessionError);
+      session.off('remoteSettings', onConnect);
+      resolve(answer);
+    };
+    const timer = setTimeout(() => {
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+      finish({ code: Status.DEADLINE_EXCEEDED, details: 'Deadline exceeded', metadata });
+    }, left);
+    const onSessionError = (error: Error) => (sessionError = error);
+    session.on('error', onSessionError);
+    const take = (headers: http2.IncomingHttpHeaders) => {
+      metadata = { ...metadata, ...headers };
+      if (headers['grpc-status'] !== undefined) {
+        status = Number(headers['grpc-status']);
+        message = decodeGrpcMessage(headers['grpc-message']);
+      }
+    };
+    stream.on('response', (headers) => {
+      httpStatus = Number(headers[':status']);
+      take(headers);
+    });
+    stream.on('trailers', take);
+    stream.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > MAX_RESPONSE_BYTES) {
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+        finish({ code: Status.RESOURCE_EXHAUSTED, details: `Received message larger than max (${received} vs. ${MAX_RESPONSE_BYTES})`, metadata });
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('error', (error) => (streamError = error)); // the close below reports it
+    stream.on('close', () => {
+      if (status === undefined) {
+        if (!connected) {
+          // A stream cancelled with its connection names why the connection failed as its cause.
+          const failure = sessionError ?? ((streamError?.cause as Error | undefined) ?? streamError);
+          const why = failure ? String(failure) : 'the connection closed before the HTTP/2 handshake completed';
+          return finish({ code: Status.UNAVAILABLE, details: `No connection established. Last error: ${why}`, metadata });
+        }
+        if (httpStatus !== 0 && httpStatus !== 200) return finish({ code: statusOfHttp(httpStatus), details: `Received HTTP status code ${httpStatus}`, metadata });
+        if (stream.rstCode !== undefined && stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
+          const reset = statusOfReset(stream.rstCode);
+          return finish({ ...reset, metadata });
+        }
+        const why = (sessionError ?? streamError)?.message ?? 'the connection closed before the server answered';
+        return finish({ code: Status.UNAVAILABLE, details: why, metadata });
+      }
+      if (status !== Status.OK) return finish({ code: status, details: message, metadata });
+      const body = unframeOne(Buffer.concat(chunks));
+      if ('error' in body) return finish({ code: Status.INTERNAL, details: `a malformed response: ${body.error}`, metadata });
+      if (body.compressed) return finish({ code: Status.INTERNAL, details: 'a compressed response, which this client never asked for', metadata });
+      finish({ code: Status.OK, details: '', message: body.message, metadata });
+    });
+    stream.end(frame(request));
+  });
+}
