@@ -8,7 +8,7 @@ import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { MemberListResponse__Output } from '../gen/quorumkv/v1/MemberListResponse.js';
 import type { MembershipBackend } from '../rpc/membership-service.js';
 import { Storage, type StorageClient } from '../proto/services.js';
-import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { STORAGE_CHANNEL_OPTIONS } from '../storage/peer-limits.js';
 import { STORAGE_ROLES } from '../security/roles.js';
 import { peerChannelCredentials } from '../security/transport-security.js';
 import { memberStatus } from '../rpc/cluster-service.js';
@@ -328,7 +328,7 @@ export class StorageRouter {
 }
 
 function memberHandle(id: string, address: string): StorageMemberHandle {
-  return { id, address, client: new Storage(address, peerChannelCredentials(STORAGE_ROLES), CLIENT_OPTIONS), pinger: new LinkPinger(address, STORAGE_ROLES) };
+  return { id, address, client: new Storage(address, peerChannelCredentials(STORAGE_ROLES), STORAGE_CHANNEL_OPTIONS), pinger: new LinkPinger(address, STORAGE_ROLES) };
 }
 
 

@@ -25,13 +25,19 @@ export const LIVENESS_SERVICE = 'liveness';
 
 /** A gRPC server with the standard health service, started on `address`. */
 export class RpcServer {
-  readonly server = new grpc.Server(SERVER_OPTIONS);
+  readonly server: grpc.Server;
   readonly health = new HealthImplementation({ '': 'NOT_SERVING', [READINESS_SERVICE]: 'NOT_SERVING', [LIVENESS_SERVICE]: 'SERVING' });
 
   /** The services added to this server, which reflection describes once it listens. */
-  private readonly services = recordServices(this.server);
+  private readonly services: ReturnType<typeof recordServices>;
 
-  constructor(readonly metrics: Metrics) {
+  /** `maxReceiveBytes`: a larger limit than a client request's, for servers whose peers send more (storage members). */
+  constructor(
+    readonly metrics: Metrics,
+    options: { maxReceiveBytes?: number } = {},
+  ) {
+    this.server = new grpc.Server({ ...SERVER_OPTIONS, 'grpc.max_receive_message_length': options.maxReceiveBytes ?? MAX_REQUEST_BYTES });
+    this.services = recordServices(this.server);
     this.health.addToServer(this.server);
   }
 

@@ -3,12 +3,14 @@ import type { Message, NodeId, Transport } from '../consensus/types.js';
 import type { Message as WireMessage, Message__Output } from '../gen/quorumkv/internal/v1/Message.js';
 import type { MessageBatch } from '../gen/quorumkv/internal/v1/MessageBatch.js';
 import { Raft, type RaftClient } from '../proto/services.js';
-import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { STORAGE_ROLES } from '../security/roles.js';
 import { peerChannelCredentials } from '../security/transport-security.js';
+import { BATCH_FIELDS_BYTES, frameMessages } from './message-frames.js';
+import { STORAGE_CHANNEL_OPTIONS, PEER_FRAME_BYTES } from './peer-limits.js';
 
 // Sends consensus messages to peers over one long-lived gRPC stream per peer, so batches arrive
-// in order and cost no call set-up. Delivery is best-effort, as Raft expects: while a peer's
+// in order and cost no call set-up. The messages of one send to a peer go in frames that stay
+// under the gRPC limit between members (message-frames.ts). Delivery is best-effort, as Raft expects: while a peer's
 // stream is full (the peer is slow, paused or gone), batches for it are dropped instead of
 // queued, so a stuck peer cannot make this member buffer without bound. A broken stream is
 // opened again on the next send.
@@ -66,7 +68,7 @@ export class GrpcRaftTransport implements Transport {
     }
     for (const [id, address] of addresses) {
       if (id === this.self || this.peers.has(id)) continue;
-      this.peers.set(id, { address, client: new Raft(address, peerChannelCredentials(STORAGE_ROLES), CLIENT_OPTIONS), stream: undefined, full: false });
+      this.peers.set(id, { address, client: new Raft(address, peerChannelCredentials(STORAGE_ROLES), STORAGE_CHANNEL_OPTIONS), stream: undefined, full: false });
     }
   }
 
@@ -80,13 +82,16 @@ export class GrpcRaftTransport implements Transport {
   }
 
   send(messages: Message[]): void {
-    const byPeer = new Map<NodeId, WireMessage[]>();
+    const byPeer = new Map<NodeId, Message[]>();
     for (const message of messages) {
       const list = byPeer.get(message.to) ?? [];
-      list.push(toWire(message));
+      list.push(message);
       byPeer.set(message.to, list);
     }
-    for (const [to, batch] of byPeer) this.sendBatch(to, batch);
+    const budget = PEER_FRAME_BYTES - BATCH_FIELDS_BYTES - Buffer.byteLength(this.cluster) - Buffer.byteLength(this.incarnation);
+    for (const [to, list] of byPeer) {
+      for (const frame of frameMessages(list, budget)) this.sendBatch(to, frame.map(toWire));
+    }
   }
 
   close(): void {

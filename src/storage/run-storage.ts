@@ -7,6 +7,7 @@ import { RpcServer } from '../rpc/server.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { checkClusterIdentity } from './cluster-identity.js';
 import type { StorageConfig } from './options.js';
+import { MAX_PEER_MESSAGE_BYTES } from './peer-limits.js';
 import { GrpcRaftTransport } from './raft-transport.js';
 import { StorageMember } from './storage-member.js';
 import { addStorageServices } from './storage-service.js';
@@ -20,7 +21,8 @@ export async function runStorage(config: StorageConfig): Promise<void> {
   const metrics = new Metrics('storage', config.id, config.dataDir);
   const transport = new GrpcRaftTransport(config.cluster, config.id, config.peers, (n) => metrics.raftMessagesDropped.inc(n));
   const member = await StorageMember.open(config, transport, metrics);
-  const rpc = new RpcServer(metrics);
+  // Members send each other appends of the largest entry, and snapshot chunks of the largest record.
+  const rpc = new RpcServer(metrics, { maxReceiveBytes: MAX_PEER_MESSAGE_BYTES });
   addStorageServices(rpc, member);
   await rpc.listen(config.listen, 'peer');
   const http = config.metricsListen

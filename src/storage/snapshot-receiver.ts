@@ -2,6 +2,7 @@ import { MessageType, type Message } from '../consensus/types.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import type { Keyspace } from '../mvcc/keyspace.js';
 import { fromWire } from './raft-transport.js';
+import { MalformedChunkError, RecordAssembler } from './snapshot-chunks.js';
 
 // A follower's side of a snapshot transfer: stages the leader's state in the slot beside the
 // applied one, then offers the snapshot message to the consensus core, and answers the sender once
@@ -96,15 +97,22 @@ export class SnapshotReceiver {
     const mine = claim;
     try {
       const staged = await this.onSlot(mine, () => this.staging.emptyStaging());
+      const records = new RecordAssembler();
+      let last = false;
       for (let next: IteratorResult<SnapshotChunk__Output> = first; !next.done; next = await iterator.next()) {
         this.checkCurrent(mine);
-        const pairs = next.value.pairs;
-        if (pairs.length > 0) await this.onSlot(mine, () => staged.batch(pairs.map((p) => ({ type: 'put' as const, key: p.key, value: p.value }))));
+        if (last) throw new Refused('the transfer went on after its last chunk');
+        last = next.value.last;
+        const complete = records.take(next.value.pairs);
+        if (complete.length > 0) await this.onSlot(mine, () => staged.batch(complete.map((r) => ({ type: 'put' as const, key: r.key, value: r.value }))));
       }
+      // A sender that gives up cancels its stream, which can look like its end here.
+      if (!last) throw new Refused('the transfer was cut short before its last chunk');
+      if (records.incomplete) throw new Refused('the transfer ended in the middle of a record');
       this.checkCurrent(mine);
     } catch (error) {
       this.release(mine);
-      if (error instanceof Refused) return refused(error.message);
+      if (error instanceof Refused || error instanceof MalformedChunkError) return refused(error.message);
       throw error;
     }
     const installed = await this.offer(mine, message);

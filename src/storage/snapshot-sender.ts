@@ -1,23 +1,22 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Message, NodeId } from '../consensus/types.js';
 import type { InstallSnapshotResponse__Output } from '../gen/quorumkv/internal/v1/InstallSnapshotResponse.js';
-import type { KeyValuePair } from '../gen/quorumkv/internal/v1/KeyValuePair.js';
 import type { SnapshotChunk } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import type { Keyspace } from '../mvcc/keyspace.js';
 import { log } from '../observability/log.js';
 import { Raft, type RaftClient } from '../proto/services.js';
-import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { STORAGE_ROLES } from '../security/roles.js';
 import { peerChannelCredentials } from '../security/transport-security.js';
+import { STORAGE_CHANNEL_OPTIONS } from './peer-limits.js';
+import { CHUNK_PAIRS, ChunkBuilder } from './snapshot-chunks.js';
 import { toWire } from './raft-transport.js';
 
-// Streams this member's applied state to a follower that needs a snapshot, in bounded chunks with
+// Streams this member's applied state to a follower that needs a snapshot, in bounded chunks
+// (snapshot-chunks.ts) with
 // the stream's flow control: memory does not grow with the state. The iterator that reads the
 // state is opened when the send starts, so it reads one consistent view (LevelDB iterators read a
 // snapshot). One send per follower at a time; the outcome goes back to the consensus core.
 
-const CHUNK_PAIRS = 512;
-const CHUNK_BYTES = 1024 * 1024;
 const SEND_TIMEOUT_MS = 10 * 60_000;
 
 export interface SnapshotSource {
@@ -65,7 +64,7 @@ export class SnapshotSender {
   private clientFor(address: string): RaftClient {
     let client = this.clients.get(address);
     if (!client) {
-      client = new Raft(address, peerChannelCredentials(STORAGE_ROLES), CLIENT_OPTIONS);
+      client = new Raft(address, peerChannelCredentials(STORAGE_ROLES), STORAGE_CHANNEL_OPTIONS);
       this.clients.set(address, client);
     }
     return client;
@@ -77,22 +76,15 @@ export class SnapshotSender {
     const call = client.installSnapshot({ deadline: Date.now() + SEND_TIMEOUT_MS }, (error, response) => settle(error ? undefined : response));
     try {
       await write(call, { cluster: source.cluster, message: toWire(message), addresses: source.addresses, pairs: [] });
-      let pairs: KeyValuePair[] = [];
-      let bytes = 0;
+      const chunks = new ChunkBuilder();
       // nextv reads many entries per call into the iterator's native cache: one entry per await
       // would make a large state crawl.
       for (let batch = await iterator.nextv(CHUNK_PAIRS); batch.length > 0; batch = await iterator.nextv(CHUNK_PAIRS)) {
         for (const [key, value] of batch) {
-          pairs.push({ key, value });
-          bytes += key.length + value.length;
-          if (pairs.length >= CHUNK_PAIRS || bytes >= CHUNK_BYTES) {
-            await write(call, { pairs });
-            pairs = [];
-            bytes = 0;
-          }
+          for (const pairs of chunks.add(key, value)) await write(call, { pairs });
         }
       }
-      if (pairs.length > 0) await write(call, { pairs });
+      await write(call, { pairs: chunks.finish() ?? [], last: true });
       call.end();
     } catch (error) {
       call.cancel();

@@ -29,6 +29,7 @@ import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import { NodeRegistry } from './node-registry.js';
 import { ProposalTracker } from './proposal-tracker.js';
 import { RaftLogStore } from './raft-log-store.js';
+import { MAX_ENTRY_BYTES } from './peer-limits.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import { SnapshotReceiver, type ReceiveResult } from './snapshot-receiver.js';
 import { StateSlots } from './state-slots.js';
@@ -448,8 +449,13 @@ export class StorageMember {
     // Refused before proposing, so "overloaded" really means nothing was applied.
     if (this.proposals.full) throw new OverloadedError(`${this.proposals.pending} proposals are in flight on this member; retry later`);
     const id = this.proposals.nextId();
+    const data = logBatchCodec.encode({ ...batch, proposalId: id });
+    // The largest entry must fit one message between members (peer-limits.ts).
+    if (data.length > MAX_ENTRY_BYTES) {
+      throw new InvalidArgumentError(`these transactions take ${data.length} bytes in the log, over the ${MAX_ENTRY_BYTES} one log entry may hold; send fewer or smaller ones at a time`);
+    }
     const outcome = this.proposals.wait(id);
-    const proposed = this.raft.propose([logBatchCodec.encode({ ...batch, proposalId: id })]);
+    const proposed = this.raft.propose([data]);
     if (!proposed.ok) {
       const error =
         proposed.reason === 'overloaded'

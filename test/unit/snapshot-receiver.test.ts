@@ -23,11 +23,17 @@ class ChunkFeed implements AsyncIterable<SnapshotChunk__Output> {
   taken = 0;
 
   push(chunk: Partial<SnapshotChunk__Output>): void {
-    this.deliver({ done: false, value: { cluster: '', message: null, addresses: {}, pairs: [], ...chunk } as SnapshotChunk__Output });
+    this.deliver({ done: false, value: { cluster: '', message: null, addresses: {}, pairs: [], last: false, ...chunk } as SnapshotChunk__Output });
   }
 
   end(): void {
     this.deliver({ done: true, value: undefined });
+  }
+
+  /** Sends the last chunk and ends, as a sender that streamed the whole state does. */
+  finish(): void {
+    this.push({ last: true });
+    this.end();
   }
 
   private deliver(next: IteratorResult<SnapshotChunk__Output>): void {
@@ -76,7 +82,7 @@ function firstChunk(message: Message, pairs: Array<[string, string]> = []): Part
 }
 
 function pairsOf(pairs: Array<[string, string]>): SnapshotChunk__Output['pairs'] {
-  return pairs.map(([key, value]) => ({ key: Buffer.from(key), value: Buffer.from(value) }));
+  return pairs.map(([key, value]) => ({ key: Buffer.from(key), value: Buffer.from(value), more: false }));
 }
 
 async function contents(space: Keyspace): Promise<Record<string, string>> {
@@ -154,10 +160,10 @@ describe('SnapshotReceiver', () => {
     await settle();
     // The old leader keeps streaming; none of it may land in the slot the new one stages in.
     old.push({ pairs: pairsOf([['a2', 'old']]) });
-    old.end();
+    old.finish();
     fresh.push({ pairs: pairsOf([['b2', 'new']]) });
     expect(await oldResult).toEqual({ installed: false, reason: expect.stringMatching(/term 3 took over/) });
-    fresh.end();
+    fresh.finish();
     await settle();
     expect(h.offered.map((m) => [m.from, m.index])).toEqual([['b', 12]]);
     expect(await install(h, 12)).toEqual({ b1: 'new', b2: 'new' });
@@ -175,7 +181,7 @@ describe('SnapshotReceiver', () => {
     second.push(firstChunk(snap('a', 2, 11), [['k9', 'second']]));
     expect(await h.receiver.receive(second)).toEqual({ installed: false, reason: expect.stringMatching(/busy: a snapshot from term 2 is being staged/) });
     first.push({ pairs: pairsOf([['k2', 'first']]) });
-    first.end();
+    first.finish();
     await settle();
     expect(await install(h, 10)).toEqual({ k1: 'first', k2: 'first' });
     expect(await firstResult).toMatchObject({ installed: true });
@@ -186,7 +192,7 @@ describe('SnapshotReceiver', () => {
     h.term.value = 5;
     const stale = new ChunkFeed();
     stale.push(firstChunk(snap('a', 4, 10), [['k', 'stale']]));
-    stale.end();
+    stale.finish();
     expect(await h.receiver.receive(stale)).toEqual({ installed: false, reason: expect.stringMatching(/term 4, and this member has seen term 5/) });
     expect(h.offered).toEqual([]);
     expect(stale.taken).toBe(1);
@@ -207,7 +213,7 @@ describe('SnapshotReceiver', () => {
     // The new leader's transfer gets the slot.
     const next = new ChunkFeed();
     next.push(firstChunk(snap('b', 3, 12), [['n', 'b']]));
-    next.end();
+    next.finish();
     const nextResult = h.receiver.receive(next);
     await settle();
     expect(await install(h, 12)).toEqual({ n: 'b' });
@@ -219,7 +225,7 @@ describe('SnapshotReceiver', () => {
     h.accepts.value = false;
     const feed = new ChunkFeed();
     feed.push(firstChunk(snap('a', 1, 3), [['k', 'v']]));
-    feed.end();
+    feed.finish();
     expect(await h.receiver.receive(feed)).toEqual({ installed: false, reason: "the snapshot was not newer than this member's log" });
     expect(h.receiver.installPending).toBe(false);
     expect(h.timers.pending.size).toBe(0);
@@ -229,7 +235,7 @@ describe('SnapshotReceiver', () => {
     const h = await harness();
     const first = new ChunkFeed();
     first.push(firstChunk(snap('a', 2, 10), [['k1', 'first']]));
-    first.end();
+    first.finish();
     const firstResult = h.receiver.receive(first);
     await settle();
     expect(h.receiver.installPending).toBe(true);
@@ -239,20 +245,45 @@ describe('SnapshotReceiver', () => {
     // The core still holds the first snapshot, so a retry may not empty the slot under it.
     const retry = new ChunkFeed();
     retry.push(firstChunk(snap('a', 2, 11), [['k9', 'retry']]));
-    retry.end();
+    retry.finish();
     expect(await h.receiver.receive(retry)).toEqual({ installed: false, reason: 'busy: another snapshot is being installed' });
     expect(await install(h, 10)).toEqual({ k1: 'first' });
     expect(h.receiver.installPending).toBe(false);
     // A later transfer, installed in time: its timer is cleared, and nothing of the first one's fires.
     const later = new ChunkFeed();
     later.push(firstChunk(snap('a', 2, 20), [['k2', 'later']]));
-    later.end();
+    later.finish();
     const laterResult = h.receiver.receive(later);
     await settle();
     expect(h.timers.pending.size).toBe(1);
     expect(await install(h, 20)).toEqual({ k2: 'later' });
     expect(await laterResult).toEqual({ installed: true, reason: '' });
     expect(h.timers.pending.size).toBe(0);
+  });
+
+  it('stages a record that came in parts as one, and refuses a transfer that ends inside a record or before its last chunk', async () => {
+    const h = await harness();
+    const feed = new ChunkFeed();
+    feed.push(firstChunk(snap('a', 1, 3), [['a', 'before']]));
+    feed.push({ pairs: [{ key: Buffer.from('big'), value: Buffer.from('part1-'), more: true }] });
+    feed.push({ pairs: [{ key: Buffer.from('big'), value: Buffer.from('part2'), more: false }, ...pairsOf([['z', 'after']])] });
+    feed.finish();
+    const result = h.receiver.receive(feed);
+    await settle();
+    expect(await install(h, 3)).toEqual({ a: 'before', big: 'part1-part2', z: 'after' });
+    expect(await result).toMatchObject({ installed: true });
+    const cut = new ChunkFeed();
+    cut.push(firstChunk(snap('a', 1, 9), [['a', 'x']]));
+    cut.push({ pairs: [{ key: Buffer.from('big'), value: Buffer.from('part1-'), more: true }] });
+    cut.finish();
+    expect(await h.receiver.receive(cut)).toEqual({ installed: false, reason: 'the transfer ended in the middle of a record' });
+    expect(h.receiver.installPending).toBe(false);
+    // A sender that gave up cancels its stream: the end comes without the last chunk.
+    const cancelled = new ChunkFeed();
+    cancelled.push(firstChunk(snap('a', 1, 9), [['a', 'x']]));
+    cancelled.end();
+    expect(await h.receiver.receive(cancelled)).toEqual({ installed: false, reason: 'the transfer was cut short before its last chunk' });
+    expect(h.offered.map((m) => m.index)).toEqual([3]);
   });
 
   it('refuses malformed first chunks without staging', async () => {
@@ -273,7 +304,7 @@ describe('SnapshotReceiver', () => {
     const h = await harness();
     const feed = new ChunkFeed();
     feed.push(firstChunk(snap('a', 1, 3), [['k', 'v']]));
-    feed.end();
+    feed.finish();
     const result = h.receiver.receive(feed);
     await settle();
     h.receiver.stop();

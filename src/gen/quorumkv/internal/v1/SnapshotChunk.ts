@@ -14,6 +14,10 @@ export interface SnapshotChunk {
    */
   'addresses'?: ({[key: string]: string});
   'pairs'?: (_quorumkv_internal_v1_KeyValuePair)[];
+  /**
+   * Set on the last chunk: a stream that ends without it was cut short (its sender gave up).
+   */
+  'last'?: (boolean);
 }
 
 export interface SnapshotChunk__Output {
@@ -27,4 +31,8 @@ export interface SnapshotChunk__Output {
    */
   'addresses': ({[key: string]: string});
   'pairs': (_quorumkv_internal_v1_KeyValuePair__Output)[];
+  /**
+   * Set on the last chunk: a stream that ends without it was cut short (its sender gave up).
+   */
+  'last': (boolean);
 }
