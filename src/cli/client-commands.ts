@@ -12,6 +12,7 @@ import { formatBytes } from './format-bytes.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, outputFormat, printResult } from './output.js';
 import { CLIENT_TLS_OPTIONS, CLIENT_TLS_USAGE, clientTlsFlagsFrom, findClientTls } from '../security/client-tls.js';
 import { renderTable } from './table.js';
+import { leaseIdText, parseLeaseId } from './lease-id.js';
 
 // Client subcommands talk to a gateway (or any node) at --endpoint, QUORUMKV_ENDPOINT, or
 // 127.0.0.1:7000, over TLS with the certificates client-tls.ts finds (those `quorumkv up` made,
@@ -22,8 +23,8 @@ import { renderTable } from './table.js';
 
 const DEFAULT_ENDPOINT = '127.0.0.1:7000';
 
-const endpointOption = { endpoint: { type: 'string' }, 'timeout-ms': { type: 'string' }, ...OUTPUT_OPTIONS, ...CLIENT_TLS_OPTIONS } as const;
-const CLIENT_USAGE = `${OUTPUT_USAGE} [--endpoint HOST:PORT] ${CLIENT_TLS_USAGE}`;
+export const endpointOption = { endpoint: { type: 'string' }, 'timeout-ms': { type: 'string' }, ...OUTPUT_OPTIONS, ...CLIENT_TLS_OPTIONS } as const;
+export const CLIENT_USAGE = `${OUTPUT_USAGE} [--endpoint HOST:PORT] ${CLIENT_TLS_USAGE}`;
 
 /** The endpoints a client command talks to: --endpoint, QUORUMKV_ENDPOINT or the default, comma-separated. */
 export function endpointsOf(values: ParsedArgs['values']): string[] {
@@ -55,7 +56,7 @@ function connectionFlags(values: ParsedArgs['values']): ConnectionFlags {
 }
 
 /** Runs `use` with a one-shot client, closed after. */
-function withClient(values: ParsedArgs['values'], use: (client: OneShotCalls) => Promise<number>): () => Promise<number> {
+export function withClient(values: ParsedArgs['values'], use: (client: OneShotCalls) => Promise<number>): () => Promise<number> {
   const flags = connectionFlags(values);
   return async () => {
     const { OneShotClient } = await import('../client/one-shot-client.js');
@@ -69,7 +70,7 @@ function withClient(values: ParsedArgs['values'], use: (client: OneShotCalls) =>
 }
 
 /** Runs `use` with the client library (for streams), closed after. */
-function withLibraryClient(values: ParsedArgs['values'], use: (client: QuorumkvClient) => Promise<number>): () => Promise<number> {
+export function withLibraryClient(values: ParsedArgs['values'], use: (client: QuorumkvClient) => Promise<number>): () => Promise<number> {
   const flags = connectionFlags(values);
   return async () => {
     const client = (await import('../client/client.js')).connect(flags);
@@ -88,6 +89,7 @@ function kvJson(kv: KeyValue__Output) {
     createRevision: kv.createRevision,
     modRevision: kv.modRevision,
     version: kv.version,
+    ...(kv.lease !== 0 ? { lease: leaseIdText(kv.lease) } : {}),
   };
 }
 
@@ -95,13 +97,14 @@ function kvJson(kv: KeyValue__Output) {
 export const putCommand: Command = {
   name: 'put',
   summary: 'set KEY to VALUE',
-  usage: `quorumkv put KEY VALUE [--prev-kv] ${CLIENT_USAGE}`,
-  options: { ...endpointOption, 'prev-kv': { type: 'boolean' } },
+  usage: `quorumkv put KEY VALUE [--prev-kv] [--lease ID] ${CLIENT_USAGE}`,
+  options: { ...endpointOption, 'prev-kv': { type: 'boolean' }, lease: { type: 'string' } },
   positionals: { min: 2, max: 2 },
   prepare: ({ values, positionals: [key, value] }) => {
     const format = outputFormat(values);
+    const lease = values.lease === undefined ? 0 : parseLeaseId(values.lease as string, '--lease');
     return withClient(values, async (client) => {
-      const response = await client.put(key, value, { prevKv: Boolean(values['prev-kv']) });
+      const response = await client.put(key, value, { prevKv: Boolean(values['prev-kv']), lease });
       const revision = response.header?.revision ?? 0;
       await printResult(format, { revision, header: response.header, prevKv: response.prevKv ? kvJson(response.prevKv) : null }, () =>
         values['prev-kv'] && response.prevKv ? `OK (revision ${revision}, previous value ${response.prevKv.value.toString()})` : 'OK',

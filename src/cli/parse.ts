@@ -5,13 +5,14 @@ import { chaosCommand } from './chaos-command.js';
 import { completionCommand } from './completion-command.js';
 import { addCommand, delCommand, getCommand, membersCommand, putCommand, statusCommand, txnCommand, watchCommand } from './client-commands.js';
 import type { Command, ParsedArgs } from './command.js';
+import { leaseCommand } from './lease-command.js';
 import { parseCommand, type ParsedCommandLine } from './parse-command.js';
 import { gatewayCommand, nodeCommand, storageCommand } from './server-commands.js';
 import { snapshotCommand } from './snapshot-command.js';
 import { upCommand } from './up-command.js';
 import { quorumkvVersion } from '../version.js';
 
-export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, addCommand, txnCommand, watchCommand, statusCommand, membersCommand, snapshotCommand, certCommand, benchCommand, chaosCommand, completionCommand];
+export const COMMANDS: Command[] = [upCommand, storageCommand, nodeCommand, gatewayCommand, putCommand, getCommand, delCommand, addCommand, txnCommand, watchCommand, leaseCommand, statusCommand, membersCommand, snapshotCommand, certCommand, benchCommand, chaosCommand, completionCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -10,8 +10,13 @@ import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.j
 import type { MemberListResponse__Output } from '../gen/quorumkv/v1/MemberListResponse.js';
 import type { TxnRequest } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
-import { Cluster, KV, Watch } from '../proto/client-services.js';
-import type { ClusterClient, KVClient, WatchClient } from '../proto/services.js';
+import { Cluster, KV, Lease, Watch } from '../proto/client-services.js';
+import type { ClusterClient, KVClient, LeaseClient, WatchClient } from '../proto/services.js';
+import type { LeaseGrantResponse__Output } from '../gen/quorumkv/v1/LeaseGrantResponse.js';
+import type { LeaseKeepAliveResponse__Output } from '../gen/quorumkv/v1/LeaseKeepAliveResponse.js';
+import type { LeaseLeasesResponse__Output } from '../gen/quorumkv/v1/LeaseLeasesResponse.js';
+import type { LeaseRevokeResponse__Output } from '../gen/quorumkv/v1/LeaseRevokeResponse.js';
+import type { LeaseTimeToLiveResponse__Output } from '../gen/quorumkv/v1/LeaseTimeToLiveResponse.js';
 import { Watcher } from './watcher.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { findClientTls } from '../security/client-tls.js';
@@ -73,6 +78,7 @@ interface Endpoint {
   kv: KVClient;
   cluster: ClusterClient;
   watch: WatchClient;
+  lease: LeaseClient;
 }
 
 export interface WatchOptions {
@@ -100,6 +106,7 @@ export class QuorumkvClient {
       kv: new KV(address, credentials, CLIENT_OPTIONS),
       cluster: new Cluster(address, credentials, CLIENT_OPTIONS),
       watch: new Watch(address, credentials, CLIENT_OPTIONS),
+      lease: new Lease(address, credentials, CLIENT_OPTIONS),
     }));
   }
 
@@ -122,8 +129,16 @@ export class QuorumkvClient {
     return this.call((e, o, done) => e.kv.range(request, o, done));
   }
 
-  put(key: Bytes, value: Bytes, options: { prevKv?: boolean; requestId?: string } = {}): Promise<PutResponse__Output> {
-    const request = { key: bytes(key), value: bytes(value), prevKv: options.prevKv ?? false, requestId: options.requestId ?? this.ids.next() };
+  /** `lease` attaches the key to a lease (a put without one detaches it); `ignoreLease` keeps the key's lease. */
+  put(key: Bytes, value: Bytes, options: { prevKv?: boolean; requestId?: string; lease?: number; ignoreLease?: boolean } = {}): Promise<PutResponse__Output> {
+    const request = {
+      key: bytes(key),
+      value: bytes(value),
+      prevKv: options.prevKv ?? false,
+      requestId: options.requestId ?? this.ids.next(),
+      lease: options.lease ?? 0,
+      ignoreLease: options.ignoreLease ?? false,
+    };
     return this.call((e, o, done) => e.kv.put(request, o, done));
   }
 
@@ -180,6 +195,55 @@ export class QuorumkvClient {
     });
   }
 
+  /**
+   * Grants a lease of `ttlSeconds` (raised to the server's minimum); the server picks the id unless
+   * one is given. Keys put with the lease are deleted when it is revoked or expires.
+   */
+  grantLease(ttlSeconds: number, options: { id?: number; requestId?: string } = {}): Promise<LeaseGrantResponse__Output> {
+    const request = { ttl: ttlSeconds, id: options.id ?? 0, requestId: options.requestId ?? this.ids.next() };
+    return this.call((e, o, done) => e.lease.grant(request, o, done));
+  }
+
+  /** Revokes a lease: it and every key attached to it are deleted, at one revision. */
+  revokeLease(id: number, options: { requestId?: string } = {}): Promise<LeaseRevokeResponse__Output> {
+    const request = { id, requestId: options.requestId ?? this.ids.next() };
+    return this.call((e, o, done) => e.lease.revoke(request, o, done));
+  }
+
+  /** Renews a lease once, to its full TTL; the answer's ttl is 0 when the lease is gone. */
+  keepLeaseAliveOnce(id: number): Promise<LeaseKeepAliveResponse__Output> {
+    return this.call(
+      (e, o, done) => {
+        const stream = e.lease.keepAlive(o);
+        let answered = false;
+        stream.on('data', (response: LeaseKeepAliveResponse__Output) => {
+          if (answered) return;
+          answered = true;
+          stream.end();
+          done(null, response);
+        });
+        stream.on('error', (error: grpc.ServiceError) => {
+          if (!answered) done(error);
+          answered = true;
+        });
+        stream.on('end', () => {
+          if (!answered) done({ code: grpc.status.UNAVAILABLE, details: 'the keep-alive stream ended without an answer', metadata: new grpc.Metadata() } as grpc.ServiceError);
+          answered = true;
+        });
+        stream.write({ id });
+      },
+    );
+  }
+
+  /** A lease's remaining TTL by the storage leader's clock (-1: no such lease), its granted TTL and, if asked, its keys. */
+  leaseTimeToLive(id: number, options: { keys?: boolean } = {}): Promise<LeaseTimeToLiveResponse__Output> {
+    return this.call((e, o, done) => e.lease.timeToLive({ id, keys: options.keys ?? false }, o, done));
+  }
+
+  leases(): Promise<LeaseLeasesResponse__Output> {
+    return this.call((e, o, done) => e.lease.leases({}, o, done));
+  }
+
   /** The storage tier's members (voters and learners), as the leader sees them. */
   members(): Promise<MemberListResponse__Output> {
     return this.call((e, o, done) => e.cluster.memberList({}, o, done));
@@ -209,6 +273,7 @@ export class QuorumkvClient {
       endpoint.kv.close();
       endpoint.cluster.close();
       endpoint.watch.close();
+      endpoint.lease.close();
     }
   }
 

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import type * as http2 from 'node:http2';
 import { InvalidArgumentError } from '../errors.js';
 import type { DeleteRangeResponse__Output } from '../gen/quorumkv/v1/DeleteRangeResponse.js';
+import type { LeaseGrantResponse__Output } from '../gen/quorumkv/v1/LeaseGrantResponse.js';
+import type { LeaseLeasesResponse__Output } from '../gen/quorumkv/v1/LeaseLeasesResponse.js';
+import type { LeaseRevokeResponse__Output } from '../gen/quorumkv/v1/LeaseRevokeResponse.js';
+import type { LeaseTimeToLiveResponse__Output } from '../gen/quorumkv/v1/LeaseTimeToLiveResponse.js';
 import type { MemberListResponse__Output } from '../gen/quorumkv/v1/MemberListResponse.js';
 import type { PutResponse__Output } from '../gen/quorumkv/v1/PutResponse.js';
 import type { RangeResponse__Output } from '../gen/quorumkv/v1/RangeResponse.js';
@@ -19,20 +23,24 @@ import type { QuorumkvClient, RangeOptions } from './client.js';
 import { ClientRequestIds, consistencyFields } from './request-fields.js';
 import { backoffMs, isRetryable } from './retry-policy.js';
 
-// The client of the CLI's one-shot commands (get, put, del, add, txn, members, status): the same
+// The client of the CLI's one-shot commands (get, put, del, add, txn, members, status, lease): the same
 // calls, answers, errors, retries and deadlines as the client library's, over one node:http2
 // connection with the messages encoded from the precompiled descriptor. It loads neither grpc-js
 // nor protobufjs, which is most of what made `quorumkv get` slow to start (docs/BENCHMARKS.md).
 // Long-lived work (watch, bench, servers) keeps the client library.
 
 /** What the one-shot commands call; the client library has the same methods with the same types. */
-export type OneShotCalls = Pick<QuorumkvClient, 'range' | 'put' | 'delete' | 'add' | 'txn' | 'members' | 'addMember' | 'promoteMember' | 'removeMember' | 'status' | 'close'>;
+export type OneShotCalls = Pick<
+  QuorumkvClient,
+  'range' | 'put' | 'delete' | 'add' | 'txn' | 'members' | 'addMember' | 'promoteMember' | 'removeMember' | 'status' | 'grantLease' | 'revokeLease' | 'leaseTimeToLive' | 'leases' | 'close'
+>;
 
 const RETRY_BASE_MS = 20;
 const RETRY_CAP_MS = 1_000;
 const USER_AGENT = 'quorumkv-cli';
 const KV = 'quorumkv.v1.KV';
 const CLUSTER = 'quorumkv.v1.Cluster';
+const LEASE = 'quorumkv.v1.Lease';
 
 let codec: DescriptorCodec | undefined;
 function messages(): DescriptorCodec {
@@ -77,8 +85,31 @@ export class OneShotClient implements OneShotCalls {
     return this.call(KV, 'Range', request);
   }
 
-  put(key: Bytes, value: Bytes, options: { prevKv?: boolean; requestId?: string } = {}): Promise<PutResponse__Output> {
-    return this.call(KV, 'Put', { key: bytes(key), value: bytes(value), prevKv: options.prevKv ?? false, requestId: options.requestId ?? this.ids.next() });
+  put(key: Bytes, value: Bytes, options: { prevKv?: boolean; requestId?: string; lease?: number; ignoreLease?: boolean } = {}): Promise<PutResponse__Output> {
+    return this.call(KV, 'Put', {
+      key: bytes(key),
+      value: bytes(value),
+      prevKv: options.prevKv ?? false,
+      requestId: options.requestId ?? this.ids.next(),
+      lease: options.lease ?? 0,
+      ignoreLease: options.ignoreLease ?? false,
+    });
+  }
+
+  grantLease(ttlSeconds: number, options: { id?: number; requestId?: string } = {}): Promise<LeaseGrantResponse__Output> {
+    return this.call(LEASE, 'Grant', { ttl: ttlSeconds, id: options.id ?? 0, requestId: options.requestId ?? this.ids.next() });
+  }
+
+  revokeLease(id: number, options: { requestId?: string } = {}): Promise<LeaseRevokeResponse__Output> {
+    return this.call(LEASE, 'Revoke', { id, requestId: options.requestId ?? this.ids.next() });
+  }
+
+  leaseTimeToLive(id: number, options: { keys?: boolean } = {}): Promise<LeaseTimeToLiveResponse__Output> {
+    return this.call(LEASE, 'TimeToLive', { id, keys: options.keys ?? false });
+  }
+
+  leases(): Promise<LeaseLeasesResponse__Output> {
+    return this.call(LEASE, 'Leases', {});
   }
 
   delete(key: Bytes, options: { prefix?: boolean; rangeEnd?: Bytes; prevKv?: boolean; requestId?: string } = {}): Promise<DeleteRangeResponse__Output> {

@@ -32,6 +32,11 @@ export const METHODS: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/quorumkv.v1.KV/DeleteRange', { kind: 'unary-write', endpoints: CLUSTER }],
   ['/quorumkv.v1.KV/Txn', { kind: 'unary-write', endpoints: CLUSTER }],
   ['/quorumkv.v1.Watch/Watch', { kind: 'stream', endpoints: BOTH, nodes: 'readers' }],
+  ['/quorumkv.v1.Lease/Grant', { kind: 'unary-write', endpoints: CLUSTER }],
+  ['/quorumkv.v1.Lease/Revoke', { kind: 'unary-write', endpoints: CLUSTER }],
+  ['/quorumkv.v1.Lease/KeepAlive', { kind: 'stream', endpoints: CLUSTER, nodes: 'writers' }],
+  ['/quorumkv.v1.Lease/TimeToLive', { kind: 'unary-read', endpoints: BOTH }],
+  ['/quorumkv.v1.Lease/Leases', { kind: 'unary-read', endpoints: BOTH }],
   // etcd's API (src/etcd/): writes get a request id (field 16), which the nodes read.
   ['/etcdserverpb.KV/Range', { kind: 'unary-read', endpoints: BOTH }],
   ['/etcdserverpb.KV/Put', { kind: 'unary-write', endpoints: CLUSTER }],

@@ -42,4 +42,5 @@ function deserializer(type: protobuf.Type): (bytes: Buffer) => object {
 type V1 = KvProto['quorumkv']['v1'];
 export const KV = makeClientConstructor(serviceDefinition('quorumkv.v1.KV'), 'quorumkv.v1.KV') as unknown as V1['KV'];
 export const Watch = makeClientConstructor(serviceDefinition('quorumkv.v1.Watch'), 'quorumkv.v1.Watch') as unknown as V1['Watch'];
+export const Lease = makeClientConstructor(serviceDefinition('quorumkv.v1.Lease'), 'quorumkv.v1.Lease') as unknown as V1['Lease'];
 export const Cluster = makeClientConstructor(serviceDefinition('quorumkv.v1.Cluster'), 'quorumkv.v1.Cluster') as unknown as V1['Cluster'];

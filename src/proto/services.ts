@@ -28,5 +28,6 @@ export const Storage = loaded.quorumkv.internal.v1.Storage;
 export type KVClient = InstanceType<typeof KV>;
 export type ClusterClient = InstanceType<typeof Cluster>;
 export type WatchClient = InstanceType<typeof Watch>;
+export type LeaseClient = InstanceType<typeof Lease>;
 export type RaftClient = InstanceType<typeof Raft>;
 export type StorageClient = InstanceType<typeof Storage>;
