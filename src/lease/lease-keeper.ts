@@ -59,7 +59,7 @@ export class LeaseKeeper {
     clearInterval(this.timer);
     this.timer = undefined;
     if (!isLeader) return;
-    this.timer = setInterval(() => this.expire(), EXPIRY_CHECK_MS);
+    this.timer = setInterval(() => this.proposeExpired(), EXPIRY_CHECK_MS);
     this.timer.unref();
     void this.startAll();
   }
@@ -129,8 +129,8 @@ export class LeaseKeeper {
     }
   }
 
-  /** Proposes the revocation of each expired lease, one log entry each. */
-  private expire(): void {
+  /** Proposes the revocation of each expired lease, one log entry each (every EXPIRY_CHECK_MS while leading). */
+  proposeExpired(): void {
     if (!this.leading) return;
     const nowMs = this.now();
     const room = MAX_EXPIRIES_IN_FLIGHT - this.inFlight;
