@@ -7,6 +7,7 @@ import { NODE_ROLES, type Role, STORAGE_ROLES } from '../../src/security/roles.j
 import { channelCredentials } from '../../src/security/tls.js';
 import type { ClientTls } from '../../src/security/tls-flags.js';
 import { LocalCluster } from '../../src/up/local-cluster.js';
+import { TEST_RUN_DIR_ENV } from './global-setup.js';
 import { loopbackTopology, type ClusterShape } from '../../src/up/loopback-topology.js';
 
 export { freePorts } from '../../src/up/loopback-topology.js';
@@ -19,8 +20,11 @@ let sharedCertsDir: string | undefined;
  */
 export function testCertsDir(): string {
   if (!sharedCertsDir) {
-    const dir = mkdtempSync(join(tmpdir(), 'quorumkv-test-certs-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    // Inside the run's folder, which the run removes at its end even when this process cannot;
+    // a test process started without it (another runner) removes its own folder on exit.
+    const runDir = process.env[TEST_RUN_DIR_ENV];
+    const dir = mkdtempSync(join(runDir ?? tmpdir(), 'quorumkv-test-certs-'));
+    if (!runDir) process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     process.env.QUORUMKV_CERTS_DIR = dir;
     sharedCertsDir = dir;
   }
