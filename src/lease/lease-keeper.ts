@@ -36,6 +36,12 @@ export interface LeaseHost {
   };
   /** Proposes one log entry of these transactions; resolves once applied here. */
   propose(txns: TxnRequest__Output[]): Promise<unknown>;
+  /**
+   * Resolves once this member, confirmed as leader (ReadIndex), has applied everything committed
+   * before the call: a grant acknowledged before a renewal was sent is then seen by the renewal,
+   * even on a leader elected since, whose apply may lag its log.
+   */
+  caughtUp(): Promise<void>;
 }
 
 export class LeaseKeeper {
@@ -85,6 +91,7 @@ export class LeaseKeeper {
   /** Renews a lease to its full TTL (ttl 0: no such lease, or expired). Leader only. */
   async renew(id: number): Promise<LeaseKeepAliveResponse> {
     this.mustLead('renew a lease');
+    await this.host.caughtUp();
     const lease = await this.host.state().lease(id);
     this.mustLead('renew a lease');
     const ttl = lease === null ? 0 : this.clock.renew(lease, this.now());
@@ -94,6 +101,7 @@ export class LeaseKeeper {
   /** The lease's remaining TTL by this leader's clock (-1: no such lease), and its keys if asked. */
   async timeToLive(id: number, keys: boolean): Promise<LeaseTimeToLiveResponse> {
     this.mustLead('tell a lease\'s time to live');
+    await this.host.caughtUp();
     const lease = await this.host.state().lease(id);
     if (lease === null) return { header: this.host.header(), id, ttl: -1, grantedTtl: 0, keys: [] };
     const remainingMs = this.clock.remainingMs(id, this.now()) ?? lease.ttl * 1000;
@@ -104,6 +112,7 @@ export class LeaseKeeper {
 
   async list(): Promise<LeaseLeasesResponse> {
     this.mustLead('list leases');
+    await this.host.caughtUp();
     const leases = await this.host.state().leases();
     return { header: this.host.header(), leases: leases.map(({ id }) => ({ id })) };
   }

@@ -175,6 +175,10 @@ export class StorageMember {
       header: () => this.header(),
       state: () => this.state,
       propose: (txns) => this.propose({ txns }),
+      caughtUp: async () => {
+        const readIndex = await this.reads.readIndex();
+        await this.appliedWaiters.wait(readIndex, this.state.appliedIndex);
+      },
     });
   }
 

@@ -53,6 +53,7 @@ function fakeHost(leases: LeaseRecord[]) {
     propose: async (txns) => {
       proposed.push(txns);
     },
+    caughtUp: async () => undefined,
   };
   return { host, proposed };
 }
@@ -115,6 +116,22 @@ describe('the lease keeper of a storage member', () => {
     expect(proposed).toEqual([]);
     expect((await keeper.renew(9)).ttl).toBe(0);
     expect((await keeper.timeToLive(9, false)).ttl).toBe(-1);
+  });
+
+  it('renews only once caught up with the log, so a grant acknowledged before the renewal is found', async () => {
+    const leases: LeaseRecord[] = [];
+    const { host } = fakeHost(leases);
+    let catchUp!: () => void;
+    host.caughtUp = () => new Promise<void>((resolve) => (catchUp = resolve));
+    keeper = new LeaseKeeper(host, () => 0);
+    host.leader = true;
+    keeper.onLeadership(true);
+    const renewal = keeper.renew(4);
+    await settle();
+    // The grant's entry, committed before the renewal, applies while it waits.
+    leases.push({ id: 4, ttl: 8 });
+    catchUp();
+    expect((await renewal).ttl).toBe(8);
   });
 
   it('keeps at most MAX_EXPIRIES_IN_FLIGHT revocations in flight', async () => {
