@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RangeRequest__Output } from '../gen/quorumkv/v1/RangeRequest.js';
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import { ApplyView } from './apply-view.js';
@@ -18,7 +19,6 @@ import { planReads } from './read-plan.js';
 import { RecentWrites } from './read-set.js';
 import { requestDigest, reusedIdProblem } from './request-digest.js';
 import { leaseIndexOps, leaseKeys, readLease, readLeases, type LeaseRecord } from './lease-table.js';
-import { createHash } from 'node:crypto';
 import { hashState } from './state-hash.js';
 import { checkTxn } from './txn-check.js';
 import { executeTxn, type LeaseIdPicker } from './txn.js';
