@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseCommandLine } from '../../src/cli/parse.js';
+import { makeCerts, TLS_FILE_FLAGS, underMounts } from './certs.js';
 import { entrypoint, loadDockerfile } from './dockerfile.js';
 import { flag } from './pods.js';
 import { REPO_ROOT } from './render.js';
@@ -64,13 +66,43 @@ describe('deploy/compose.yaml', () => {
     expect(flag(gateway.command, 'reader-listen')).toBeDefined();
   });
 
+  // The certificate folders the services mount from deploy/certs, made by k8s/make-certs.sh.
+  let certsDir: string;
+  beforeAll(() => {
+    certsDir = makeCerts(mkdtempSync(join(tmpdir(), 'quorumkv-compose-certs-')), 'compose');
+  });
+  afterAll(() => rmSync(certsDir, { recursive: true, force: true }));
+  /** Container path → the deploy/certs folder mounted there. */
+  const certMounts = (service: any) =>
+    new Map<string, string>(
+      (service.volumes ?? [])
+        .map((v: string) => v.split(':'))
+        .filter(([from]: string[]) => from.startsWith('./certs/'))
+        .map(([from, to]: string[]) => [to, from.slice('./certs/'.length)]),
+    );
+
   it('every service runs the one image as non-root, read-only, with its command accepted by the real parser', () => {
     for (const [name, service] of services) {
       expect(service.image, name).toBe('quorumkv:0.1.0');
       expect(service.build.dockerfile, name).toBe('deploy/Dockerfile');
       expect(service.user, name).not.toMatch(/^0(:|$)/);
       expect(service.read_only, name).toBe(true);
-      expect(() => parseCommandLine(service.command), name).not.toThrow();
+      const local = new Map([...certMounts(service)].map(([to, folder]) => [to, join(certsDir, folder)]));
+      expect(() => parseCommandLine(underMounts(service.command, local)), name).not.toThrow();
+    }
+  });
+
+  it('no service runs in plaintext: TLS files from its role\'s certificate folder, client certificates required at the endpoints', () => {
+    for (const [name, service] of services) {
+      const args = service.command as string[];
+      expect(args.filter((a) => a.startsWith('--insecure')), name).toEqual([]);
+      const mounts = certMounts(service);
+      for (const flagName of TLS_FILE_FLAGS) {
+        const file = flag(args, flagName);
+        const mount = file && [...mounts.keys()].find((m) => file.startsWith(`${m}/`));
+        expect(mount && mounts.get(mount), `${name}: --${flagName} ${file}`).toBe(`quorumkv-${role(args)}-tls`);
+      }
+      if (role(args) !== 'storage') expect(args, name).toContain('--client-cert-auth');
     }
   });
 

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { protoPath } from 'grpc-health-check';
@@ -17,6 +17,7 @@ import type { K8sObject } from './render.js';
 // - the DNS names a headless Service gives StatefulSet pods (POD.SERVICE[.NAMESPACE[.svc[.cluster.local]]])
 //   resolve to those pods' addresses; any other host name left in the args is an error;
 // - every volume mount is a fresh directory of its own, and paths under a mount in the args point there;
+//   a Secret volume holds the Secret's keys, from the folders k8s/make-certs.sh writes;
 // - readiness is the container's own readinessProbe (gRPC health with its service name, or HTTP GET),
 //   plus /readyz when the process serves metrics.
 
@@ -50,6 +51,8 @@ export interface PlanOptions {
   entrypoint: string[];
   /** At most this many pods per Deployment (StatefulSets always run every replica: they are the quorum). */
   maxDeploymentReplicas: number;
+  /** One folder per Secret (its keys as files), as k8s/make-certs.sh writes them: Secret volumes are filled from there. */
+  secretsDir?: string;
 }
 
 /** The pods the overlay's workloads would create, each mapped onto this machine. */
@@ -92,6 +95,12 @@ export function planLocalPods(objects: K8sObject[], options: PlanOptions): Local
       for (const mount of container.volumeMounts ?? []) {
         mounts[mount.mountPath] = join(podDir, 'volumes', mount.name);
         mkdirSync(mounts[mount.mountPath], { recursive: true });
+        const secret = (pod.spec.volumes ?? []).find((v: any) => v.name === mount.name)?.secret?.secretName as string | undefined;
+        if (secret) {
+          const from = options.secretsDir && join(options.secretsDir, secret);
+          if (!from || !existsSync(from)) throw new Error(`${where}: mounts Secret ${secret}, which is not in ${options.secretsDir ?? '(no secretsDir given)'}`);
+          cpSync(from, mounts[mount.mountPath], { recursive: true });
+        }
       }
       const rewritten = args.map((arg) => rewriteArg(arg, ip, dns, mounts));
       for (const arg of rewritten) {

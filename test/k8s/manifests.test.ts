@@ -1,5 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli/parse.js';
+import { makeCerts, secretMounts, TLS_FILE_FLAGS, underMounts } from './certs.js';
 import { entrypoint, loadDockerfile } from './dockerfile.js';
 import { commandLine, containerEnv, flag, labelSelectorMatches, samplePods, selects, WORKLOAD_KINDS, type SamplePod } from './pods.js';
 import { KUSTOMIZE, NO_KUSTOMIZE_MESSAGE, OVERLAYS, ref, renderOverlay, type K8sObject, type Overlay } from './render.js';
@@ -11,6 +15,16 @@ const ENTRYPOINT = entrypoint(loadDockerfile());
 const quorum = (voters: number) => Math.floor(voters / 2) + 1;
 const containers = (pod: SamplePod): any[] => pod.spec.containers;
 const isStorage = (o: K8sObject) => o.kind === 'StatefulSet' && o.spec.template.metadata.labels['app.kubernetes.io/component'] === 'storage';
+
+// The Secrets the pods mount, made by k8s/make-certs.sh, so that the parser can check the
+// certificate files each command line names as it checks them at start-up.
+let certsDir: string;
+beforeAll(() => {
+  certsDir = makeCerts(mkdtempSync(join(tmpdir(), 'quorumkv-k8s-certs-')));
+});
+afterAll(() => rmSync(certsDir, { recursive: true, force: true }));
+const withSecrets = (pod: SamplePod, container: any, args: string[]) =>
+  underMounts(args, new Map([...secretMounts(pod.spec, container)].map(([mount, secret]) => [mount, join(certsDir, secret)])));
 
 describe.skipIf(!KUSTOMIZE).each(OVERLAYS)('k8s overlay %s', (overlay: Overlay) => {
   let objects: K8sObject[];
@@ -40,9 +54,33 @@ describe.skipIf(!KUSTOMIZE).each(OVERLAYS)('k8s overlay %s', (overlay: Overlay) 
         try {
           const { command, args } = commandLine(container, containerEnv(pod, container, objects), ENTRYPOINT);
           expect(command, `${pod.name}: runs the image's quorumkv entry point`).toEqual(ENTRYPOINT);
-          parseCommandLine(args);
+          parseCommandLine(withSecrets(pod, container, args));
         } catch (error) {
           failures.push(`${pod.name}/${container.name}: ${(error as Error).message}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('no process runs in plaintext: TLS files from its role\'s Secret, client certificates required at the endpoints', () => {
+    const failures: string[] = [];
+    for (const pod of pods) {
+      for (const c of containers(pod)) {
+        const { args } = commandLine(c, containerEnv(pod, c, objects), ENTRYPOINT);
+        const where = `${pod.name}/${c.name}`;
+        if (args.some((a) => a === '--insecure' || a.startsWith('--insecure='))) failures.push(`${where}: --insecure`);
+        const role = args[0] === 'node' ? flag(args, 'mode') : args[0];
+        const mounts = secretMounts(pod.spec, c);
+        for (const name of TLS_FILE_FLAGS) {
+          const file = flag(args, name);
+          const mount = file && [...mounts.keys()].find((m) => file.startsWith(`${m}/`));
+          if (!mount) failures.push(`${where}: --${name} ${file ?? '(none)'} is not in a mounted Secret`);
+          else if (mounts.get(mount) !== `quorumkv-${role}-tls`) failures.push(`${where}: --${name} is in Secret ${mounts.get(mount)}, not quorumkv-${role}-tls`);
+        }
+        if (role !== 'storage' && !args.includes('--client-cert-auth')) failures.push(`${where}: --client-cert-auth`);
+        for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+          if (c[kind]?.grpc) failures.push(`${where} ${kind}: the kubelet's gRPC probe cannot speak TLS; probe the metrics listener`);
         }
       }
     }

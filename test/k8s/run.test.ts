@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type QuorumkvClient } from '../../src/client/index.js';
+import { makeCerts } from './certs.js';
 import { entrypoint, loadDockerfile } from './dockerfile.js';
 import { hostsIn, LocalPods, planLocalPods, serviceEndpoints, type LocalPod, type StopResult } from './local-pods.js';
 import { KUSTOMIZE, NO_KUSTOMIZE_MESSAGE, renderOverlay, type K8sObject } from './render.js';
 
 // The dev overlay's pods as local processes: their rendered command, args and env, with pod DNS
-// names mapped to one loopback address per pod (see local-pods.ts). The cluster must form through
+// names mapped to one loopback address per pod (see local-pods.ts), and their Secrets made by
+// k8s/make-certs.sh: mutual TLS between every pair of processes, client certificates at the endpoints. The cluster must form through
 // the manifests' own wiring (peer list, ports, env), every pod must pass its own readiness probe,
 // and the gateway's two Services must serve a write and reads.
 
@@ -20,6 +22,7 @@ const SUBNET = `127.${16 + Math.floor(Math.random() * 200)}.${1 + Math.floor(Mat
 
 describe.skipIf(!KUSTOMIZE)('the dev overlay runs as local processes', () => {
   let root: string;
+  let secrets: string;
   let objects: K8sObject[];
   let pods: LocalPod[];
   let cluster: LocalPods | undefined;
@@ -35,7 +38,8 @@ describe.skipIf(!KUSTOMIZE)('the dev overlay runs as local processes', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'quorumkv-k8s-dev-'));
     objects = renderOverlay('dev');
-    pods = planLocalPods(objects, { subnet: SUBNET, root, entrypoint: entrypoint(loadDockerfile()), maxDeploymentReplicas: 2 });
+    secrets = makeCerts(join(root, 'certs'));
+    pods = planLocalPods(objects, { subnet: SUBNET, root, entrypoint: entrypoint(loadDockerfile()), maxDeploymentReplicas: 2, secretsDir: secrets });
     cluster = new LocalPods(pods, root);
     cluster.start();
     try {
@@ -92,8 +96,15 @@ describe.skipIf(!KUSTOMIZE)('the dev overlay runs as local processes', () => {
   });
 
   it('the cluster endpoint Service serves a put and a get; the reader endpoint Service serves the read', async () => {
-    const writes = connect({ endpoints: serviceEndpoints(service('quorumkv'), pods), timeoutMs: 15_000 });
-    const reads = connect({ endpoints: serviceEndpoints(service('quorumkv-reader'), pods), timeoutMs: 15_000 });
+    // The root user's certificate from the same CA, as an operator's client would hold it.
+    const user = join(secrets, 'quorumkv-client-root-tls');
+    const tls = { trustedCaFile: join(user, 'ca.crt'), certFile: join(user, 'tls.crt'), keyFile: join(user, 'tls.key') };
+    const writes = connect({ endpoints: serviceEndpoints(service('quorumkv'), pods), timeoutMs: 15_000, tls });
+    const reads = connect({ endpoints: serviceEndpoints(service('quorumkv-reader'), pods), timeoutMs: 15_000, tls });
+    // Without a client certificate the endpoints refuse the call.
+    const anonymous = connect({ endpoints: serviceEndpoints(service('quorumkv'), pods), timeoutMs: 3_000, tls: { trustedCaFile: tls.trustedCaFile } });
+    clients.push(anonymous);
+    await expect(anonymous.get('k8s/dev/run')).rejects.toThrow();
     clients.push(writes, reads);
     const value = `from the dev overlay at ${Date.now()}`;
     const { header } = await writes.put('k8s/dev/run', value);
