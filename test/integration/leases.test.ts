@@ -18,7 +18,7 @@ let cluster: LocalCluster;
 let client: QuorumkvClient;
 
 beforeAll(async () => {
-  cluster = await startTestCluster({ storage: 3, writers: 1 });
+  cluster = await startTestCluster({ storage: 3, writers: 1, readers: 1 });
   client = connect({ endpoints: [cluster.topology.gateway.listen], timeoutMs: 10_000 });
 }, 120_000);
 
@@ -77,6 +77,33 @@ describe('the lease commands of the CLI', { timeout: 60_000 }, () => {
     const refused = await run(process.execPath, [CLI_ENTRY, 'put', 'cli/k', 'v', '--lease', id!, '--endpoint', cluster.topology.gateway.listen]).catch((e: { code: number; stderr: string }) => e);
     expect(refused).toMatchObject({ code: 1 });
     expect((refused as { stderr: string }).stderr).toMatch(/requested lease [0-9a-f]+ not found.*LeaseNotFoundError/);
+  });
+});
+
+describe('the reader endpoint', { timeout: 30_000 }, () => {
+  it('answers time to live and the list (from the storage leader) and refuses grants and revocations', async () => {
+    const reads = connect({ endpoints: [cluster.topology.gateway.readerListen!], timeoutMs: 10_000 });
+    try {
+      const lease = await client.grantLease(60);
+      await client.put('reader/k', 'v', { lease: lease.id });
+      const answer = await reads.leaseTimeToLive(lease.id, { keys: true });
+      expect(answer.grantedTtl).toBe(60);
+      expect(answer.keys.map((key) => key.toString())).toEqual(['reader/k']);
+      expect((await reads.leases()).leases.map((l) => l.id)).toContain(lease.id);
+      await expect(reads.grantLease(10)).rejects.toThrow(/reads only/);
+      await expect(reads.revokeLease(lease.id)).rejects.toThrow(/reads only/);
+      // Straight to the reader node too.
+      const reader = connect({ endpoints: [cluster.topology.readers[0].listen], timeoutMs: 10_000 });
+      try {
+        expect((await reader.leaseTimeToLive(lease.id)).grantedTtl).toBe(60);
+        await expect(reader.grantLease(10)).rejects.toThrow(/reader node/);
+      } finally {
+        reader.close();
+      }
+      await client.revokeLease(lease.id);
+    } finally {
+      reads.close();
+    }
   });
 });
 
