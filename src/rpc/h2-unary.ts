@@ -58,8 +58,8 @@ function statusOfReset(rstCode: number): { code: number; details: string } {
 }
 
 /**
- * Sends `request` (one encoded message) to `path` and resolves with the answer; it never
- * rejects. The call ends with DEADLINE_EXCEEDED at `deadlineMs` (epoch milliseconds).
+ * Sends `request` (one encoded message) to `path` on a session from `connectUnary` and resolves
+ * with the answer; it never rejects. The call ends with DEADLINE_EXCEEDED at `deadlineMs` (epoch milliseconds).
  */
 export function unaryCall(session: http2.ClientHttp2Session, path: string, request: Buffer, deadlineMs: number, userAgent: string): Promise<UnaryAnswer> {
   return new Promise((resolve) => {
@@ -87,16 +87,11 @@ export function unaryCall(session: http2.ClientHttp2Session, path: string, reque
     let settled = false;
     let sessionError: Error | undefined;
     let streamError: Error | undefined;
-    // Until the server's SETTINGS arrive there is no HTTP/2 connection, and nothing of the request has reached it.
-    let connected = established.has(session);
-    const onConnect = () => (connected = true);
-    session.once('remoteSettings', onConnect);
     const finish = (answer: UnaryAnswer) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       session.off('error', onSessionError);
-      session.off('remoteSettings', onConnect);
       resolve(answer);
     };
     const timer = setTimeout(() => {
@@ -129,7 +124,8 @@ export function unaryCall(session: http2.ClientHttp2Session, path: string, reque
     stream.on('error', (error) => (streamError = error)); // the close below reports it
     stream.on('close', () => {
       if (status === undefined) {
-        if (!connected) {
+        // Until the server's SETTINGS arrived there was no HTTP/2 connection, and nothing of the request reached it.
+        if (!established.has(session)) {
           // A stream cancelled with its connection names why the connection failed as its cause.
           const failure = sessionError ?? ((streamError?.cause as Error | undefined) ?? streamError);
           const why = failure ? String(failure) : 'the connection closed before the HTTP/2 handshake completed';
