@@ -60,3 +60,9 @@ export class LeaseExistsError extends QuorumkvError {}
 
 /** The request's deadline passed before it completed; a write's outcome is unknown. */
 export class DeadlineError extends QuorumkvError {}
+
+/** The caller is known but may not do this: a key outside its roles' permissions, or an admin call. */
+export class PermissionDeniedError extends QuorumkvError {}
+
+/** Who the caller is could not be established: no user, a bad or expired token, a wrong password. */
+export class UnauthenticatedError extends QuorumkvError {}

@@ -97,11 +97,12 @@ export const storageCommand: Command = {
 export const nodeCommand: Command = {
   name: 'node',
   summary: 'run a compute node: --mode writer (reads and writes) or --mode reader (reads and watches)',
-  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--watch-progress-notify-ms MS (etcd watches; default 600000 or $QUORUMKV_WATCH_PROGRESS_NOTIFY_MS)] ' + LOG_USAGE,
+  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--watch-progress-notify-ms MS (etcd watches; default 600000 or $QUORUMKV_WATCH_PROGRESS_NOTIFY_MS)] [--auth-token-ttl SECONDS (tokens from Authenticate; default 300)] ' + LOG_USAGE,
   options: {
     ...LOG_OPTIONS,
     mode: { type: 'string' },
     'watch-progress-notify-ms': { type: 'string' },
+    'auth-token-ttl': { type: 'string' },
     id: { type: 'string' },
     cluster: { type: 'string' },
     listen: { type: 'string' },
@@ -122,6 +123,7 @@ export const nodeCommand: Command = {
       metricsListen: values['metrics-listen'] as string | undefined,
       zone: values.zone as string | undefined,
       watchProgressNotifyMs: integer({ 'watch-progress-notify-ms': values['watch-progress-notify-ms'] ?? process.env.QUORUMKV_WATCH_PROGRESS_NOTIFY_MS }, 'watch-progress-notify-ms'),
+      authTokenTtlMs: secondsAsMs(integer({ 'auth-token-ttl': values['auth-token-ttl'] }, 'auth-token-ttl')),
     };
     const config = resolveNodeOptions(options);
     const setUpLog = logSetup(values, config.mode, config.id, options.cluster);
@@ -162,3 +164,7 @@ export const gatewayCommand: Command = {
     return async () => (await setUpLog(), (await import('../gateway/run-gateway.js')).runGateway(options));
   },
 };
+
+function secondsAsMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : seconds * 1000;
+}

@@ -11,6 +11,7 @@ import { numericId } from '../ids.js';
 import type { StorageRouter } from '../node/storage-router.js';
 import { EtcdCluster } from '../proto/etcd-services.js';
 import type { MembershipBackend } from '../rpc/membership-service.js';
+import { callerOf } from '../auth/caller.js';
 import type { RpcServer } from '../rpc/server.js';
 import { etcdHeader, int64 } from './convert.js';
 import { ETCD_ERRORS, unsupported } from './errors.js';
@@ -46,24 +47,24 @@ export function addEtcdClusterService(rpc: RpcServer, membership: MembershipBack
       const list = await membership.list();
       return { header: etcdHeader(list.header), members: await members(list) };
     }),
-    memberAdd: etcdUnary<MemberAddRequest__Output, MemberAddResponse>(rpc, 'Cluster/MemberAdd', async (request) => {
+    memberAdd: etcdUnary<MemberAddRequest__Output, MemberAddResponse>(rpc, 'Cluster/MemberAdd', async (request, call) => {
       if (!request.isLearner) throw unsupported('MemberAdd without isLearner', 'storage members join as learners and are promoted once caught up (member add --learner, then member promote)');
       if (request.peerURLs.length !== 1) throw ETCD_ERRORS.memberBadURLs;
       const address = hostPort(request.peerURLs[0]);
       const id = `m${numericId(address).toString(16)}`;
-      const list = await membership.change('add-learner', id, address);
+      const list = await membership.change('add-learner', id, address, callerOf(call));
       const all = await members(list);
       return { header: etcdHeader(list.header), member: all.find((m) => m.name === id) ?? null, members: all };
     }),
-    memberRemove: etcdUnary<MemberRemoveRequest__Output, MemberRemoveResponse>(rpc, 'Cluster/MemberRemove', async (request) => {
-      const list = await membership.change('remove-node', await byId(request.ID), '');
+    memberRemove: etcdUnary<MemberRemoveRequest__Output, MemberRemoveResponse>(rpc, 'Cluster/MemberRemove', async (request, call) => {
+      const list = await membership.change('remove-node', await byId(request.ID), '', callerOf(call));
       return { header: etcdHeader(list.header), members: await members(list) };
     }),
-    memberPromote: etcdUnary<MemberPromoteRequest__Output, MemberPromoteResponse>(rpc, 'Cluster/MemberPromote', async (request) => {
+    memberPromote: etcdUnary<MemberPromoteRequest__Output, MemberPromoteResponse>(rpc, 'Cluster/MemberPromote', async (request, call) => {
       const id = await byId(request.ID);
       const current = (await membership.list()).members.find((m) => m.id === id);
       if (current?.role !== 'learner') throw ETCD_ERRORS.memberNotLearner;
-      const list = await membership.change('promote-learner', id, '');
+      const list = await membership.change('promote-learner', id, '', callerOf(call));
       return { header: etcdHeader(list.header), members: await members(list) };
     }),
     memberUpdate: etcdUnary<unknown, never>(rpc, 'Cluster/MemberUpdate', async () => {

@@ -8,10 +8,13 @@ import {
   LeaseNotFoundError,
   NotLeaderError,
   OverloadedError,
+  PermissionDeniedError,
   QuorumkvError,
+  UnauthenticatedError,
   ReadOnlyError,
   UnavailableError,
 } from '../errors.js';
+import { AuthNotEnabledError, AuthRefusal, NoUserError, WrongPasswordError, type AuthRefusalKind } from '../auth/auth-errors.js';
 
 // The one place where the etcd API's errors are decided: etcd's clients (clientv3, the etcd3 npm
 // package, kube-apiserver) match on the gRPC code and the exact message (etcd's
@@ -51,7 +54,36 @@ export const ETCD_ERRORS = {
   noLeader: error(grpc.status.UNAVAILABLE, 'etcdserver: no leader'),
   tooManyRequests: error(grpc.status.RESOURCE_EXHAUSTED, 'etcdserver: too many requests'),
   timeout: error(grpc.status.UNAVAILABLE, 'etcdserver: request timed out'),
+  userEmpty: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: user name is empty'),
+  authFailed: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: authentication failed, invalid user ID or password'),
+  authNotEnabled: error(grpc.status.FAILED_PRECONDITION, 'etcdserver: authentication is not enabled'),
+  invalidAuthToken: error(grpc.status.UNAUTHENTICATED, 'etcdserver: invalid auth token'),
+  permissionDenied: error(grpc.status.PERMISSION_DENIED, 'etcdserver: permission denied'),
+  userAlreadyExist: error(grpc.status.FAILED_PRECONDITION, 'etcdserver: user name already exists'),
+  userNotFound: error(grpc.status.FAILED_PRECONDITION, 'etcdserver: user name not found'),
+  roleEmpty: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: role name is empty'),
+  roleAlreadyExist: error(grpc.status.FAILED_PRECONDITION, 'etcdserver: role name already exists'),
+  roleNotFound: error(grpc.status.FAILED_PRECONDITION, 'etcdserver: role name not found'),
+  rootUserNotExist: error(grpc.status.FAILED_PRECONDITION, 'etcdserver: root user does not exist'),
+  rootRoleNotExist: error(grpc.status.FAILED_PRECONDITION, 'etcdserver: root user does not have root role'),
+  roleNotGranted: error(grpc.status.FAILED_PRECONDITION, 'etcdserver: role is not granted to the user'),
+  permissionNotGranted: error(grpc.status.FAILED_PRECONDITION, 'etcdserver: permission is not granted to the role'),
+  invalidAuthMgmt: error(grpc.status.INVALID_ARGUMENT, 'etcdserver: invalid auth management'),
 } as const;
+
+const AUTH_REFUSALS: Record<AuthRefusalKind, EtcdError> = {
+  'user-empty': ETCD_ERRORS.userEmpty,
+  'user-exists': ETCD_ERRORS.userAlreadyExist,
+  'user-not-found': ETCD_ERRORS.userNotFound,
+  'role-empty': ETCD_ERRORS.roleEmpty,
+  'role-exists': ETCD_ERRORS.roleAlreadyExist,
+  'role-not-found': ETCD_ERRORS.roleNotFound,
+  'root-user-missing': ETCD_ERRORS.rootUserNotExist,
+  'root-role-missing': ETCD_ERRORS.rootRoleNotExist,
+  'role-not-granted': ETCD_ERRORS.roleNotGranted,
+  'permission-not-granted': ETCD_ERRORS.permissionNotGranted,
+  'invalid-management': ETCD_ERRORS.invalidAuthMgmt,
+};
 
 /** A field of an etcd request that quorumkv does not serve: refused, never dropped silently. */
 export function unsupported(field: string, why: string): EtcdError {
@@ -75,6 +107,12 @@ export function toEtcdStatus(thrown: unknown): Partial<grpc.ServiceError> & { co
 }
 
 function etcdErrorFor(thrown: unknown): EtcdError | undefined {
+  if (thrown instanceof AuthRefusal) return AUTH_REFUSALS[thrown.kind];
+  if (thrown instanceof NoUserError) return ETCD_ERRORS.userEmpty;
+  if (thrown instanceof WrongPasswordError) return ETCD_ERRORS.authFailed;
+  if (thrown instanceof AuthNotEnabledError) return ETCD_ERRORS.authNotEnabled;
+  if (thrown instanceof UnauthenticatedError) return ETCD_ERRORS.invalidAuthToken;
+  if (thrown instanceof PermissionDeniedError) return ETCD_ERRORS.permissionDenied;
   if (thrown instanceof CompactedRevisionError) return ETCD_ERRORS.compacted;
   if (thrown instanceof FutureRevisionError) return ETCD_ERRORS.futureRev;
   if (thrown instanceof NotLeaderError) return ETCD_ERRORS.noLeader;

@@ -20,6 +20,7 @@ import { etcdHeader, int64 } from './convert.js';
 import { ETCD_ERRORS, toEtcdStatus } from './errors.js';
 import { readingRequestId, REQUEST_ID, type WithRequestId } from './request-id.js';
 import { etcdUnary } from './service.js';
+import { callerOf } from '../auth/caller.js';
 
 // etcdserverpb.Lease over the node's lease backend: grants and revocations are log entries with
 // the request id the first quorumkv process gave them; renewals (the KeepAlive stream), time to
@@ -30,16 +31,16 @@ export function addEtcdLeaseService(rpc: RpcServer, leases: LeaseBackend): void 
   const definition = { ...service, LeaseGrant: readingRequestId(service.LeaseGrant), LeaseRevoke: readingRequestId(service.LeaseRevoke) };
   const idOf = (request: WithRequestId<object>) => request[REQUEST_ID] ?? '';
   rpc.addService(definition, {
-    leaseGrant: etcdUnary<WithRequestId<LeaseGrantRequest__Output>, LeaseGrantResponse>(rpc, 'Lease/LeaseGrant', async (request) => {
+    leaseGrant: etcdUnary<WithRequestId<LeaseGrantRequest__Output>, LeaseGrantResponse>(rpc, 'Lease/LeaseGrant', async (request, call) => {
       const ttl = int64(request.TTL, 'TTL');
       if (ttl > MAX_LEASE_TTL_SECONDS) throw ETCD_ERRORS.leaseTTLTooLarge;
-      const granted = await leases.grant(ttl, int64(request.ID, 'ID'), idOf(request));
+      const granted = await leases.grant(ttl, int64(request.ID, 'ID'), idOf(request), callerOf(call));
       return { header: etcdHeader(granted.header), ID: granted.id, TTL: granted.ttl, error: '' };
     }),
-    leaseRevoke: etcdUnary<WithRequestId<LeaseRevokeRequest__Output>, LeaseRevokeResponse>(rpc, 'Lease/LeaseRevoke', async (request) => {
+    leaseRevoke: etcdUnary<WithRequestId<LeaseRevokeRequest__Output>, LeaseRevokeResponse>(rpc, 'Lease/LeaseRevoke', async (request, call) => {
       const id = int64(request.ID, 'ID');
       if (id <= 0) throw ETCD_ERRORS.leaseNotFound;
-      const revoked = await leases.revoke(id, idOf(request));
+      const revoked = await leases.revoke(id, idOf(request), callerOf(call));
       return { header: etcdHeader(revoked.header) };
     }),
     leaseKeepAlive: (call: grpc.ServerDuplexStream<LeaseKeepAliveRequest__Output, LeaseKeepAliveResponse>) => {

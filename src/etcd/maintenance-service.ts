@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { callerOf, SYSTEM } from '../auth/caller.js';
 import type * as grpc from '@grpc/grpc-js';
 import type { AlarmMember } from '../gen/etcd/etcdserverpb/AlarmMember.js';
 import type { AlarmRequest__Output } from '../gen/etcd/etcdserverpb/AlarmRequest.js';
@@ -85,6 +86,7 @@ export function addEtcdMaintenanceService(rpc: RpcServer, storage: StorageRouter
     }),
     snapshot: rpc.serverStream<SnapshotRequest__Output, SnapshotResponse>('etcd.Maintenance/Snapshot', async (call) => {
       try {
+        await backend.admitAdmin(callerOf(call));
         await streamSnapshot(backend, call);
       } catch (error) {
         throw toEtcdStatus(error);
@@ -122,7 +124,8 @@ async function streamSnapshot(backend: KvBackend, call: grpc.ServerWritableStrea
   let header: SnapshotResponse['header'];
   await send(SNAPSHOT_MAGIC, false, undefined);
   for (;;) {
-    const page = await backend.range({ ...all, key: from, limit: MAX_RANGE_KEYS, revision }, Date.now() + HASH_TIMEOUT_MS);
+    // The whole state, the cluster's own records included, as etcd's snapshots hold its auth data.
+    const page = await backend.range({ ...all, key: from, limit: MAX_RANGE_KEYS, revision }, Date.now() + HASH_TIMEOUT_MS, SYSTEM);
     if (revision === 0) {
       revision = page.header!.revision;
       header = etcdHeader(page.header);

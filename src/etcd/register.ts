@@ -2,6 +2,7 @@ import type { KvBackend } from '../node/kv-service.js';
 import type { LeaseBackend } from '../node/lease-backend.js';
 import type { StorageRouter } from '../node/storage-router.js';
 import type { RpcServer } from '../rpc/server.js';
+import { adminOnly } from '../rpc/membership-service.js';
 import { addEtcdClusterService, writerUrls } from './cluster-service.js';
 import { addEtcdKvService } from './kv-service.js';
 import { addEtcdLeaseService } from './lease-service.js';
@@ -30,6 +31,6 @@ export function addEtcdServices(rpc: RpcServer, storage: StorageRouter, kv: KvBa
   });
   addEtcdWatchService(rpc, storage, kv, { progressNotifyMs: options.progressNotifyMs });
   addEtcdLeaseService(rpc, leases);
-  addEtcdClusterService(rpc, storage.membership(MEMBERSHIP_TIMEOUT_MS), writerUrls(storage));
+  addEtcdClusterService(rpc, adminOnly(storage.membership(MEMBERSHIP_TIMEOUT_MS), kv.admitAdmin), writerUrls(storage));
   addEtcdMaintenanceService(rpc, storage, kv);
 }

@@ -7,6 +7,7 @@ import type { WatchResponse } from '../gen/etcd/etcdserverpb/WatchResponse.js';
 import type { Event__Output } from '../gen/quorumkv/v1/Event.js';
 import type { WatchResponse__Output } from '../gen/quorumkv/v1/WatchResponse.js';
 import { MAX_KEY_BYTES } from '../api/limits.js';
+import { callerOf, SYSTEM } from '../auth/caller.js';
 import { CompactedRevisionError } from '../errors.js';
 import type { KvBackend } from '../node/kv-service.js';
 import type { StorageRouter } from '../node/storage-router.js';
@@ -111,6 +112,12 @@ class WatchSession {
     if (request.key.length > MAX_KEY_BYTES || request.rangeEnd.length > MAX_KEY_BYTES) return refuse(`quorumkv: watch keys are at most ${MAX_KEY_BYTES} bytes`);
     // etcd: an empty key is the smallest key, "\0".
     const key = request.key.length === 0 ? Buffer.of(0) : request.key;
+    let rangeEnd: Buffer;
+    try {
+      rangeEnd = await this.backend.admitWatch(key, request.rangeEnd, callerOf(this.call));
+    } catch (error) {
+      return refuse(toEtcdStatus(error).details);
+    }
     const watch: ActiveWatch = { id, request, revision: 0, lastSentMs: Date.now(), cancelled: false, goneListeners: new Set() };
     this.watches.set(id, watch);
     const startRevision = int64(request.startRevision, 'start_revision');
@@ -118,7 +125,7 @@ class WatchSession {
       let started = false;
       followResuming(
         this.storage,
-        { key, rangeEnd: request.rangeEnd, startRevision: Math.max(0, startRevision), prevKv: request.prevKv, progressOnly: false },
+        { key, rangeEnd, startRevision: Math.max(0, startRevision), prevKv: request.prevKv, progressOnly: false },
         {
           deliver: async (message) => {
             this.lastHeader = etcdHeader(message.header);
@@ -204,6 +211,7 @@ class WatchSession {
     const { header } = await this.backend.range(
       { key: Buffer.of(0), rangeEnd: Buffer.alloc(0), limit: 0, revision: 0, serializable: true, keysOnly: true, countOnly: true, minRevision: 0, maxStalenessMs: 0 },
       Date.now() + 5_000,
+      SYSTEM,
     );
     this.lastHeader = etcdHeader(header);
     return this.lastHeader;

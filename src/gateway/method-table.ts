@@ -63,6 +63,8 @@ export const SERVICES: ReadonlyArray<[string, Route]> = [
   ['/etcdserverpb.Lease/', { kind: 'unary-write', endpoints: CLUSTER }],
   ['/etcdserverpb.Cluster/', { kind: 'unary-write', endpoints: CLUSTER }],
   ['/etcdserverpb.Maintenance/', { kind: 'unary-write', endpoints: CLUSTER }],
+  // Users, roles and tokens: writers, which change the auth records through the log.
+  ['/etcdserverpb.Auth/', { kind: 'unary-write', endpoints: CLUSTER }],
   ['/grpc.reflection.v1alpha.ServerReflection/', { kind: 'stream', endpoints: BOTH, nodes: 'writers' }],
   ['/grpc.reflection.v1.ServerReflection/', { kind: 'stream', endpoints: BOTH, nodes: 'writers' }],
 ];

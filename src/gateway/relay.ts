@@ -140,7 +140,7 @@ export class Relay {
     }
     const now = Date.now();
     const deadline = now + Math.min(parseGrpcTimeoutMs(headers['grpc-timeout']) ?? DEFAULT_FORWARD_TIMEOUT_MS, DEFAULT_FORWARD_TIMEOUT_MS);
-    const forwarded = endToEndHeaders(headers);
+    const forwarded = endToEndHeaders(headers, stream);
     const pools = this.poolsFor(!isWrite);
     const tried = new Set<Backend>();
     let cancelled = false;
@@ -286,7 +286,7 @@ export class Relay {
     let upstream: http2.ClientHttp2Stream;
     try {
       upstream = channel.get().request({
-        ...endToEndHeaders(headers),
+        ...endToEndHeaders(headers, stream),
         ':method': 'POST',
         ':path': path,
         'content-type': 'application/grpc',

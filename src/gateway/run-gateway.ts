@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { CLIENT_USER_HEADER, TOKEN_METADATA, type Caller } from '../auth/caller.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.js';
 import { startConsole } from '../console/start-console.js';
@@ -95,13 +96,22 @@ function membershipThrough(writers: BackendPool): MembershipBackend {
   };
   return {
     list: () => call((c, deadline, done) => c.memberList({}, { deadline }, done)),
-    change: (type, id, address) =>
+    change: (type, id, address, caller) =>
       call((c, deadline, done) => {
-        if (type === 'add-learner') c.memberAdd({ id, address }, { deadline }, done);
-        else if (type === 'promote-learner') c.memberPromote({ id }, { deadline }, done);
-        else c.memberRemove({ id }, { deadline }, done);
+        // The node checks the caller's right to do this, so it is told who the caller is.
+        const metadata = relayedIdentity(caller);
+        if (type === 'add-learner') c.memberAdd({ id, address }, metadata, { deadline }, done);
+        else if (type === 'promote-learner') c.memberPromote({ id }, metadata, { deadline }, done);
+        else c.memberRemove({ id }, metadata, { deadline }, done);
       }),
   };
+}
+
+function relayedIdentity(caller: Caller): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  if (caller.kind === 'client' && caller.token) metadata.set(TOKEN_METADATA, caller.token);
+  if (caller.kind === 'client' && caller.certificateUser) metadata.set(CLIENT_USER_HEADER, caller.certificateUser);
+  return metadata;
 }
 
 /** What the nodes report of themselves and of the storage tier; an unreachable node is listed unhealthy. */

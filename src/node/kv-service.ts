@@ -1,6 +1,9 @@
 import { deleteRangeAsTxn, putAsTxn } from '../api/as-txn.js';
 import { validateDeleteRange, validatePut, validateRange, validateTxn } from '../api/validate.js';
 import { ReadOnlyError } from '../errors.js';
+import type { Authorizer } from '../auth/authorizer.js';
+import { callerOf, type Caller } from '../auth/caller.js';
+import { hideReservedInRange, hideReservedInTxn } from '../auth/reserved-keys.js';
 import type { DeleteRangeRequest__Output } from '../gen/quorumkv/v1/DeleteRangeRequest.js';
 import type { DeleteRangeResponse } from '../gen/quorumkv/v1/DeleteRangeResponse.js';
 import type { PutRequest__Output } from '../gen/quorumkv/v1/PutRequest.js';
@@ -22,26 +25,52 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** How a node writes: through group commit (writers), or not at all (readers). */
 export type WritePath = { writes: GroupCommitter; ids: RequestIds } | { readOnly: true };
 
-/** How a compute node reads and writes: what the native and the etcd KV services share. */
+/**
+ * How a compute node reads and writes: what the native and the etcd KV services share. A client's
+ * requests reach client keys only (reserved-keys.ts) and are checked against its permissions; the
+ * cluster's own (SYSTEM) are not.
+ */
 export interface KvBackend {
   /** A range, linearizable unless `serializable` (then from any replica, home first, hedged). */
-  range(request: RangeRequest__Output, deadline: number): Promise<RangeResponse__Output>;
+  range(request: RangeRequest__Output, deadline: number, caller: Caller): Promise<RangeResponse__Output>;
   /** Commits a transaction through group commit, giving it a request id if it has none. */
-  commit(txn: TxnRequest__Output): Promise<TxnResponse__Output>;
+  commit(txn: TxnRequest__Output, caller: Caller): Promise<TxnResponse__Output>;
+  /** Checks that the caller may watch (read) the range; answers its end cut off below the reserved keys. */
+  admitWatch(key: Buffer, rangeEnd: Buffer, caller: Caller): Promise<Buffer>;
+  /** Checks that the caller may write each of `keys`. */
+  admitWrites(keys: readonly Buffer[], caller: Caller): Promise<void>;
+  /** Checks that the caller may manage the cluster (users, roles, members, compaction, snapshots). */
+  admitAdmin(caller: Caller): Promise<void>;
 }
 
-export function kvBackend(storage: StorageRouter, path: WritePath): KvBackend {
+export function kvBackend(storage: StorageRouter, path: WritePath, authorizer: Authorizer): KvBackend {
   return {
-    range: (request, deadline) => {
+    range: async (request, deadline, caller) => {
+      if (caller.kind === 'client') {
+        hideReservedInRange(request);
+        await authorizer.checkRange(caller, request.key, request.rangeEnd, deadline);
+      }
       const read: StorageCall<RangeResponse__Output> = (client, options, done) => client.read(request, options, done);
       return request.serializable ? storage.toReplica(deadline, read) : storage.toLeader(deadline, read);
     },
-    commit: async (txn) => {
+    commit: async (txn, caller) => {
       if ('readOnly' in path) {
         throw new ReadOnlyError('this is a reader node: it serves reads only; send writes to the cluster endpoint (the gateway, :7000 by default) or a writer node');
       }
+      if (caller.kind === 'client') {
+        hideReservedInTxn(txn);
+        await authorizer.checkTxn(caller, txn, Date.now() + DEFAULT_REQUEST_TIMEOUT_MS);
+      }
       return path.writes.commit(txn.requestId ? txn : { ...txn, requestId: path.ids.next() });
     },
+    admitWatch: async (key, rangeEnd, caller) => {
+      if (caller.kind === 'system') return rangeEnd;
+      const request = hideReservedInRange({ key, rangeEnd }, 'watch');
+      await authorizer.checkRange(caller, request.key, request.rangeEnd, Date.now() + DEFAULT_REQUEST_TIMEOUT_MS);
+      return request.rangeEnd;
+    },
+    admitWrites: (keys, caller) => authorizer.checkWrites(caller, keys, Date.now() + DEFAULT_REQUEST_TIMEOUT_MS),
+    admitAdmin: (caller) => authorizer.checkAdmin(caller, Date.now() + DEFAULT_REQUEST_TIMEOUT_MS),
   };
 }
 
@@ -52,26 +81,25 @@ export function kvBackend(storage: StorageRouter, path: WritePath): KvBackend {
  * writes with FAILED_PRECONDITION.
  */
 export function addKvService(rpc: RpcServer, backend: KvBackend): void {
-  const commit = (txn: TxnRequest__Output) => backend.commit(txn);
   rpc.addService(KV.service, {
     range: rpc.unary<RangeRequest__Output, RangeResponse__Output>('KV/Range', (request, call) => {
       validateRange(request);
-      return backend.range(request, deadlineOf(call, DEFAULT_REQUEST_TIMEOUT_MS));
+      return backend.range(request, deadlineOf(call, DEFAULT_REQUEST_TIMEOUT_MS), callerOf(call));
     }),
-    put: rpc.unary<PutRequest__Output, PutResponse>('KV/Put', async (request) => {
+    put: rpc.unary<PutRequest__Output, PutResponse>('KV/Put', async (request, call) => {
       validatePut(request);
-      const response = await commit(putAsTxn(request));
+      const response = await backend.commit(putAsTxn(request), callerOf(call));
       return { header: response.header, prevKv: response.responses[0]?.responsePut?.prevKv ?? null };
     }),
-    deleteRange: rpc.unary<DeleteRangeRequest__Output, DeleteRangeResponse>('KV/DeleteRange', async (request) => {
+    deleteRange: rpc.unary<DeleteRangeRequest__Output, DeleteRangeResponse>('KV/DeleteRange', async (request, call) => {
       validateDeleteRange(request);
-      const response = await commit(deleteRangeAsTxn(request));
+      const response = await backend.commit(deleteRangeAsTxn(request), callerOf(call));
       const result = response.responses[0]?.responseDeleteRange;
       return { header: response.header, deleted: result?.deleted ?? 0, prevKvs: result?.prevKvs ?? [] };
     }),
-    txn: rpc.unary<TxnRequest__Output, TxnResponse__Output>('KV/Txn', async (request) => {
+    txn: rpc.unary<TxnRequest__Output, TxnResponse__Output>('KV/Txn', async (request, call) => {
       validateTxn(request);
-      return commit(request);
+      return backend.commit(request, callerOf(call));
     }),
   });
 }

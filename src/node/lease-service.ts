@@ -16,6 +16,7 @@ import { toServiceError } from '../rpc/status.js';
 import { serveKeepAlive } from './keep-alive-stream.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './kv-service.js';
 import type { LeaseBackend } from './lease-backend.js';
+import { callerOf } from '../auth/caller.js';
 
 /**
  * The public Lease API on a compute node. Grants and revocations commit through the node's write
@@ -23,8 +24,8 @@ import type { LeaseBackend } from './lease-backend.js';
  */
 export function addLeaseService(rpc: RpcServer, leases: LeaseBackend): void {
   rpc.addService(Lease.service, {
-    grant: rpc.unary<LeaseGrantRequest__Output, LeaseGrantResponse>('Lease/Grant', (request) => leases.grant(request.ttl, request.id, request.requestId)),
-    revoke: rpc.unary<LeaseRevokeRequest__Output, LeaseRevokeResponse>('Lease/Revoke', (request) => leases.revoke(request.id, request.requestId)),
+    grant: rpc.unary<LeaseGrantRequest__Output, LeaseGrantResponse>('Lease/Grant', (request, call) => leases.grant(request.ttl, request.id, request.requestId, callerOf(call))),
+    revoke: rpc.unary<LeaseRevokeRequest__Output, LeaseRevokeResponse>('Lease/Revoke', (request, call) => leases.revoke(request.id, request.requestId, callerOf(call))),
     keepAlive: (call: grpc.ServerDuplexStream<LeaseKeepAliveRequest__Output, LeaseKeepAliveResponse>) => {
       rpc.metrics.grpcRequests.inc({ method: 'Lease/KeepAlive', code: 'OK' });
       serveKeepAlive(call, (request) => leases.renew(request.id, Date.now() + DEFAULT_REQUEST_TIMEOUT_MS), toServiceError);

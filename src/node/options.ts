@@ -3,6 +3,9 @@ import { splitHostPort } from '../observability/http-server.js';
 
 export type NodeMode = 'writer' | 'reader';
 
+/** etcd's default --auth-token-ttl: five minutes. */
+export const DEFAULT_AUTH_TOKEN_TTL_MS = 300_000;
+
 export interface NodeOptions {
   id: string;
   mode: string;
@@ -16,6 +19,8 @@ export interface NodeOptions {
   zone?: string;
   /** etcd Watch: how often a watch that asked for progress notifications gets one while idle. */
   watchProgressNotifyMs?: number;
+  /** How long a token from Authenticate stays valid (etcd's --auth-token-ttl, in milliseconds here). */
+  authTokenTtlMs?: number;
 }
 
 export interface NodeConfig extends Required<Omit<NodeOptions, 'metricsListen' | 'mode' | 'advertise'>> {
@@ -40,5 +45,7 @@ export function resolveNodeOptions(options: NodeOptions): NodeConfig {
   if (!Number.isSafeInteger(watchProgressNotifyMs) || watchProgressNotifyMs < 10) {
     throw new Error(`--watch-progress-notify-ms must be an integer of at least 10, got ${watchProgressNotifyMs}`);
   }
-  return { ...options, mode: options.mode, advertise: options.advertise ?? options.listen, zone: options.zone ?? '', metricsListen: options.metricsListen, watchProgressNotifyMs };
+  const authTokenTtlMs = options.authTokenTtlMs ?? DEFAULT_AUTH_TOKEN_TTL_MS;
+  if (!Number.isSafeInteger(authTokenTtlMs) || authTokenTtlMs < 1_000) throw new Error(`--auth-token-ttl must be a whole number of seconds, at least 1, got ${authTokenTtlMs / 1000}`);
+  return { ...options, mode: options.mode, advertise: options.advertise ?? options.listen, zone: options.zone ?? '', metricsListen: options.metricsListen, watchProgressNotifyMs, authTokenTtlMs };
 }

@@ -5,7 +5,7 @@ import { onShutdownSignal } from '../process/signals.js';
 import { addClusterService } from '../rpc/cluster-service.js';
 import { RpcServer } from '../rpc/server.js';
 import { GroupCommitter } from './group-commit.js';
-import { addKvService, DEFAULT_REQUEST_TIMEOUT_MS, kvBackend, type WritePath } from './kv-service.js';
+import { addKvService, DEFAULT_REQUEST_TIMEOUT_MS, kvBackend, type KvBackend, type WritePath } from './kv-service.js';
 import { LagTracker } from './lag-tracker.js';
 import { leaseBackend } from './lease-backend.js';
 import { addLeaseService } from './lease-service.js';
@@ -16,6 +16,13 @@ import { RequestIds } from './request-ids.js';
 import { SILENT_AFTER_MS, StorageRouter } from './storage-router.js';
 import { addWatchService } from './watch-service.js';
 import { addEtcdServices } from '../etcd/register.js';
+import { addEtcdAuthService } from '../etcd/auth-service.js';
+import { AuthAdmin, type AuthRecordStore } from '../auth/auth-admin.js';
+import { AuthCache } from '../auth/auth-cache.js';
+import { Authorizer } from '../auth/authorizer.js';
+import { SYSTEM } from '../auth/caller.js';
+import { adminOnly } from '../rpc/membership-service.js';
+import type { RangeResponse__Output } from '../gen/quorumkv/v1/RangeResponse.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 
 const DRAIN_MS = 5_000;
@@ -41,17 +48,19 @@ export async function runNode(config: NodeConfig): Promise<void> {
   const storage = new StorageRouter(config.storage);
   const rpc = new RpcServer(metrics);
   const lag = config.mode === 'reader' ? new LagTracker(storage) : undefined;
-  const kv = kvBackend(storage, writePathFor(config, storage, metrics));
+  const auth = new AuthCache(storage);
+  const kv = kvBackend(storage, writePathFor(config, storage, metrics), new Authorizer(auth));
   const leases = leaseBackend(storage, kv);
   addKvService(rpc, kv);
-  addWatchService(rpc, storage);
+  addWatchService(rpc, storage, kv);
   addLeaseService(rpc, leases);
   addEtcdServices(rpc, storage, kv, leases, { progressNotifyMs: config.watchProgressNotifyMs });
+  if (config.mode === 'writer') addEtcdAuthService(rpc, new AuthAdmin(authRecordStore(storage, kv), config.authTokenTtlMs), kv);
   addClusterService(
     rpc,
     { role: config.mode, id: config.id, address: config.listen, zone: config.zone },
     (withHashes) => (withHashes ? storage.describeWithHashes(STATUS_TIMEOUT_MS) : storage.describeAll(STATUS_TIMEOUT_MS)),
-    storage.membership(DEFAULT_REQUEST_TIMEOUT_MS),
+    adminOnly(storage.membership(DEFAULT_REQUEST_TIMEOUT_MS), kv.admitAdmin),
     () => (lag ? { revision: lag.followedRevision, lagRevisions: lag.lagRevisions, lagMs: lag.lagMs } : {}),
   );
   await rpc.listen(config.listen, 'client');
@@ -72,6 +81,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
   await storage.learnMembers(LEADER_REFRESH_MS);
   judge(await storage.refreshLeader(LEADER_REFRESH_MS));
   lag?.start();
+  auth.start();
   const refresher = setInterval(() => {
     probes++;
     if (probes % LEARN_MEMBERS_EVERY_PROBES === 0) void storage.learnMembers(LEADER_REFRESH_MS);
@@ -94,9 +104,19 @@ export async function runNode(config: NodeConfig): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, LEAVE_NOTICE_MS));
     await rpc.shutdown(DRAIN_MS);
     lag?.stop();
+    auth.stop();
     storage.close();
     http?.close();
   });
+}
+
+/** The auth records as the admin calls see them: linearizable reads, commits as the cluster itself. */
+function authRecordStore(storage: StorageRouter, kv: KvBackend): AuthRecordStore {
+  return {
+    read: (key, rangeEnd) =>
+      storage.toLeader<RangeResponse__Output>(Date.now() + DEFAULT_REQUEST_TIMEOUT_MS, (c, o, done) => c.read({ key, rangeEnd }, o, done)),
+    commit: (txn) => kv.commit(txn, SYSTEM),
+  };
 }
 
 function writePathFor(config: NodeConfig, storage: StorageRouter, metrics: Metrics): WritePath {

@@ -7,6 +7,8 @@ import { MAX_KEY_BYTES } from '../api/limits.js';
 import { Watch } from '../proto/services.js';
 import type { RpcServer } from '../rpc/server.js';
 import type { StorageRouter } from './storage-router.js';
+import type { KvBackend } from './kv-service.js';
+import { callerOf } from '../auth/caller.js';
 
 // Watch on a compute node: relays a storage member's Follow stream. When that member fails, the
 // relay resumes on another member from the last revision it sent plus one, so the client sees
@@ -16,9 +18,9 @@ import type { StorageRouter } from './storage-router.js';
 const RESUME_PAUSE_MS = 200;
 const MAX_RESUMES_WITHOUT_PROGRESS = 10;
 
-export function addWatchService(rpc: RpcServer, storage: StorageRouter): void {
+export function addWatchService(rpc: RpcServer, storage: StorageRouter, backend: KvBackend): void {
   rpc.addService(Watch.service, {
-    watch: rpc.serverStream<WatchRequest__Output, WatchResponse__Output>('Watch/Watch', (call) => relay(storage, call)),
+    watch: rpc.serverStream<WatchRequest__Output, WatchResponse__Output>('Watch/Watch', (call) => relay(storage, backend, call)),
   });
 }
 
@@ -30,12 +32,13 @@ export interface FollowSink {
   onGone(listener: () => void): () => void;
 }
 
-async function relay(storage: StorageRouter, call: grpc.ServerWritableStream<WatchRequest__Output, WatchResponse__Output>): Promise<void> {
+async function relay(storage: StorageRouter, backend: KvBackend, call: grpc.ServerWritableStream<WatchRequest__Output, WatchResponse__Output>): Promise<void> {
   const request = call.request;
   if (request.key.length === 0 || request.key.length > MAX_KEY_BYTES) {
     throw new InvalidArgumentError(`watch: key must be 1 to ${MAX_KEY_BYTES} bytes ("\\0" with range_end "\\0" watches every key)`);
   }
-  await followResuming(storage, request, {
+  const rangeEnd = await backend.admitWatch(request.key, request.rangeEnd, callerOf(call));
+  await followResuming(storage, { ...request, rangeEnd }, {
     deliver: (response) =>
       call.write(response) ? Promise.resolve() : new Promise((resolve) => call.once('drain', resolve)),
     get gone() {

@@ -12,9 +12,11 @@ export const EtcdWatch = loaded.etcdserverpb.Watch;
 export const EtcdLease = loaded.etcdserverpb.Lease;
 export const EtcdCluster = loaded.etcdserverpb.Cluster;
 export const EtcdMaintenance = loaded.etcdserverpb.Maintenance;
+export const EtcdAuth = loaded.etcdserverpb.Auth;
 
 export type EtcdKVClient = InstanceType<typeof EtcdKV>;
 export type EtcdWatchClient = InstanceType<typeof EtcdWatch>;
 export type EtcdLeaseClient = InstanceType<typeof EtcdLease>;
 export type EtcdClusterClient = InstanceType<typeof EtcdCluster>;
 export type EtcdMaintenanceClient = InstanceType<typeof EtcdMaintenance>;
+export type EtcdAuthClient = InstanceType<typeof EtcdAuth>;

@@ -8,9 +8,11 @@ import {
   LeaseNotFoundError,
   NotLeaderError,
   OverloadedError,
+  PermissionDeniedError,
   type QuorumkvError,
   ReadOnlyError,
   TooOldError,
+  UnauthenticatedError,
   UnavailableError,
 } from '../errors.js';
 
@@ -56,6 +58,8 @@ const CLASSES = {
   DeadlineError,
   LeaseNotFoundError,
   LeaseExistsError,
+  PermissionDeniedError,
+  UnauthenticatedError,
 } as const;
 
 /** The first value of a trailer (binary ones as bytes), or undefined. */
@@ -87,6 +91,10 @@ function classForCode(code: number): new (m: string, o?: { cause?: unknown }) =>
       return FutureRevisionError;
     case Status.ABORTED:
       return TooOldError;
+    case Status.PERMISSION_DENIED:
+      return PermissionDeniedError;
+    case Status.UNAUTHENTICATED:
+      return UnauthenticatedError;
     default:
       return UnavailableError;
   }

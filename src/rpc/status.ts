@@ -9,9 +9,11 @@ import {
   LeaseNotFoundError,
   NotLeaderError,
   OverloadedError,
+  PermissionDeniedError,
   QuorumkvError,
   ReadOnlyError,
   TooOldError,
+  UnauthenticatedError,
   UnavailableError,
 } from '../errors.js';
 import { CONFLICT_KEY_KEY, CONFLICT_REVISION_KEY, ERROR_CLASS_KEY, errorFromStatus, LEADER_HINT_KEY } from './status-codes.js';
@@ -30,6 +32,8 @@ export function statusOf(error: QuorumkvError): grpc.status {
   if (error instanceof ReadOnlyError || error instanceof LeaseExistsError) return grpc.status.FAILED_PRECONDITION;
   if (error instanceof LeaseNotFoundError) return grpc.status.NOT_FOUND;
   if (error instanceof DeadlineError) return grpc.status.DEADLINE_EXCEEDED;
+  if (error instanceof PermissionDeniedError) return grpc.status.PERMISSION_DENIED;
+  if (error instanceof UnauthenticatedError) return grpc.status.UNAUTHENTICATED;
   return grpc.status.INTERNAL;
 }
 
