@@ -2,6 +2,7 @@ import { connect } from '../client/client.js';
 import type { BackendPool } from '../gateway/backend-pool.js';
 import type { GatewayOptions } from '../gateway/options.js';
 import { splitHostPort } from '../observability/http-server.js';
+import { transportSecurity } from '../security/transport-security.js';
 import { Collector } from './collector.js';
 import { ConsoleServer, type RouteHandler } from './console-server.js';
 import { KeyBrowser } from './key-browser.js';
@@ -22,8 +23,11 @@ export function startConsole(options: GatewayOptions & { metricsListen: string }
     readers: pools.readers,
     ownMetrics,
   });
-  // The key browser reads through this gateway's own cluster endpoint, as any client would.
-  const kv = connect({ endpoints: [loopbackFor(options.listen)], timeoutMs: KEY_READ_TIMEOUT_MS });
+  // The key browser reads through this gateway's own cluster endpoint, as any client would, with
+  // the gateway's certificate, which names no user: while authentication is on, its reads are
+  // refused, since a page anyone on the metrics port can open must not read as a user.
+  const security = transportSecurity();
+  const kv = connect({ endpoints: [loopbackFor(options.listen)], timeoutMs: KEY_READ_TIMEOUT_MS, tls: security.mode === 'tls' ? security.peer : false });
   const server = new ConsoleServer(collector, new KeyBrowser(kv));
   collector.start();
   return {

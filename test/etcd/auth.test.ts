@@ -85,6 +85,12 @@ describe('authentication and key-range permissions', { timeout: 60_000 }, () => 
     });
   }
 
+  it('keeps the web console\'s key browser from reading as anyone while authentication is on', async () => {
+    const keys = await fetch(`http://${cluster.topology.gateway.metrics}/api/keys?prefix=app/`);
+    expect(keys.status).toBe(503);
+    expect(((await keys.json()) as { error: string }).error).toMatch(/authentication is enabled/);
+  });
+
   it('takes a revoked permission away on every node', async () => {
     endpoint = cluster.topology.writers[0].listen;
     await ctl('role', 'revoke-permission', 'app-reader', 'app/', '--prefix=true');
@@ -100,5 +106,7 @@ describe('authentication and key-range permissions', { timeout: 60_000 }, () => 
     expect(await refused('user', 'delete', 'root')).toMatch(/invalid auth management/);
     expect(await ctl('auth', 'disable')).toMatch(/Authentication Disabled/);
     expect(await ctl('get', 'secret', '--print-value-only')).toBe('s1\n');
+    const keys = await fetch(`http://${cluster.topology.gateway.metrics}/api/keys?prefix=app/`);
+    expect(keys.status).toBe(200);
   });
 });
