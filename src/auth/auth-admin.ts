@@ -47,6 +47,8 @@ export class AuthAdmin {
   constructor(
     private readonly store: AuthRecordStore,
     private readonly tokenTtlMs: number,
+    /** Called once a change has committed, so this node's own checks see it at once. */
+    private readonly changed: () => Promise<void> = async () => {},
   ) {}
 
   async records(): Promise<{ state: AuthState; revisions: Map<string, number> }> {
@@ -189,10 +191,8 @@ export class AuthAdmin {
         ...(change.deletes ?? []).map((key): RequestOp__Output => ({ request: 'requestDeleteRange', requestDeleteRange: { key, rangeEnd: EMPTY, prevKv: false, requestId: '' } })),
       ];
       const response = await this.store.commit({ compare, success, failure: [], requestId: '', readRevision: 0, readSet: [] });
-      if (response.succeeded || attempt >= MAX_ATTEMPTS) {
-        if (!response.succeeded) throw new AuthRefusal('invalid-management', 'the auth records kept changing; try again');
-        return;
-      }
+      if (response.succeeded) return this.changed();
+      if (attempt >= MAX_ATTEMPTS) throw new AuthRefusal('invalid-management', 'the auth records kept changing; try again');
     }
   }
 }

@@ -1,35 +1,36 @@
 import { UnavailableError } from '../errors.js';
 import type { RangeResponse__Output } from '../gen/quorumkv/v1/RangeResponse.js';
-import type { WatchResponse__Output } from '../gen/quorumkv/v1/WatchResponse.js';
 import type { StorageRouter } from '../node/storage-router.js';
-import { followResuming, type FollowSink } from '../node/watch-service.js';
 import { AUTH_RANGE, AuthState } from './auth-records.js';
 
-// A compute node's copy of the auth records: read once (linearizable) at start, then kept current
-// by following the log over the auth key range, so a change made through any node takes effect
-// on this one as soon as this one has seen it applied. Requests are checked against the copy
-// without a round trip; until the first read completes they wait for it.
+// A compute node's copy of the auth records, read at start and again every REFRESH_MS, and at
+// once after a change made through this node. Reads are serializable (any replica): a node keeps
+// its copy current, and a reader node can start, while the storage tier elects a leader. Requests are checked against the
+// copy without a round trip; until the first read completes they wait for it. Reading again
+// costs one small range read per node per interval; following the log instead would cost every
+// storage member a change-log read per revision per node, on every write.
 
-const RETRY_PAUSE_MS = 500;
+/** How soon a change made through another node takes effect on this one, at most (plus one read). */
+export const REFRESH_MS = 1_000;
 const READ_TIMEOUT_MS = 5_000;
 
 export class AuthCache {
-  /** The records as of the latest revision seen; undefined until the first read. */
+  /** The records as of the latest read; undefined until the first one. */
   private state: AuthState | undefined;
-  private readonly records = new Map<string, { key: Buffer; value: Buffer }>();
   private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private reading: Promise<void> | undefined;
   private readonly waiting = new Set<() => void>();
-  private readonly stopListeners = new Set<() => void>();
 
   constructor(private readonly storage: StorageRouter) {}
 
   start(): void {
-    void this.run();
+    void this.refresh();
   }
 
   stop(): void {
     this.stopped = true;
-    for (const listener of this.stopListeners) listener();
+    clearTimeout(this.timer);
   }
 
   /** The current records, or undefined when they have not been read yet. */
@@ -41,7 +42,7 @@ export class AuthCache {
   async current(deadline: number): Promise<AuthState> {
     while (!this.state) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new UnavailableError('this node has not read the cluster\'s auth records yet; retry');
+      if (left <= 0) throw new UnavailableError("this node has not read the cluster's auth records yet; retry");
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
@@ -55,60 +56,34 @@ export class AuthCache {
     return this.state;
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const revision = await this.readAll();
-        await followResuming(this.storage, { ...AUTH_RANGE, startRevision: revision + 1, prevKv: false, progressOnly: false }, this.sink());
-      } catch {
-        // A member failure the follow could not ride out, or a compacted start: read afresh.
-      }
-      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
-    }
+  /** Reads the records again now (one read at a time); a failed read keeps the copy it had. */
+  refresh(): Promise<void> {
+    this.reading ??= this.readAll()
+      .catch(() => undefined)
+      .finally(() => {
+        this.reading = undefined;
+        clearTimeout(this.timer);
+        if (!this.stopped) this.timer = setTimeout(() => void this.refresh(), REFRESH_MS);
+      });
+    return this.reading;
   }
 
-  /** Reads every auth record at one revision; returns that revision. */
-  private async readAll(): Promise<number> {
+  /** Every auth record at one revision. */
+  private async readAll(): Promise<void> {
     const deadline = Date.now() + READ_TIMEOUT_MS;
-    this.records.clear();
+    const records: Array<{ key: Buffer; value: Buffer }> = [];
     let key = AUTH_RANGE.key;
     let revision = 0;
     for (;;) {
-      const page = await this.storage.toLeader<RangeResponse__Output>(deadline, (c, o, done) => c.read({ key, rangeEnd: AUTH_RANGE.rangeEnd, revision }, o, done));
+      const page = await this.storage.toReplica<RangeResponse__Output>(deadline, (c, o, done) =>
+        c.read({ key, rangeEnd: AUTH_RANGE.rangeEnd, revision, serializable: true }, o, done),
+      );
       revision = page.header?.revision ?? revision;
-      for (const kv of page.kvs) this.records.set(kv.key.toString('hex'), { key: kv.key, value: kv.value });
+      records.push(...page.kvs);
       if (!page.more || page.kvs.length === 0) break;
       key = Buffer.concat([page.kvs[page.kvs.length - 1].key, Buffer.from([0])]);
     }
-    this.publish();
-    return revision;
-  }
-
-  private sink(): FollowSink {
-    const cache = this;
-    return {
-      deliver: async (response: WatchResponse__Output) => {
-        if (response.events.length === 0) return;
-        for (const event of response.events) {
-          const key = event.kv?.key;
-          if (!key) continue;
-          if (event.type === 'DELETE') this.records.delete(key.toString('hex'));
-          else this.records.set(key.toString('hex'), { key, value: event.kv!.value });
-        }
-        this.publish();
-      },
-      get gone() {
-        return cache.stopped;
-      },
-      onGone: (listener) => {
-        this.stopListeners.add(listener);
-        return () => this.stopListeners.delete(listener);
-      },
-    };
-  }
-
-  private publish(): void {
-    this.state = AuthState.of(this.records.values());
+    this.state = AuthState.of(records);
     for (const wake of [...this.waiting]) wake();
   }
 }

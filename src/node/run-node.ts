@@ -55,7 +55,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
   addWatchService(rpc, storage, kv);
   addLeaseService(rpc, leases);
   addEtcdServices(rpc, storage, kv, leases, { progressNotifyMs: config.watchProgressNotifyMs });
-  if (config.mode === 'writer') addEtcdAuthService(rpc, new AuthAdmin(authRecordStore(storage, kv), config.authTokenTtlMs), kv);
+  if (config.mode === 'writer') addEtcdAuthService(rpc, new AuthAdmin(authRecordStore(storage, kv), config.authTokenTtlMs, () => auth.refresh()), kv);
   addClusterService(
     rpc,
     { role: config.mode, id: config.id, address: config.listen, zone: config.zone },
@@ -73,15 +73,17 @@ export async function runNode(config: NodeConfig): Promise<void> {
     const sameZone = statuses.find((s) => s.zone !== '' && s.zone === config.zone && s.healthy);
     if (!homeChosen && sameZone) storage.setHome(sameZone.id);
     homeChosen = true;
-    health = nodeHealth(config.mode, storage.answeredWithin(CUT_OFF_AFTER_MS), storage.members.length, lag);
+    health = auth.loaded
+      ? nodeHealth(config.mode, storage.answeredWithin(CUT_OFF_AFTER_MS), storage.members.length, lag)
+      : { ready: false, reason: "reading the cluster's auth records" };
     metrics.replicaLagSeconds.set((lag?.lagMs ?? 0) / 1000);
     metrics.replicaLagRevisions.set(lag?.lagRevisions ?? 0);
     rpc.setServing(health.ready);
   };
+  auth.start();
   await storage.learnMembers(LEADER_REFRESH_MS);
   judge(await storage.refreshLeader(LEADER_REFRESH_MS));
   lag?.start();
-  auth.start();
   const refresher = setInterval(() => {
     probes++;
     if (probes % LEARN_MEMBERS_EVERY_PROBES === 0) void storage.learnMembers(LEADER_REFRESH_MS);
