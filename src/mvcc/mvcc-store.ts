@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RangeRequest__Output } from '../gen/quorumkv/v1/RangeRequest.js';
+import { failpoint } from '../failpoints.js';
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import { ApplyView } from './apply-view.js';
 import { assert } from './assert.js';
@@ -298,7 +299,12 @@ export class MvccStore {
     for (const op of call.dedupe.batchOps()) ops.push(op);
     ops.push({ type: 'put', sublevel: this.metaSpace, key: META_KEY, value: encodeMeta(meta) });
     // `sync` is a classic-level batch option that abstract-level's types do not declare.
+    // Failpoints are awaited only when armed: unarmed, the apply's timing is exactly as without them.
+    const beforeFlush = failpoint('apply-flush-before');
+    if (beforeFlush) await beforeFlush;
     await this.db.batch(ops, { ...BUFFERS, sync: false } as typeof BUFFERS);
+    const afterFlush = failpoint('apply-flush-after');
+    if (afterFlush) await afterFlush;
     assert(meta.revision >= this.meta.revision, 'store revision went backwards');
     assert(meta.dedupeSequence >= this.meta.dedupeSequence, 'dedupe sequence went backwards');
     // An empty change log gains its first record with this call's first writing revision.
@@ -420,7 +426,11 @@ export class MvccStore {
       }
     }
     if (ops.length === 0) return false;
+    const beforeBatch = failpoint('compaction-batch-before');
+    if (beforeBatch) await beforeBatch;
     await this.db.batch(ops, BUFFERS);
+    const afterBatch = failpoint('compaction-batch-after');
+    if (afterBatch) await afterBatch;
     if (lastListed !== undefined) this.supersededFrom = lastListed;
     // In the same turn as the deletion: read-set checks must never count on a record that is gone.
     if (changeLogTrimmed) this.firstLogged = await firstRevisionIn(this.changeLog);

@@ -21,6 +21,7 @@ import type { TxnOutcome as WireTxnOutcome } from '../gen/quorumkv/internal/v1/T
 import { numericId } from '../ids.js';
 import { MvccStore, type AppliedEntry, type TxnOutcome } from '../mvcc/mvcc-store.js';
 import { directoryBytes } from '../observability/disk-usage.js';
+import { failpoint } from '../failpoints.js';
 import { log } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { codecFor } from '../proto/codec.js';
@@ -550,10 +551,15 @@ export class StorageMember {
     // acknowledges entries still waits for the disk, as does everything after a term or vote change.
     const early = this.log.changesTermOrVote(ready.hardState) ? [] : ready.messages.filter(isLeaderReplication);
     const late = early.length === 0 ? ready.messages : ready.messages.filter((m) => !isLeaderReplication(m));
-    if (early.length > 0) this.transport.send(early);
+    if (early.length > 0) {
+      this.transport.send(early);
+      if (ready.entries.length > 0) await failpoint('send-before-save');
+    }
     if (ready.hardState || ready.entries.length > 0) {
       const started = performance.now();
+      await failpoint('raft-save-before');
       await this.log.save(ready.hardState, ready.entries);
+      await failpoint('raft-save-after');
       this.metrics.fsyncDuration.observe((performance.now() - started) / 1000);
       if (ready.entries.length > 0) {
         this.memory.append(ready.entries);
@@ -595,12 +601,16 @@ export class StorageMember {
   private async installSnapshot(snapshot: Snapshot): Promise<void> {
     this.receiver.takeInstall(snapshot.metadata.index);
     await this.stopHistoryPurge();
-    this.state = await MvccStore.open(await this.slots.activateStaging(snapshot.metadata), mvccLimits(this.config));
+    await failpoint('install-activate-before');
+    const activated = await this.slots.activateStaging(snapshot.metadata);
+    await failpoint('install-activate-after');
+    this.state = await MvccStore.open(activated, mvccLimits(this.config));
     if (this.state.appliedIndex !== snapshot.metadata.index) {
       throw new Error(`staged state is at index ${this.state.appliedIndex}, the snapshot at ${snapshot.metadata.index}`);
     }
     this.memory.applySnapshot(snapshot);
     await this.log.reset(snapshot.metadata);
+    await failpoint('install-log-reset-after');
     this.lastSnapshotIndex = snapshot.metadata.index;
     this.appliedConf = { voters: [...snapshot.metadata.voters], learners: [...snapshot.metadata.learners] };
     this.receiver.installed(snapshot.metadata.index);
