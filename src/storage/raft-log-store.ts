@@ -100,10 +100,22 @@ export class RaftLogStore {
     this.firstIndex = Math.max(this.firstIndex, index + 1);
   }
 
-  /** Replaces the log with an installed snapshot: every entry goes, the metadata stays. */
+  /**
+   * Replaces the log with an installed snapshot: every entry goes, the metadata stays. Entries
+   * above the snapshot go first: once the snapshot is recorded, load reads whatever follows it as
+   * the log, so none of the old log may be left there by a crash midway (entries at or below it are
+   * skipped). A crash before the record leaves the old one, and the install is finished at the next
+   * start (startup-recovery.ts).
+   */
   async reset(metadata: SnapshotMetadata): Promise<void> {
+    for (let to = this.lastIndex; to > metadata.index; to -= DELETE_BATCH_ENTRIES) {
+      const batch = this.db.batch();
+      for (let i = to; i > Math.max(metadata.index, to - DELETE_BATCH_ENTRIES); i--) batch.del(entryKey(i));
+      await batch.write();
+    }
+    this.lastIndex = Math.min(this.lastIndex, metadata.index);
     await this.saveSnapshot(metadata);
-    await this.compact(Math.max(this.lastIndex, metadata.index));
+    await this.compact(metadata.index);
     this.lastIndex = metadata.index;
     this.firstIndex = metadata.index + 1;
   }

@@ -122,6 +122,42 @@ describe('RaftLogStore on LevelDB', () => {
     expect(loaded.entries).toEqual([]);
   });
 
+  it('a reset cut short by a crash at any of its writes never leaves old entries after the snapshot', async () => {
+    const installed = { index: 1_200, term: 5, voters: ['s1'], learners: [] };
+    for (let crashAt = 1; ; crashAt++) {
+      const store = await openStore();
+      // A follower's old log runs past the snapshot it installs (entries of an old term).
+      await store.save({ term: 3, vote: 's1', commit: 100 }, Array.from({ length: 2_500 }, (_, i) => entry(i + 1, 3)));
+      const space = db.sublevel<Buffer, Buffer>('raft', BUFFERS);
+      let writes = 0;
+      const batch = space.batch.bind(space);
+      // The crash: the `crashAt`-th write of the reset and everything after it never happen.
+      (space as { batch: () => ReturnType<typeof batch> }).batch = () => {
+        const chained = batch();
+        const write = chained.write.bind(chained);
+        chained.write = (async (options?: unknown) => {
+          if (++writes >= crashAt) throw new Error('crash');
+          return write(options as never);
+        }) as typeof chained.write;
+        return chained;
+      };
+      const crashed = await (await RaftLogStore.open(space)).reset(installed).then(
+        () => false,
+        () => true,
+      );
+      await db.close();
+      const loaded = await (await openStore()).load();
+      // Either the new snapshot with nothing after it, or still the old log (before the snapshot
+      // was recorded: the install is finished at the next start, startup-recovery.ts).
+      if (loaded.snapshot.index === installed.index) expect(loaded.entries, `crash at write ${crashAt}`).toEqual([]);
+      else expect(loaded.snapshot.index).toBe(0);
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+      dir = mkdtempSync(join(tmpdir(), 'quorumkv-raftlog-'));
+      if (!crashed) break;
+    }
+  });
+
   it('handles indexes and terms beyond 32 bits', async () => {
     const store = await openStore();
     const big = 2 ** 40 + 5;
