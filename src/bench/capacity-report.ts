@@ -77,6 +77,11 @@ export function capacityRatios(all: CapacityRow[]): string {
     }
     lines.push(`| ${workload}: all servers µs/op, quorumkv ÷ etcd (endpoint; direct) | ${ratio(endpoint?.serverCpuUs, etcdEndpoint?.serverCpuUs)}; ${ratio(direct?.serverCpuUs, etcdDirect?.serverCpuUs)} |`);
     lines.push(`| ${workload}: ops/s, quorumkv ÷ etcd (endpoint; direct) | ${ratio(endpoint?.opsPerSecond, etcdEndpoint?.opsPerSecond)}; ${ratio(direct?.opsPerSecond, etcdDirect?.opsPerSecond)} |`);
+    const tlsEndpoint = find('quorumkv-tls', workload, 'endpoint');
+    const tlsDirect = find('quorumkv-tls', workload, 'direct');
+    if (tlsEndpoint || tlsDirect) {
+      lines.push(`| ${workload}: all servers µs/op, TLS ÷ plaintext (endpoint; direct) | ${ratio(tlsEndpoint?.serverCpuUs, endpoint?.serverCpuUs)}; ${ratio(tlsDirect?.serverCpuUs, direct?.serverCpuUs)} |`);
+    }
   }
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as http2 from 'node:http2';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KV } from '../proto/services.js';
@@ -19,6 +20,8 @@ import { cpuOfAll } from './proc-cpu.js';
 // - The cost is ΔCPU/Δops between a run of N requests and one of 2N, so start-up, connection set-up
 //   and warm-up cancel. CPU is utime+stime from /proc/PID/stat, per process, summed by role.
 // - A warm-up run of N requests comes first and is not counted (JIT, connections, caches).
+// - With --tls, a second quorumkv cluster runs with TLS at its endpoints and on every internal
+//   link (client certificates off, since h2load presents none), as target quorumkv-tls.
 // - Idle work (heartbeats, health checks, polls) grows with time, not with requests: each
 //   process's idle CPU rate is measured right before each scenario's runs and its share over
 //   the extra time the long run took is taken off, so a slow run is not charged for the clock.
@@ -49,7 +52,7 @@ interface ServerProcess {
 }
 
 interface Scenario {
-  target: 'quorumkv' | 'etcd' | 'echo';
+  target: 'quorumkv' | 'quorumkv-tls' | 'etcd' | 'echo';
   workload: CapacityWorkload | 'echo';
   via: 'endpoint' | 'direct';
   urls: string[];
@@ -101,8 +104,14 @@ export async function metricSum(urls: string[], metric: string, labels: Record<s
   return sum;
 }
 
-async function revisionAt(address: string, path: string): Promise<number> {
-  const answer = await rawCall(address, path, grpcFrame(KV.service.Range.requestSerialize({ key: KEY })));
+/** An HTTP/2 session to `address`: TLS trusting `ca` when given (no client certificate), else plaintext. */
+function sessionTo(address: string, ca: Buffer | undefined): http2.ClientHttp2Session {
+  return ca ? http2.connect(`https://${address}`, { ca, checkServerIdentity: () => undefined }) : http2.connect(`http://${address}`);
+}
+
+async function revisionAt(address: string, path: string, ca?: Buffer): Promise<number> {
+  const session = sessionTo(address, ca);
+  const answer = await rawCall(address, path, grpcFrame(KV.service.Range.requestSerialize({ key: KEY })), {}, session).finally(() => session.close());
   if (answer.grpcStatus !== 0 || answer.messages.length !== 1) throw new Error(`reading the revision at ${address}: grpc-status ${answer.grpcStatus} ${answer.grpcMessage}`);
   return Number(KV.service.Range.responseDeserialize(answer.messages[0]).header!.revision);
 }
@@ -115,8 +124,15 @@ function bodies(valueBytes: number): Record<CapacityWorkload, Buffer> {
   };
 }
 
-function quorumkvScenarios(cluster: LocalCluster, valueBytes: number): Scenario[] {
+/** The CA a TLS cluster's clients trust, or undefined for a plaintext one. */
+function trustedCa(cluster: LocalCluster): Buffer | undefined {
+  const tls = cluster.clientTls();
+  return tls ? readFileSync(tls.trustedCaFile) : undefined;
+}
+
+function quorumkvScenarios(cluster: LocalCluster, valueBytes: number, target: 'quorumkv' | 'quorumkv-tls'): Scenario[] {
   const t = cluster.topology;
+  const ca = trustedCa(cluster);
   const role = (name: string, fixed?: string) => async () => {
     if (fixed) return fixed;
     const storage = t.storage.find((s) => s.id === name)!;
@@ -130,12 +146,12 @@ function quorumkvScenarios(cluster: LocalCluster, valueBytes: number): Scenario[
   ];
   const nodeMetrics = [...t.writers, ...t.readers].map((n) => `http://${n.metrics}/metrics`);
   const reads = () => metricSum(nodeMetrics, 'quorumkv_grpc_requests_total', { method: 'KV/Range', code: 'OK' });
-  const writes = () => revisionAt(t.gateway.listen, `${QUORUMKV_PREFIX}Range`);
+  const writes = () => revisionAt(t.gateway.listen, `${QUORUMKV_PREFIX}Range`, ca);
   const body = bodies(valueBytes);
-  const url = (address: string, method: string) => `http://${address}${QUORUMKV_PREFIX}${method}`;
+  const url = (address: string, method: string) => `${ca ? 'https' : 'http'}://${address}${QUORUMKV_PREFIX}${method}`;
   const readNodes = t.readers.length > 0 ? t.readers : t.writers;
   const all = (workload: CapacityWorkload, via: Scenario['via'], urls: string[]): Scenario => ({
-    target: 'quorumkv', workload, via, urls, body: body[workload], successes: workload === 'put' ? writes : reads, processes,
+    target, workload, via, urls, body: body[workload], successes: workload === 'put' ? writes : reads, processes,
   });
   return [
     all('put', 'endpoint', [url(t.gateway.listen, 'Put')]),
@@ -279,19 +295,26 @@ async function runScenario(scenario: Scenario, options: CapacityOptions, dir: st
 
 /** Every scenario, quorumkv and etcd alternating (A B A B), the echo floor once per round. */
 export async function runCapacity(
-  stores: { quorumkv: LocalCluster; etcd: EtcdCluster },
+  stores: { quorumkv: LocalCluster; etcd: EtcdCluster; quorumkvTls?: LocalCluster },
   echo: { port: number; pid: number },
   options: CapacityOptions,
   dir: string,
   say: (line: string) => void,
 ): Promise<CapacityRow[]> {
   const seed = grpcFrame(KV.service.Put.requestSerialize({ key: KEY, value: Buffer.alloc(options.valueBytes, 'v') }));
-  for (const [address, path] of [[stores.quorumkv.topology.gateway.listen, `${QUORUMKV_PREFIX}Put`], [stores.etcd.endpoints[0], `${ETCD_PREFIX}Put`]]) {
-    const answer = await rawCall(address, path, seed);
+  const seeds: Array<[string, string, Buffer | undefined]> = [
+    [stores.quorumkv.topology.gateway.listen, `${QUORUMKV_PREFIX}Put`, undefined],
+    [stores.etcd.endpoints[0], `${ETCD_PREFIX}Put`, undefined],
+    ...(stores.quorumkvTls ? [[stores.quorumkvTls.topology.gateway.listen, `${QUORUMKV_PREFIX}Put`, trustedCa(stores.quorumkvTls)] as [string, string, Buffer | undefined]] : []),
+  ];
+  for (const [address, path, ca] of seeds) {
+    const session = sessionTo(address, ca);
+    const answer = await rawCall(address, path, seed, {}, session).finally(() => session.close());
     if (answer.grpcStatus !== 0) throw new Error(`seeding ${address}: grpc-status ${answer.grpcStatus} ${answer.grpcMessage}`);
   }
-  const q = quorumkvScenarios(stores.quorumkv, options.valueBytes);
+  const q = quorumkvScenarios(stores.quorumkv, options.valueBytes, 'quorumkv');
   const e = etcdScenarios(stores.etcd, options.valueBytes);
+  const qTls = stores.quorumkvTls ? quorumkvScenarios(stores.quorumkvTls, options.valueBytes, 'quorumkv-tls') : undefined;
   const rows: CapacityRow[] = [];
   const report = (row: CapacityRow) => {
     rows.push(row);
@@ -304,6 +327,7 @@ export async function runCapacity(
       if (!options.workloads.includes(q[i].workload as CapacityWorkload)) continue;
       report(await runScenario(q[i], options, dir, round));
       report(await runScenario(e[i], options, dir, round));
+      if (qTls) report(await runScenario(qTls[i], options, dir, round));
     }
   }
   return rows;

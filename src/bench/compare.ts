@@ -22,7 +22,8 @@ import { CAPACITY_BEGIN, CAPACITY_END, capacitySection, capacityTable } from './
 
 const USAGE =
   'usage: npm run bench:compare -- [--rounds 3] [--duration 5s] [--warmup 2s] [--workloads put,get-linearizable,...] [--no-docs]\n' +
-  '       npm run bench:compare -- --capacity [--rounds 1] [--requests 3000] [--connections 8] [--streams 8] [--value-size 256] [--workloads put,get-linearizable,get-serializable] [--no-docs]\n' +
+  '       npm run bench:compare -- --capacity [--rounds 1] [--requests 3000] [--connections 8] [--streams 8] [--value-size 256] [--workloads put,get-linearizable,get-serializable] [--tls] [--no-docs]\n' +
+  '         --tls: also a quorumkv cluster with TLS on every link (rows quorumkv-tls), beside the plaintext one\n' +
   '       npm run bench:compare -- --capacity --sweep streams=1,16,64,256   (or value-size=256,4096,65536): the same runs at each value, charted';
 const MAX_ROUNDS = 20;
 /** Connections and the common key and value shape of every run. */
@@ -40,6 +41,7 @@ export const COMPARE_WORKLOADS: CompareWorkload[] = [
 interface Started {
   etcd?: EtcdCluster;
   quorumkv?: LocalCluster;
+  quorumkvTls?: LocalCluster;
   dirs: string[];
   child?: ChildProcess;
   echo?: ChildProcess;
@@ -60,6 +62,7 @@ function cleanup(): Promise<void> {
     const stops: Array<Promise<void>> = [];
     if (started.etcd) stops.push(started.etcd.stop().catch((e: Error) => say(`stopping etcd: ${e.message}`)));
     if (started.quorumkv) stops.push(started.quorumkv.stopAll(5_000).catch((e: Error) => say(`stopping quorumkv: ${e.message}`)));
+    if (started.quorumkvTls) stops.push(started.quorumkvTls.stopAll(5_000).catch((e: Error) => say(`stopping quorumkv (TLS): ${e.message}`)));
     await Promise.all(stops);
     for (const dir of started.dirs) rmSync(dir, { recursive: true, force: true });
   })();
@@ -72,6 +75,7 @@ function killSync(): void {
   started.echo?.kill('SIGKILL');
   started.etcd?.killNow();
   started.quorumkv?.killNow();
+  started.quorumkvTls?.killNow();
 }
 
 function ensureEtcd(): string {
@@ -168,6 +172,7 @@ async function main(argv: string[]): Promise<number> {
         streams: { type: 'string' },
         'value-size': { type: 'string' },
         sweep: { type: 'string' },
+        tls: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -267,6 +272,22 @@ async function startBoth(base: string, readers: number): Promise<{ etcd: EtcdClu
   return { etcd: started.etcd, quorumkv, failed: () => unexpected };
 }
 
+/** A second quorumkv cluster of the same shape with TLS on every link; client certificates off, for h2load. */
+async function startTlsQuorumkv(base: string): Promise<LocalCluster> {
+  say('starting quorumkv with TLS: 3 storage voters, 2 writers, 2 readers, 1 gateway');
+  const cluster = new LocalCluster(await loopbackTopology({ storage: 3, writers: 2, readers: 2 }, 'bench-tls'), join(base, 'quorumkv-tls'), {
+    output: 'files',
+    security: 'tls',
+    clientCertAuth: false,
+    onUnexpectedExit: (name, code, signal) => say(`${name} (TLS cluster) exited unexpectedly (${signal ?? code}); its log is in ${join(base, 'quorumkv-tls', 'logs')}`),
+  });
+  started.quorumkvTls = cluster;
+  cluster.startAll();
+  await cluster.waitReady();
+  say(`quorumkv (TLS) ready at ${cluster.topology.gateway.listen}`);
+  return cluster;
+}
+
 /** The capacity mode: h2load against both stores and the echo floor; CPU per successful op by role. */
 async function capacityMain(argv: string[], values: Record<string, string | boolean | undefined>, fail: (message: string) => number): Promise<number> {
   const integer = (name: string, fallback: number, min: number, max: number) => {
@@ -293,7 +314,7 @@ async function capacityMain(argv: string[], values: Record<string, string | bool
   const version = ensureEtcd();
   const base = mkdtempSync(join(tmpdir(), 'quorumkv-capacity-'));
   started.dirs.push(base);
-  const stores = await startBoth(base, 2);
+  const stores = { ...(await startBoth(base, 2)), quorumkvTls: values.tls ? await startTlsQuorumkv(base) : undefined };
   const [echoPort] = await freePorts(1);
   started.echo = await startEcho(echoPort);
   const resolved = { ...(options as { [K in keyof typeof options]: number }), workloads };

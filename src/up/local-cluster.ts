@@ -30,6 +30,11 @@ export interface LocalClusterOptions {
    * 'insecure': plaintext everywhere (--insecure).
    */
   security?: 'tls' | 'insecure';
+  /**
+   * With TLS: whether the nodes and the gateway require client certificates (default true). Off,
+   * clients need only trust the CA, as a load generator that presents no certificate (h2load) does.
+   */
+  clientCertAuth?: boolean;
   /** Where the certificates are (default: DATA_DIR/certs); tests share one folder between clusters. */
   certsDir?: string;
 }
@@ -163,7 +168,8 @@ export class LocalCluster {
     const hosts = spec.args.filter((a) => /^--(listen|advertise|reader-listen)=/.test(a)).map((a) => splitHostPort(a.slice(a.indexOf('=') + 1)).host);
     const id = spec.args.find((a) => a.startsWith('--id='))?.slice('--id='.length) ?? spec.name;
     ensureProcessCertificate(this.certsDir, spec.role, id, hosts);
-    return [`--certs-dir=${this.certsDir}`, ...(spec.role === 'storage' ? [] : ['--client-cert-auth'])];
+    const clientCerts = spec.role !== 'storage' && this.options.clientCertAuth !== false;
+    return [`--certs-dir=${this.certsDir}`, ...(clientCerts ? ['--client-cert-auth'] : [])];
   }
 
   private startOne(spec: ChildSpec): void {

@@ -51,6 +51,9 @@ describe('capacity mode', () => {
     expect(ratios).toContain('| put: gateway µs per forwarded request ÷ echo | 1.40× |');
     expect(ratios).toContain('| put direct: writers µs per put ÷ echo | 1.80× |');
     expect(ratios).toContain("| put through the endpoint: (gateway + writers) ÷ etcd's whole cluster | 0.50× |");
+    expect(ratios).not.toContain('TLS ÷ plaintext');
+    const withTls = capacityRatios([...rows, row({ target: 'quorumkv-tls', cpuByRole: { gateway: 105, writers: 180 }, serverCpuUs: 285 })]);
+    expect(withTls).toContain('| put: all servers µs/op, TLS ÷ plaintext (endpoint; direct) | 1.50×; – |');
     expect(capacityTable(rows).split('\n')[0]).toMatch(/^\| store \| workload \| way in \| ops\/s .*\| echo µs\/op \| gateway µs\/op \| writers µs\/op \| etcd leader µs\/op/);
   });
 });
