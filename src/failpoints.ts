@@ -22,6 +22,9 @@ export const FAILPOINTS = [
   /** Before and after one batch of a history purge is written. */
   'compaction-batch-before',
   'compaction-batch-after',
+  /** Before and after a member records a snapshot of its own state (the log behind it is then compacted). */
+  'snapshot-save-before',
+  'snapshot-save-after',
   /** A snapshot install: before and after the staged state becomes the applied one, and after the raft log records it. */
   'install-activate-before',
   'install-activate-after',

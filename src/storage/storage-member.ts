@@ -652,7 +652,9 @@ export class StorageMember {
     await flush.write({ sync: true });
     const metadata = { index: applied, term: this.memory.term(applied), ...this.raft.confState() };
     this.memory.createSnapshot({ metadata });
+    await failpoint('snapshot-save-before');
     await this.log.saveSnapshot(metadata);
+    await failpoint('snapshot-save-after');
     this.lastSnapshotIndex = applied;
     this.logBytesSinceSnapshot = 0;
     this.metrics.snapshotsTaken.inc();
