@@ -111,15 +111,7 @@ describe('replica reads', () => {
 
 describe('a writer cut off from the storage tier', () => {
   it('finds members that stopped answering PINGs (a partition) and finds them again after the heal', async () => {
-    const members = [await fakeMember('s1', 'answer'), await fakeMember('s2', 'answer'), await fakeMember('s3', 'answer')];
-    const proxies = await Promise.all(members.map(async (m) => {
-      const proxy = new FaultProxy({ target: m.address });
-      await proxy.start();
-      cleanups.push(() => proxy.stop());
-      return proxy;
-    }));
-    const router = new StorageRouter(new Map(members.map((m, i) => [m.id, proxies[i].address])));
-    cleanups.push(() => router.close());
+    const { proxies, router } = await membersBehindProxies();
     const ping = () => router.pingAll(300);
     await waitUntil(() => (ping(), reachesQuorum(router)));
     proxies[1].setMode(DROP);
@@ -213,8 +205,8 @@ describe('the hedge delay', () => {
   });
 });
 
-/** Three members, each behind a fault proxy, PINGed as a node does. */
-async function pingedMembersBehindProxies(): Promise<{ members: FakeMember[]; proxies: FaultProxy[]; router: StorageRouter }> {
+/** Three answering members, each behind a fault proxy, and a router over the proxies. */
+async function membersBehindProxies(): Promise<{ members: FakeMember[]; proxies: FaultProxy[]; router: StorageRouter }> {
   const members = [await fakeMember('s1', 'answer'), await fakeMember('s2', 'answer'), await fakeMember('s3', 'answer')];
   const proxies = await Promise.all(members.map(async (m) => {
     const proxy = new FaultProxy({ target: m.address });
@@ -224,6 +216,12 @@ async function pingedMembersBehindProxies(): Promise<{ members: FakeMember[]; pr
   }));
   const router = new StorageRouter(new Map(members.map((m, i) => [m.id, proxies[i].address])));
   cleanups.push(() => router.close());
+  return { members, proxies, router };
+}
+
+/** The same, PINGed as a node does, once every member has answered. */
+async function pingedMembersBehindProxies(): Promise<{ members: FakeMember[]; proxies: FaultProxy[]; router: StorageRouter }> {
+  const { members, proxies, router } = await membersBehindProxies();
   const pinging = setInterval(() => router.pingAll(300), 100);
   cleanups.push(() => clearInterval(pinging));
   await waitUntil(() => router.answeredWithin(SILENT_AFTER_MS) === 3);
