@@ -81,6 +81,9 @@ describe('authentication and key-range permissions', { timeout: 60_000 }, () => 
       // A transaction is checked whole: its compare reads a key alice may not read.
       const txn = await etcdctl(endpoint, [...ALICE, 'txn'], 'value("secret") = "s1"\n\nput app/w/t yes\n\n\n');
       expect(txn.stderr).toMatch(/etcdserver: permission denied/);
+      // A watch over a range alice may not read is cancelled with etcd's reason.
+      const watch = await etcdctl(endpoint, [...ALICE, 'watch', 'secret']);
+      expect(`${watch.stdout}${watch.stderr}`).toMatch(/permission denied/);
       expect(await refused(...ALICE, 'user', 'add', 'bob:pw')).toMatch(/etcdserver: permission denied/);
       expect(await refused(...ALICE, 'compaction', '1')).toMatch(/etcdserver: permission denied/);
       expect(await refused('--user=alice:wrong', 'get', 'app/config')).toMatch(/authentication failed, invalid user ID or password/);
