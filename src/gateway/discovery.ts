@@ -18,6 +18,8 @@ export class Discovery {
   private readonly clients = new Map<string, StorageClient>();
   private timer: NodeJS.Timeout | undefined;
   private refreshes = 0;
+  /** The storage member that last answered a membership list (the leader then). */
+  private lastAnswered: string | undefined;
 
   constructor(
     storage: ReadonlyMap<string, string>,
@@ -36,10 +38,21 @@ export class Discovery {
     this.timer = setInterval(() => void this.refresh(), DISCOVERY_INTERVAL_MS);
   }
 
+  /**
+   * Only the leader answers (the others refuse, and log the refusal), so members are asked one at
+   * a time, the one that answered last first: in steady state one call, and no refusal.
+   */
   private async learnStorageMembers(): Promise<void> {
-    // Only the leader answers; the others refuse quickly.
-    const answers = await Promise.all([...this.clients.values()].map((client) => membersOf(client)));
-    for (const address of answers.flat()) this.addStorage(address);
+    const clients = [...this.clients.entries()];
+    const first = Math.max(0, clients.findIndex(([address]) => address === this.lastAnswered));
+    for (let i = 0; i < clients.length; i++) {
+      const [address, client] = clients[(first + i) % clients.length];
+      const members = await membersOf(client);
+      if (members === undefined) continue;
+      this.lastAnswered = address;
+      for (const member of members) this.addStorage(member);
+      return;
+    }
   }
 
   stop(): void {
@@ -67,11 +80,11 @@ export class Discovery {
   }
 }
 
-/** Storage members added since start-up are asked too: the leader lists the configuration. */
-async function membersOf(client: StorageClient): Promise<string[]> {
+/** Storage members added since start-up are asked too: the leader lists the configuration; undefined when this member did not. */
+async function membersOf(client: StorageClient): Promise<string[] | undefined> {
   return new Promise((resolve) => {
     client.members({}, { deadline: Date.now() + CALL_TIMEOUT_MS }, (error, response) =>
-      resolve(error || !response ? [] : response.members.map((m) => m.address).filter(Boolean)),
+      resolve(error || !response ? undefined : response.members.map((m) => m.address).filter(Boolean)),
     );
   });
 }
