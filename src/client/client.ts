@@ -23,7 +23,7 @@ import { findClientTls } from '../security/client-tls.js';
 import { CLIENT_API_ROLES } from '../security/roles.js';
 import { channelCredentials } from '../security/tls.js';
 import type { ClientTls } from '../security/tls-flags.js';
-import { ClientRequestIds, consistencyFields, DEFAULT_TIMEOUT_MS } from './request-fields.js';
+import { ClientRequestIds, DEFAULT_TIMEOUT_MS, putRequest, rangeRequest, type PutOptions } from './request-fields.js';
 import { backoffMs, isRetryable } from './retry-policy.js';
 import { bytes, rangeEndFor, type Bytes } from './bytes.js';
 import { runTransaction, type RunTransactionOptions, type Transaction } from './transaction.js';
@@ -116,29 +116,13 @@ export class QuorumkvClient {
   }
 
   range(key: Bytes, options: RangeOptions = {}): Promise<RangeResponse__Output> {
-    const keyBytes = bytes(key);
-    const request: RangeRequest = {
-      key: keyBytes,
-      rangeEnd: rangeEndFor(keyBytes, options),
-      limit: options.limit ?? 0,
-      revision: options.revision ?? 0,
-      ...consistencyFields(options),
-      keysOnly: options.keysOnly ?? false,
-      countOnly: options.countOnly ?? false,
-    };
+    const request: RangeRequest = rangeRequest(key, options);
     return this.call((e, o, done) => e.kv.range(request, o, done));
   }
 
   /** `lease` attaches the key to a lease (a put without one detaches it); `ignoreLease` keeps the key's lease. */
-  put(key: Bytes, value: Bytes, options: { prevKv?: boolean; requestId?: string; lease?: number; ignoreLease?: boolean } = {}): Promise<PutResponse__Output> {
-    const request = {
-      key: bytes(key),
-      value: bytes(value),
-      prevKv: options.prevKv ?? false,
-      requestId: options.requestId ?? this.ids.next(),
-      lease: options.lease ?? 0,
-      ignoreLease: options.ignoreLease ?? false,
-    };
+  put(key: Bytes, value: Bytes, options: PutOptions = {}): Promise<PutResponse__Output> {
+    const request = putRequest(key, value, options, this.ids);
     return this.call((e, o, done) => e.kv.put(request, o, done));
   }
 

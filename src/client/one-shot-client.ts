@@ -20,7 +20,7 @@ import { CLIENT_API_ROLES, serverRoleCheck } from '../security/roles.js';
 import type { ClientTls } from '../security/tls-flags.js';
 import { bytes, rangeEndFor, type Bytes } from './bytes.js';
 import type { QuorumkvClient, RangeOptions } from './client.js';
-import { ClientRequestIds, consistencyFields } from './request-fields.js';
+import { ClientRequestIds, putRequest, rangeRequest, type PutOptions } from './request-fields.js';
 import { backoffMs, isRetryable } from './retry-policy.js';
 
 // The client of the CLI's one-shot commands (get, put, del, add, txn, members, status, lease): the same
@@ -72,28 +72,11 @@ export class OneShotClient implements OneShotCalls {
   }
 
   range(key: Bytes, options: RangeOptions = {}): Promise<RangeResponse__Output> {
-    const keyBytes = bytes(key);
-    const request = {
-      key: keyBytes,
-      rangeEnd: rangeEndFor(keyBytes, options),
-      limit: options.limit ?? 0,
-      revision: options.revision ?? 0,
-      ...consistencyFields(options),
-      keysOnly: options.keysOnly ?? false,
-      countOnly: options.countOnly ?? false,
-    };
-    return this.call(KV, 'Range', request);
+    return this.call(KV, 'Range', rangeRequest(key, options));
   }
 
-  put(key: Bytes, value: Bytes, options: { prevKv?: boolean; requestId?: string; lease?: number; ignoreLease?: boolean } = {}): Promise<PutResponse__Output> {
-    return this.call(KV, 'Put', {
-      key: bytes(key),
-      value: bytes(value),
-      prevKv: options.prevKv ?? false,
-      requestId: options.requestId ?? this.ids.next(),
-      lease: options.lease ?? 0,
-      ignoreLease: options.ignoreLease ?? false,
-    });
+  put(key: Bytes, value: Bytes, options: PutOptions = {}): Promise<PutResponse__Output> {
+    return this.call(KV, 'Put', putRequest(key, value, options, this.ids));
   }
 
   grantLease(ttlSeconds: number, options: { id?: number; requestId?: string } = {}): Promise<LeaseGrantResponse__Output> {
