@@ -52,13 +52,14 @@ export function testPeerCredentials(role: Role, id: string): grpc.ChannelCredent
  * A cluster in a fresh temporary data directory, with process output in log files there. TLS is
  * on, as it is by default: mutual TLS between processes, client certificates at the endpoints.
  */
-export async function startTestCluster(shape: ClusterShape, options: { security?: 'tls' | 'insecure' } = {}): Promise<LocalCluster> {
+export async function startTestCluster(shape: ClusterShape, options: { security?: 'tls' | 'insecure'; clientCertAuth?: boolean } = {}): Promise<LocalCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quorumkv-test-'));
   const security = options.security ?? 'tls';
   const cluster = new LocalCluster(await loopbackTopology(shape, 'test'), dataDir, {
     output: 'files',
     onUnexpectedExit: (name, code, signal) => process.stderr.write(`${name} exited unexpectedly (${signal ?? code})\n`),
     security,
+    clientCertAuth: options.clientCertAuth,
     ...(security === 'tls' ? { certsDir: testCertsDir() } : {}),
   });
   cluster.startAll();
