@@ -22,6 +22,12 @@ async function knowsLeader(address: string): Promise<boolean> {
   return /^quorumkv_raft_has_leader(\{[^}]*\})? 1$/m.test(metrics);
 }
 
+/** Whether the member serving metrics at `address` is the raft leader. */
+async function isLeader(address: string): Promise<boolean> {
+  const metrics = await (await fetch(`http://${address}/metrics`)).text();
+  return /^quorumkv_raft_is_leader(\{[^}]*\})? 1$/m.test(metrics);
+}
+
 describe('a storage member whose data directory was wiped', () => {
   let cluster: LocalCluster;
   let client: QuorumkvClient;
@@ -37,9 +43,18 @@ describe('a storage member whose data directory was wiped', () => {
   }, 30_000);
 
   it('does not vote under its old id, so no leader without an acknowledged write is elected', async () => {
-    const [a, b, c] = cluster.topology.storage;
-    // Every member has heard from every other, and so knows its incarnation.
     await client.put('warm-up', 'x');
+    // B is the leader, so C has heard from B and knows its incarnation: a member learns a peer's
+    // incarnation from that peer's own messages, and followers send nothing to each other.
+    const storage = cluster.topology.storage;
+    const { value: leader } = await eventually(10_000, async () => {
+      const found = [];
+      for (const member of storage) if (await isLeader(member.metrics)) found.push(member);
+      if (found.length !== 1) throw new Error(`${found.length} members say they lead`);
+      return found[0];
+    });
+    const [a, c] = storage.filter((m) => m !== leader);
+    const b = leader;
     await cluster.signal(c.id, 'SIGKILL');
     const written = await client.put('W', 'acknowledged');
     expect(written.header!.revision).toBeGreaterThan(0);
