@@ -16,16 +16,10 @@ const ELECTION_TICKS = 10;
 /** Many election timeouts: had the wiped member counted, a leader would have been elected within it. */
 const NO_LEADER_WINDOW_MS = 30 * TICK_MS * ELECTION_TICKS;
 
-/** Whether the member serving metrics at `address` knows a raft leader. */
-async function knowsLeader(address: string): Promise<boolean> {
+/** Whether the member serving metrics at `address` reports the gauge `name` at 1. */
+async function gaugeIsOne(address: string, name: string): Promise<boolean> {
   const metrics = await (await fetch(`http://${address}/metrics`)).text();
-  return /^quorumkv_raft_has_leader(\{[^}]*\})? 1$/m.test(metrics);
-}
-
-/** Whether the member serving metrics at `address` is the raft leader. */
-async function isLeader(address: string): Promise<boolean> {
-  const metrics = await (await fetch(`http://${address}/metrics`)).text();
-  return /^quorumkv_raft_is_leader(\{[^}]*\})? 1$/m.test(metrics);
+  return new RegExp(`^${name}(\\{[^}]*\\})? 1$`, 'm').test(metrics);
 }
 
 describe('a storage member whose data directory was wiped', () => {
@@ -49,7 +43,7 @@ describe('a storage member whose data directory was wiped', () => {
     const storage = cluster.topology.storage;
     const { value: leader } = await eventually(10_000, async () => {
       const found = [];
-      for (const member of storage) if (await isLeader(member.metrics)) found.push(member);
+      for (const member of storage) if (await gaugeIsOne(member.metrics, 'quorumkv_raft_is_leader')) found.push(member);
       if (found.length !== 1) throw new Error(`${found.length} members say they lead`);
       return found[0];
     });
@@ -70,7 +64,7 @@ describe('a storage member whose data directory was wiped', () => {
     });
     const until = Date.now() + NO_LEADER_WINDOW_MS;
     while (Date.now() < until) {
-      for (const member of [b, c]) expect(await knowsLeader(member.metrics), `${member.id} knows a leader`).toBe(false);
+      for (const member of [b, c]) expect(await gaugeIsOne(member.metrics, 'quorumkv_raft_has_leader'), `${member.id} knows a leader`).toBe(false);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 
