@@ -2,7 +2,12 @@
 import { CLIENT_COMMAND_NAMES } from './client-command-names.js';
 import type { Command } from './command.js';
 import type { ParsedCommandLine } from './parse-command.js';
+import { runParsed, usageFailure } from './run-parsed.js';
 import { UsageError } from './usage-error.js';
+
+// The whole quorumkv command: servers, `up`, bench, chaos, cert, watch and the rest. The installed
+// `quorumkv` (bin.ts, one file) runs the one-shot client commands itself and hands every other
+// command line to this module; local clusters start their processes with this file.
 
 /** The command line parsed, with only the modules its command needs: a client command loads no server code. */
 async function parse(argv: string[]): Promise<{ parsed?: ParsedCommandLine; command?: Command; error?: UsageError }> {
@@ -24,22 +29,8 @@ async function parse(argv: string[]): Promise<{ parsed?: ParsedCommandLine; comm
 
 async function main(argv: string[]): Promise<number | void> {
   const { parsed, command, error } = await parse(argv);
-  if (!parsed) {
-    const text = command ? `usage: ${command.usage}` : (await import('./parse.js')).usage();
-    process.stderr.write(`error: ${error!.message}\n${text}\n`);
-    return 2;
-  }
-  try {
-    return await parsed.run();
-  } catch (failure) {
-    const { QuorumkvError } = await import('../errors.js');
-    if (failure instanceof QuorumkvError) {
-      process.stderr.write(`error: ${failure.message} (${failure.name})\n`);
-      return 1;
-    }
-    process.stderr.write(`error: ${(failure as Error).message ?? failure}\n`);
-    return 1;
-  }
+  if (!parsed) return usageFailure(error!, command ? `usage: ${command.usage}` : (await import('./parse.js')).usage());
+  return runParsed(parsed);
 }
 
 main(process.argv.slice(2)).then((code) => {

@@ -7,6 +7,11 @@ export const PACKAGE_ROOT: string = findPackageRoot(dirname(fileURLToPath(import
 export const PROTO_DIR = join(PACKAGE_ROOT, 'proto');
 /** The compiled `quorumkv` command, which local clusters and tests start as child processes. */
 export const CLI_ENTRY = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
+/**
+ * What the installed `quorumkv` runs (package.json "bin"): the one-shot client commands bundled
+ * in one file by scripts/bundle-cli.mjs, which hands every other command line to CLI_ENTRY.
+ */
+export const CLI_BIN = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'quorumkv.cjs');
 
 function findPackageRoot(start: string): string {
   for (let dir = start, depth = 0; depth < 6; dir = dirname(dir), depth++) {

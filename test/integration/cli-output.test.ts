@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { CLI_ENTRY, PACKAGE_ROOT } from '../../src/proto/root.js';
+import { CLI_BIN, PACKAGE_ROOT } from '../../src/proto/root.js';
 import type { LocalCluster } from '../../src/up/local-cluster.js';
 import { startTestCluster, stopTestCluster } from '../support/local-cluster.js';
 
@@ -31,7 +31,7 @@ describe('--output table|json|yaml against a cluster', () => {
 
   async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await run(process.execPath, [CLI_ENTRY, ...args], { env: { ...process.env, QUORUMKV_ENDPOINT: cluster.topology.gateway.listen }, timeout: 30_000 });
+      const { stdout, stderr } = await run(process.execPath, [CLI_BIN, ...args], { env: { ...process.env, QUORUMKV_ENDPOINT: cluster.topology.gateway.listen }, timeout: 30_000 });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -116,7 +116,7 @@ describe('--output table|json|yaml against a cluster', () => {
 
   it('watch prints one JSON object a line, or one YAML document an event', async () => {
     for (const format of ['json', 'yaml']) {
-      const watcher = spawn(process.execPath, [CLI_ENTRY, 'watch', `w-${format}/`, '--output', format], { env: { ...process.env, QUORUMKV_ENDPOINT: cluster.topology.gateway.listen } });
+      const watcher = spawn(process.execPath, [CLI_BIN, 'watch', `w-${format}/`, '--output', format], { env: { ...process.env, QUORUMKV_ENDPOINT: cluster.topology.gateway.listen } });
       let stdout = '';
       watcher.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       try {

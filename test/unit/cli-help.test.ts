@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CLI_ENTRY, PACKAGE_ROOT } from '../../src/proto/root.js';
+import { CLI_BIN, PACKAGE_ROOT } from '../../src/proto/root.js';
 
 const run = promisify(execFile);
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI_ENTRY, ...args], { timeout: 30_000 });
+    const { stdout, stderr } = await run(process.execPath, [CLI_BIN, ...args], { timeout: 30_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
