@@ -160,7 +160,8 @@ export function checkBankTotals(
   return { ok: wrongTotal.count === 0 && negative.count === 0, reads, wrongTotal: wrongTotal.result(), negative: negative.result() };
 }
 
-function sampler<T>(sampleSize: number) {
+/** Counts everything added and keeps the first `sampleSize` of them. */
+export function sampler<T>(sampleSize: number) {
   const sample: T[] = [];
   let count = 0;
   return {

@@ -3,7 +3,7 @@
  * returned and how (ok, fail: certainly not applied, unknown: may have been applied). Operations
  * still open when the history closes are recorded as unknown.
  */
-import { CompactedRevisionError, ConflictError, FutureRevisionError, InvalidArgumentError, ReadOnlyError, TooOldError } from '../errors.js';
+import { CompactedRevisionError, ConflictError, FutureRevisionError, InvalidArgumentError, LeaseNotFoundError, ReadOnlyError, TooOldError } from '../errors.js';
 
 export type Outcome = 'ok' | 'fail' | 'unknown';
 
@@ -104,7 +104,9 @@ export function provesNotApplied(error: unknown): boolean {
     error instanceof InvalidArgumentError ||
     error instanceof ReadOnlyError ||
     error instanceof FutureRevisionError ||
-    error instanceof CompactedRevisionError
+    error instanceof CompactedRevisionError ||
+    // Decided in apply (a retry of a write that did apply gets its stored answer instead).
+    error instanceof LeaseNotFoundError
   );
 }
 

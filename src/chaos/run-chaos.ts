@@ -23,6 +23,7 @@ import { buildSchedule, faultName, type ScheduleOptions } from './schedule.js';
 import { bankWorkload } from './workloads/bank.js';
 import { counterWorkload } from './workloads/counter.js';
 import { registerWorkload } from './workloads/register.js';
+import { leaseWorkload } from './workloads/lease.js';
 import { setWorkload } from './workloads/set.js';
 import type { ChaosEndpoint, CheckVerdict, Workload, WorkloadContext } from './workloads/workload.js';
 
@@ -40,7 +41,7 @@ const PROGRESS_INTERVAL_MS = 1_000;
 const PROGRESS_LINE_EVERY_MS = 5_000;
 const STOP_GRACE_MS = 5_000;
 
-const WORKLOADS: Record<WorkloadName, Workload> = { register: registerWorkload, bank: bankWorkload, set: setWorkload, counter: counterWorkload };
+const WORKLOADS: Record<WorkloadName, Workload> = { register: registerWorkload, bank: bankWorkload, set: setWorkload, counter: counterWorkload, lease: leaseWorkload };
 
 export type Verdict = 'pass' | 'fail' | 'unknown' | 'aborted';
 
@@ -125,6 +126,7 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     return c;
   };
   let progressTimer: NodeJS.Timeout | undefined;
+  const contexts = new Map<WorkloadName, WorkloadContext>();
   try {
     await mesh.start();
     cluster = new LocalCluster(
@@ -153,7 +155,6 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     const history = new History(startedAt);
     now = () => history.now();
     let stopped = false;
-    const contexts = new Map<WorkloadName, WorkloadContext>();
     for (const name of config.workloads) {
       contexts.set(name, { history, endpoints, prefix: `chaos/${config.seed}/${name}/`, stopped: () => stopped || external.aborted, control, finalReadTimeoutMs: FINAL_READ_TIMEOUT_MS });
     }
@@ -211,6 +212,7 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     checks.liveness = await checkLiveness(client([topology.gateway.listen], 2_000), `chaos/${config.seed}/liveness`);
     log(`liveness: ${checks.liveness.summary}`);
     if (checks.liveness.ok !== true) for (const ctx of contexts.values()) ctx.finalReadTimeoutMs = FINAL_READ_TIMEOUT_DEAD_MS;
+    for (const name of config.workloads) await WORKLOADS[name].settle?.(contexts.get(name)!);
     checks.replicas = await checkReplicaHashes(control, topology.storage.length, checks.liveness.ok === true ? HASH_CONVERGENCE_TIMEOUT_MS : FINAL_READ_TIMEOUT_DEAD_MS);
     log(`replicas: ${checks.replicas.summary}`);
     snapshots = await snapshotCounts(topology);
@@ -258,6 +260,7 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     }
   } finally {
     if (progressTimer) clearInterval(progressTimer);
+    for (const [name, ctx] of contexts) WORKLOADS[name].close?.(ctx);
     for (const c of clients) c.close();
     await cluster?.stopAll(STOP_GRACE_MS);
     await mesh.stop();

@@ -41,7 +41,7 @@ describe('chaos runs on real processes', () => {
     expect(report.faults.every((f: { error?: string }) => f.error === undefined)).toBe(true);
     // Enough operations that every checker had material; pacing itself is the liveness check's job.
     expect(report.ops.byOutcome.ok).toBeGreaterThan(100);
-    expect(Object.keys(report.checks).sort()).toEqual(['bank', 'counter', 'liveness', 'processes', 'register', 'replicas', 'set']);
+    expect(Object.keys(report.checks).sort()).toEqual(['bank', 'counter', 'lease', 'liveness', 'processes', 'register', 'replicas', 'set']);
     const html = readFileSync(join(result.outDir, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('kill:storage-leader');

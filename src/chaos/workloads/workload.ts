@@ -40,6 +40,13 @@ export interface Workload {
   setup(ctx: WorkloadContext): Promise<void>;
   /** One client loop; returns once `ctx.stopped()`. */
   worker(ctx: WorkloadContext, index: number, random: SeededRandom): Promise<void>;
+  /**
+   * After the heal and the liveness check, before the replica hashes are compared: waits (bounded)
+   * for what the workload left behind to settle, so the hashes cover the settled state.
+   */
+  settle?(ctx: WorkloadContext): Promise<void>;
+  /** Releases what `setup` opened; called on every path, before the clients close. */
+  close?(ctx: WorkloadContext): void;
   /** After the run: reads the final state and checks the history. */
   check(ctx: WorkloadContext): Promise<CheckVerdict>;
 }
