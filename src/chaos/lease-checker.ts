@@ -57,6 +57,8 @@ export interface LeaseCheck {
   leases: number;
   renewals: number;
   revoked: number;
+  /** Leases whose keys the watch saw deleted with no revoke sent: expiries. */
+  expired: number;
   deletionsWatched: number;
   goneByRead: number;
   /** Of the keys gone with no revoke sent before, how long after its lease's earliest expiry the soonest was seen gone (null: none). */
@@ -109,6 +111,7 @@ export function checkLeases(input: LeaseCheckInput, options: { toleranceMs?: num
     leases: input.leases.length,
     renewals: input.leases.reduce((n, l) => n + l.renewals.length, 0),
     revoked: input.leases.filter((l) => l.revokeCall !== undefined).length,
+    expired: [...revisions.keys()].filter((id) => byId.get(id)!.revokeCall === undefined).length,
     deletionsWatched: input.gone.filter((g) => g.source === 'watch').length,
     goneByRead: input.gone.filter((g) => g.source === 'read').length,
     closestMarginMs,

@@ -13,7 +13,7 @@ describe('checkLeases', () => {
   it('passes when every key of the lease goes at one revision after its last renewal plus the TTL', () => {
     expect(earliestExpiry(lease())).toBe(3000);
     const result = checkLeases({ leases: [lease()], gone: deleted(3100), ...settled, watchedPuts: [0, 1, 2].map((k) => ({ lease: 7, key: `p/7/k${k}` })) });
-    expect(result).toMatchObject({ ok: true, leases: 1, renewals: 1, deletionsWatched: 3, closestMarginMs: 100 });
+    expect(result).toMatchObject({ ok: true, leases: 1, renewals: 1, deletionsWatched: 3, expired: 1, closestMarginMs: 100 });
   });
 
   it('fails when a key is gone before the last acknowledged renewal plus the TTL', () => {

@@ -243,7 +243,7 @@ export const leaseWorkload: Workload = {
       watchedPuts: settle.watchComplete ? lease.filter((e) => e.type === 'PUT') : undefined,
     });
     const watchText = settle.watchComplete ? 'watch complete' : `watch INCOMPLETE (${run.watchError ?? (run.overflow ? 'too many events' : 'end marker not delivered')})`;
-    const text = `${result.leases} leases (${result.renewals} renewals acknowledged, ${result.revoked} revoked), ${result.deletionsWatched} deletions watched, settled in ${settle.waitedMs} ms; ${watchText}; soonest expiry seen ${result.closestMarginMs ?? '-'} ms after its bound; ${result.early.count} early, ${result.splitRevision.count} split, ${result.neverExpired.count} never expired`;
+    const text = `${result.leases} leases (${result.renewals} renewals acknowledged, ${result.revoked} revoked, ${result.expired} seen expiring), ${result.deletionsWatched} deletions watched, settled in ${settle.waitedMs} ms; ${watchText}; soonest expiry seen ${result.closestMarginMs ?? '-'} ms after its bound; ${result.early.count} early, ${result.splitRevision.count} split, ${result.neverExpired.count} never expired`;
     const ok = !result.ok ? false : settle.watchComplete ? true : 'unknown';
     return { ok, summary: text, detail: { ...result, settle, watchResumes: run.watcher.resumes } };
   },
