@@ -36,7 +36,6 @@ import { SnapshotReceiver, type ReceiveResult } from './snapshot-receiver.js';
 import { StateSlots } from './state-slots.js';
 import { finishInstall, recoverCommit } from './startup-recovery.js';
 import { Incarnations } from './incarnations.js';
-import { admission, isLeaderReplication } from './peer-admission.js';
 import { AppliedWaiters } from './applied-waiters.js';
 import { LeaderContact } from './leader-contact.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
@@ -61,11 +60,6 @@ const FLUSH_KEY = Buffer.from('flush');
 function mvccLimits(config: StorageConfig): Partial<MvccLimits> {
   return config.testDefect === 'weak-dedupe' ? { dedupeMaxIds: 1 } : {};
 }
-
-/** Most incarnations a leader's batch may vouch for: more members than a Raft group has. */
-const MAX_VOUCHED_INCARNATIONS = 64;
-/** Most incarnation warnings remembered as logged; past it they may be logged again. */
-const MAX_WARNED = 1_024;
 
 /** Longest a read-your-writes read waits for this member to apply the revision it needs. */
 const MIN_REVISION_WAIT_MS = 1_000;
@@ -104,8 +98,10 @@ export class StorageMember {
   private historyCompactionProposed = false;
   /** When peers were last heard from: bounded-staleness reads measure their lag from it. */
   private readonly leaderContact = new LeaderContact();
-  /** Incarnation warnings already logged (kind/peer/incarnation), so each is logged once. */
-  private readonly warned = new Set<string>();
+  /** Peers whose first incarnation is being recorded. */
+  private readonly learningIncarnations = new Set<string>();
+  /** Stale peer incarnations already warned about (peer/incarnation), so each is logged once. */
+  private readonly staleIncarnations = new Set<string>();
   /** Bytes of log entries written since the last snapshot: the in-memory log is bounded by them too. */
   private logBytesSinceSnapshot = 0;
 
@@ -122,8 +118,6 @@ export class StorageMember {
     private readonly metrics: Metrics,
     private readonly incarnations: Incarnations,
   ) {
-    // A leader vouches, with its appends and heartbeats, for the incarnations it knows (incarnations.ts).
-    transport.setKnownIncarnations(() => (this.leader === config.id ? incarnations.known() : undefined));
     this.snapshots = new SnapshotSender((to, ok) => {
       if (this.isStopped) return;
       this.raft.reportSnapshot(to, ok);
@@ -153,10 +147,7 @@ export class StorageMember {
       config.id,
       {
         stopped: () => this.isStopped,
-        forgetIncarnation: async (id) => {
-          await this.incarnations.forget(id);
-          this.metrics.peerIncarnationsKnown.set(this.incarnations.count);
-        },
+        forgetIncarnation: (id) => this.incarnations.forget(id),
         raftStatus: () => raft.status(),
         appliedConf: () => this.appliedConf,
         header: () => this.header(),
@@ -201,7 +192,7 @@ export class StorageMember {
     const raftLog = await RaftLogStore.open(raftSpace);
     const addresses = await AddressBook.open(raftSpace, config.peers);
     transport.setPeers(addresses.entries());
-    const incarnations = await Incarnations.open(raftSpace, config.id);
+    const incarnations = await Incarnations.open(raftSpace);
     transport.setIncarnation(incarnations.own);
     const slots = await StateSlots.open(db);
     const state = await MvccStore.open(slots.activeSpace(), mvccLimits(config));
@@ -231,7 +222,6 @@ export class StorageMember {
     );
     metrics.appliedIndex.set(state.appliedIndex);
     metrics.storeRevision.set(state.revision);
-    metrics.peerIncarnationsKnown.set(incarnations.count);
     return new StorageMember(config, db, raft, memory, raftLog, slots, state, addresses, transport, metrics, incarnations);
   }
 
@@ -247,108 +237,50 @@ export class StorageMember {
 
   /**
    * Delivers messages from peers, sent by a member of `incarnation` (empty: a sender that does not
-   * say), with the incarnations the sender vouches for if it leads. Messages for another member
-   * are dropped, and so are those of a sender whose incarnation this member may not count
-   * (incarnations.ts, peer-admission.ts). The first messages heard from a sender are dropped while
-   * its incarnation is recorded: Raft sends again.
+   * say). Messages for another member are dropped, and so are those of a sender that came back
+   * under its old id with a new data directory (incarnations.ts). The first messages heard from a
+   * sender are dropped while its incarnation is recorded: Raft sends again.
    */
-  step(messages: Message[], incarnation = '', knownIncarnations: Readonly<Record<string, string>> = {}): void {
+  step(messages: Message[], incarnation = ''): void {
     if (this.isStopped) return;
-    let leader: string | undefined;
     for (const message of messages) {
       // Snapshots arrive through receiveSnapshot, with their state; never as a bare message.
       if (message.to !== this.config.id || message.type === MessageType.Snap) continue;
-      if (incarnation !== '' && !this.admits(message, incarnation)) continue;
-      if (isLeaderReplication(message)) leader = message.from;
+      if (incarnation !== '' && !this.admits(message.from, incarnation)) continue;
       this.leaderContact.heardFrom(message.from, Date.now());
       this.raft.step(message);
     }
-    if (leader !== undefined) this.learnVouched(leader, knownIncarnations);
     this.scheduleReady();
   }
 
-  /** Whether `message`, from a sender at `incarnation`, counts; starts recording a first incarnation. */
-  private admits(message: Message, incarnation: string): boolean {
-    const from = message.from;
-    const verdict = admission({
-      verdict: this.incarnations.verdict(from, incarnation),
-      listed: this.addresses.get(from) !== undefined,
-      leading: this.leader === this.config.id,
-      fresh: this.memory.lastIndex() === 0,
-      fromLeader: isLeaderReplication(message),
-    });
-    switch (verdict) {
-      case 'admit':
+  /** Whether messages of `from` at `incarnation` count; starts recording a first incarnation. */
+  private admits(from: string, incarnation: string): boolean {
+    switch (this.incarnations.verdict(from, incarnation)) {
+      case 'known':
         return true;
-      case 'pin':
-        this.learnIncarnations([[from, incarnation]]);
-        return false;
-      case 'unvouched':
-        this.warnOnce(
-          `unvouched/${from}/${incarnation}`,
-          { peer: from, incarnation },
-          `storage member ${from} is not counted: this member never learned its incarnation, so cannot tell whether it lost its disk; it counts once a leader vouches for it`,
-        );
-        this.metrics.raftMessagesRefused.inc({ reason: 'unvouched' });
+      case 'new':
+        // Only members of the address book are pinned: a sender this member does not know of yet
+        // (its book comes with the leader's snapshot) is let through unrecorded.
+        if (this.addresses.get(from) === undefined) return true;
+        if (!this.learningIncarnations.has(from)) {
+          this.learningIncarnations.add(from);
+          this.incarnations
+            .learn(from, incarnation)
+            .catch((error: unknown) => this.fatal('recording a peer incarnation', error))
+            .finally(() => this.learningIncarnations.delete(from));
+        }
         return false;
       case 'stale':
-        this.warnOnce(
-          `stale/${from}/${incarnation}`,
-          { peer: from, incarnation, known: this.incarnations.of(from) },
-          `storage member ${from} came back with a new data directory: its messages are ignored (it may have lost votes and entries) until it is removed and added again (quorumkv members remove ${from}, then add it)`,
-        );
-        this.metrics.raftMessagesRefused.inc({ reason: 'stale' });
-        return false;
-    }
-  }
-
-  /** Records the incarnations the leader `from` vouches for, of members this member knows of. */
-  private learnVouched(from: string, known: Readonly<Record<string, string>>): void {
-    const entries = Object.entries(known);
-    if (entries.length > MAX_VOUCHED_INCARNATIONS) {
-      this.warnOnce(`vouched-too-many/${from}`, { peer: from, count: entries.length }, `the leader ${from} vouched for ${entries.length} incarnations, over the ${MAX_VOUCHED_INCARNATIONS} a member takes; ignored`);
-      return;
-    }
-    const learned: Array<[string, string]> = [];
-    for (const [peer, incarnation] of entries) {
-      if (peer === this.config.id) {
-        if (incarnation !== this.incarnations.own) {
-          this.warnOnce(
-            `self/${incarnation}`,
-            { leader: from, incarnation, own: this.incarnations.own },
-            `the leader ${from} knows this member by another data directory: this one is new, so the other members do not count it until it is removed and added again`,
+        if (!this.staleIncarnations.has(`${from}/${incarnation}`)) {
+          this.staleIncarnations.add(`${from}/${incarnation}`);
+          log.warn(
+            { peer: from, incarnation, known: this.incarnations.of(from) },
+            `storage member ${from} came back with a new data directory: its messages are ignored (it may have lost votes and entries) until it is removed and added again (quorumkv members remove ${from}, then add it)`,
           );
         }
-        continue;
-      }
-      if (this.addresses.get(peer) === undefined) continue;
-      const verdict = this.incarnations.verdict(peer, incarnation);
-      if (verdict === 'new') learned.push([peer, incarnation]);
-      else if (verdict === 'stale') {
-        this.warnOnce(
-          `disagree/${peer}/${incarnation}`,
-          { leader: from, peer, incarnation, known: this.incarnations.of(peer) },
-          `the leader ${from} knows storage member ${peer} by another incarnation than this member does; this member keeps the one it learned first`,
-        );
-      }
+        this.metrics.raftMessagesDropped.inc();
+        return false;
     }
-    if (learned.length > 0) this.learnIncarnations(learned);
-  }
-
-  /** Records first incarnations; they count at once, and are written in the background (incarnations.ts). */
-  private learnIncarnations(learned: Array<[string, string]>): void {
-    this.incarnations.learn(learned).then(
-      () => this.metrics.peerIncarnationsKnown.set(this.incarnations.count),
-      (error: unknown) => this.fatal('recording a peer incarnation', error),
-    );
-  }
-
-  /** Logs a warning the first time `key` comes up; the set of keys is bounded. */
-  private warnOnce(key: string, fields: Record<string, unknown>, message: string): void {
-    if (this.warned.has(key)) return;
-    if (this.warned.size >= MAX_WARNED) this.warned.clear();
-    this.warned.add(key);
-    log.warn(fields, message);
   }
 
   /** Commits the transactions as one log entry and returns their outcomes once applied here. */
@@ -826,6 +758,10 @@ export class StorageMember {
     for (const listener of [...this.appliedListeners]) listener();
     if (applied.some((entry) => entry.compactRevision !== undefined)) this.purgeHistoryInBackground();
   }
+}
+
+function isLeaderReplication(message: Message): boolean {
+  return message.type === MessageType.App || message.type === MessageType.Heartbeat;
 }
 
 /** The answer the ack-before-commit test defect gives: success, before anything is committed. */
