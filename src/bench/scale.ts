@@ -89,8 +89,8 @@ async function main(): Promise<void> {
       'value-size': { type: 'string', default: '100' },
       // Writes every key again this many times after the load: disk use over a long write loop.
       rewrites: { type: 'string', default: '0' },
-      // Passed to the storage members; a shorter retention shows history compaction sooner.
-      'history-revisions': { type: 'string' },
+      // Revisions of history the storage members keep; a shorter retention shows compaction sooner.
+      'auto-compaction-retention': { type: 'string' },
       out: { type: 'string', default: join(PACKAGE_ROOT, 'docs') },
     },
   });
@@ -100,7 +100,8 @@ async function main(): Promise<void> {
   const value = Buffer.alloc(Number(values['value-size']), 'v');
   if (!(Number.isInteger(keys) && keys > 0)) throw new Error('--keys must be a positive integer');
   if (!(Number.isInteger(rewrites) && rewrites >= 0)) throw new Error('--rewrites must be a whole number');
-  const storageFlags = values['history-revisions'] === undefined ? [] : [`--history-revisions=${values['history-revisions']}`];
+  const retention = values['auto-compaction-retention'];
+  const storageFlags = retention === undefined ? [] : ['--auto-compaction-mode=revision', `--auto-compaction-retention=${retention}`];
   const base = mkdtempSync(join(tmpdir(), 'quorumkv-scale-'));
   const cluster = new LocalCluster(await loopbackTopology({ storage: 3, writers: 1, storageFlags }, 'scale'), base, { output: 'files', security: 'insecure' });
   const stop = () => cluster.stopAll().then(() => rmSync(base, { recursive: true, force: true }));

@@ -1,6 +1,7 @@
 import { validateGatewayOptions } from '../gateway/options.js';
 import { resolveNodeOptions } from '../node/options.js';
 import { parseLogLevel, parseSlowRequestMs } from '../observability/log-options.js';
+import { parseAutoCompaction, type AutoCompactionPolicy } from '../storage/auto-compaction.js';
 import { resolveStorageOptions } from '../storage/options.js';
 import { testDefectFrom } from '../storage/test-defects.js';
 import type { Role } from '../security/roles.js';
@@ -51,10 +52,18 @@ function integer(values: Record<string, unknown>, name: string): number | undefi
   return n;
 }
 
+function autoCompactionFlags(values: Record<string, unknown>): AutoCompactionPolicy {
+  try {
+    return parseAutoCompaction(values['auto-compaction-mode'] as string | undefined, values['auto-compaction-retention'] as string | undefined);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 export const storageCommand: Command = {
   name: 'storage',
   summary: 'run a storage member (one voter of the raft group that holds the shared log)',
-  usage: 'quorumkv storage --id ID --listen HOST:PORT --peers ID=HOST:PORT,... [--join] --data-dir DIR [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--tick-ms N] [--election-ticks N] [--snapshot-entries N] [--log-tail-entries N] [--history-revisions N] ' + LOG_USAGE,
+  usage: 'quorumkv storage --id ID --listen HOST:PORT --peers ID=HOST:PORT,... [--join] --data-dir DIR [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--tick-ms N] [--election-ticks N] [--snapshot-entries N] [--log-tail-entries N] [--auto-compaction-mode revision|periodic] [--auto-compaction-retention N|DURATION (history kept: revisions, or a period such as 1h; 0 turns it off; default revision 100000)] ' + LOG_USAGE,
   options: {
     id: { type: 'string' },
     cluster: { type: 'string' },
@@ -68,7 +77,8 @@ export const storageCommand: Command = {
     join: { type: 'boolean' },
     'snapshot-entries': { type: 'string' },
     'log-tail-entries': { type: 'string' },
-    'history-revisions': { type: 'string' },
+    'auto-compaction-mode': { type: 'string' },
+    'auto-compaction-retention': { type: 'string' },
     ...LOG_OPTIONS,
   },
   prepare: ({ values }) => {
@@ -85,7 +95,7 @@ export const storageCommand: Command = {
       join: Boolean(values.join),
       snapshotEntries: integer(values, 'snapshot-entries'),
       logTailEntries: integer(values, 'log-tail-entries'),
-      historyRevisions: integer(values, 'history-revisions'),
+      autoCompaction: autoCompactionFlags(values),
       testDefect: testDefectFrom(process.env.QUORUMKV_TEST_DEFECT),
     };
     const config = resolveStorageOptions(options);

@@ -1,6 +1,7 @@
 import { DEFAULT_ELECTION_TICKS, DEFAULT_HEARTBEAT_TICKS } from '../consensus/config.js';
 import { splitHostPort } from '../observability/http-server.js';
 import type { TestDefect } from './test-defects.js';
+import { DEFAULT_AUTO_COMPACTION, type AutoCompactionPolicy } from './auto-compaction.js';
 
 // Storage member options: documented defaults, validated once, compiled into a resolved config.
 
@@ -13,8 +14,6 @@ export const DEFAULT_MAX_PENDING_READS = 16_384;
 export const DEFAULT_SNAPSHOT_ENTRIES = 10_000;
 /** Entries kept behind a snapshot, so a briefly slow follower still catches up from the log. */
 export const DEFAULT_LOG_TAIL_ENTRIES = 5_000;
-/** Revisions of MVCC history kept for reads and watches at older revisions. */
-export const DEFAULT_HISTORY_REVISIONS = 100_000;
 
 export interface StorageOptions {
   id: string;
@@ -34,7 +33,8 @@ export interface StorageOptions {
   join?: boolean;
   snapshotEntries?: number;
   logTailEntries?: number;
-  historyRevisions?: number;
+  /** How much MVCC history is kept for reads and watches at older revisions. */
+  autoCompaction?: AutoCompactionPolicy;
   /** A deliberate defect, for the chaos suite's self-test only (test-defects.ts). */
   testDefect?: TestDefect;
 }
@@ -69,14 +69,14 @@ export function resolveStorageOptions(options: StorageOptions): StorageConfig {
     join: options.join ?? false,
     snapshotEntries: options.snapshotEntries ?? DEFAULT_SNAPSHOT_ENTRIES,
     logTailEntries: options.logTailEntries ?? DEFAULT_LOG_TAIL_ENTRIES,
-    historyRevisions: options.historyRevisions ?? DEFAULT_HISTORY_REVISIONS,
+    autoCompaction: options.autoCompaction ?? DEFAULT_AUTO_COMPACTION,
     testDefect: options.testDefect,
   };
   if (!(config.tickMs >= 1 && config.tickMs <= 10_000)) throw new Error(`--tick-ms must be 1..10000, got ${config.tickMs}`);
   if (!(config.electionTicks > config.heartbeatTicks && config.electionTicks <= 1_000)) {
     throw new Error(`--election-ticks must be more than the ${config.heartbeatTicks} heartbeat tick(s) and at most 1000, got ${config.electionTicks}`);
   }
-  const positive = { 'snapshot-entries': config.snapshotEntries, 'log-tail-entries': config.logTailEntries, 'history-revisions': config.historyRevisions };
+  const positive = { 'snapshot-entries': config.snapshotEntries, 'log-tail-entries': config.logTailEntries };
   for (const [flag, value] of Object.entries(positive)) {
     if (!(Number.isSafeInteger(value) && value >= 1)) throw new Error(`--${flag} must be a positive integer, got ${value}`);
   }

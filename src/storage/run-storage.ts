@@ -5,6 +5,7 @@ import { PeerProbe } from '../observability/peer-probe.js';
 import { StateHashReporter } from '../observability/state-hash-reporter.js';
 import { RpcServer } from '../rpc/server.js';
 import { onShutdownSignal } from '../process/signals.js';
+import { describeAutoCompaction } from './auto-compaction.js';
 import { checkClusterIdentity } from './cluster-identity.js';
 import type { StorageConfig } from './options.js';
 import { MAX_PEER_MESSAGE_BYTES } from './peer-limits.js';
@@ -41,7 +42,7 @@ export async function runStorage(config: StorageConfig): Promise<void> {
   hashes.start();
   const readiness = setInterval(() => rpc.setServing(member.readiness().ready), READINESS_INTERVAL_MS);
   if (config.testDefect) log.warn({ testDefect: config.testDefect }, `RUNNING WITH TEST DEFECT ${config.testDefect}: acknowledged writes are not safe`);
-  log.info({ listen: config.listen, peers: Object.fromEntries(config.peers), dataDir: config.dataDir, metricsListen: config.metricsListen }, 'storage member listening');
+  log.info({ listen: config.listen, peers: Object.fromEntries(config.peers), dataDir: config.dataDir, metricsListen: config.metricsListen, autoCompaction: describeAutoCompaction(config.autoCompaction) }, 'storage member listening');
   onShutdownSignal(async () => {
     clearInterval(readiness);
     probe.stop();

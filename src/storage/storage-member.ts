@@ -35,6 +35,7 @@ import { SnapshotSender } from './snapshot-sender.js';
 import { SnapshotReceiver, type ReceiveResult } from './snapshot-receiver.js';
 import { StateSlots } from './state-slots.js';
 import { finishInstall, recoverCommit } from './startup-recovery.js';
+import { AutoCompactor } from './auto-compaction.js';
 import { Incarnations } from './incarnations.js';
 import { AppliedWaiters } from './applied-waiters.js';
 import { LeaderContact } from './leader-contact.js';
@@ -96,6 +97,7 @@ export class StorageMember {
   private purgeAgain = false;
   /** This leader proposed a history compaction that is not applied yet. */
   private historyCompactionProposed = false;
+  private readonly autoCompactor: AutoCompactor;
   /** When peers were last heard from: bounded-staleness reads measure their lag from it. */
   private readonly leaderContact = new LeaderContact();
   /** Peers whose first incarnation is being recorded. */
@@ -118,6 +120,7 @@ export class StorageMember {
     private readonly metrics: Metrics,
     private readonly incarnations: Incarnations,
   ) {
+    this.autoCompactor = new AutoCompactor(config.autoCompaction);
     this.snapshots = new SnapshotSender((to, ok) => {
       if (this.isStopped) return;
       this.raft.reportSnapshot(to, ok);
@@ -228,6 +231,7 @@ export class StorageMember {
   start(): void {
     this.tickTimer = setInterval(() => {
       this.raft.tick();
+      this.proposeHistoryCompaction(this.autoCompactor.sample(Date.now(), this.state.revision, this.state.compactRevision));
       this.scheduleReady();
     }, this.config.tickMs);
     this.scheduleReady();
@@ -633,7 +637,7 @@ export class StorageMember {
     // The tail kept for slow followers is bounded in bytes too: large entries make a short tail.
     const bytesPerEntry = this.logBytesSinceSnapshot / Math.max(1, entries);
     await this.snapshotNow(Math.min(this.config.logTailEntries, Math.floor(LOG_TAIL_BYTES / Math.max(1, bytesPerEntry))));
-    this.proposeHistoryCompaction();
+    this.proposeHistoryCompaction(this.autoCompactor.targetAtRevision(this.state.revision, this.state.compactRevision));
   }
 
   /** Has the ready loop snapshot the applied state and compact the whole log behind it. */
@@ -666,13 +670,12 @@ export class StorageMember {
   }
 
   /**
-   * Leader: keeps `historyRevisions` of history by proposing a compaction entry, which every
-   * member applies at the same log index (a member-local decision would let members decide a
-   * transaction that reads at an old revision differently). One at a time.
+   * Leader: compacts history to the automatic compaction's `target` by proposing a compaction
+   * entry, which every member applies at the same log index (a member-local decision would let
+   * members decide a transaction that reads at an old revision differently). One at a time.
    */
-  private proposeHistoryCompaction(): void {
-    const target = this.state.revision - this.config.historyRevisions;
-    if (this.leader !== this.config.id || this.historyCompactionProposed || target <= this.state.compactRevision) return;
+  private proposeHistoryCompaction(target: number | undefined): void {
+    if (target === undefined || this.leader !== this.config.id || this.historyCompactionProposed || target <= this.state.compactRevision) return;
     this.historyCompactionProposed = true;
     this.propose({ txns: [], compactRevision: target })
       .catch((error: unknown) => log.info({ err: error, revision: target }, 'history compaction not committed; the next snapshot proposes it again'))

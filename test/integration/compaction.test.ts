@@ -49,7 +49,7 @@ describe('a storage tier that runs for months', () => {
     cluster = await startTestCluster({
       storage: 3,
       writers: 1,
-      storageFlags: [`--snapshot-entries=${SNAPSHOT_ENTRIES}`, `--log-tail-entries=${LOG_TAIL_ENTRIES}`, `--history-revisions=${HISTORY_REVISIONS}`],
+      storageFlags: [`--snapshot-entries=${SNAPSHOT_ENTRIES}`, `--log-tail-entries=${LOG_TAIL_ENTRIES}`, `--auto-compaction-retention=${HISTORY_REVISIONS}`],
     });
     client = connect({ endpoints: [cluster.topology.gateway.listen], timeoutMs: 10_000 });
   }, 60_000);

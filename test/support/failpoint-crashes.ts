@@ -27,7 +27,7 @@ export async function crashAtFailpoints(points: readonly FailpointName[], visitB
   const cluster = await startTestCluster({
     storage: 3,
     writers: 1,
-    storageFlags: [`--snapshot-entries=${SNAPSHOT_ENTRIES}`, `--log-tail-entries=${LOG_TAIL_ENTRIES}`, '--history-revisions=10'],
+    storageFlags: [`--snapshot-entries=${SNAPSHOT_ENTRIES}`, `--log-tail-entries=${LOG_TAIL_ENTRIES}`, '--auto-compaction-retention=10'],
   });
   const client = connect({ endpoints: [cluster.topology.gateway.listen], timeoutMs: 1_500 });
   const recordDir = mkdtempSync(join(tmpdir(), 'quorumkv-failpoints-'));

@@ -250,7 +250,10 @@ describe('parseCommandLine refuses bad command lines with UsageError', () => {
     usageError([...storage, '--tick-ms=0'], /--tick-ms must be a positive integer/);
     usageError([...storage, '--election-ticks=ten'], /--election-ticks must be a positive integer/);
     usageError([...storage, '--election-ticks=1'], /--election-ticks must be more than the 1 heartbeat tick/);
-    usageError([...storage, '--history-revisions=0'], /--history-revisions must be a positive integer/);
+    usageError([...storage, '--auto-compaction-retention=-1'], /--auto-compaction-retention in revision mode is a whole number of revisions/);
+    usageError([...storage, '--auto-compaction-mode=periodic', '--auto-compaction-retention=soon'], /in periodic mode is a duration/);
+    usageError([...storage, '--auto-compaction-mode=periodic'], /periodic needs --auto-compaction-retention/);
+    usageError([...storage, '--auto-compaction-mode=hourly'], /--auto-compaction-mode must be revision or periodic/);
     usageError(['get', 'k', '--revision=-1'], /--revision must be a non-negative integer/);
     usageError(['get', 'k', '--limit=1.5'], /--limit must be a non-negative integer/);
     usageError(['node', '--mode=replica', '--id=w1', '--listen=127.0.0.1:1', '--storage=s1=127.0.0.1:2'], /--mode must be writer or reader/);
