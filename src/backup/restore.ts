@@ -14,7 +14,8 @@ import { SnapshotReader, type SnapshotSummary } from './snapshot-format.js';
 // `quorumkv snapshot restore`: the data directories of the storage members of a new cluster,
 // as etcd's `snapshot restore` writes a new member's WAL and database. Each member starts from a
 // raft snapshot at index 1 whose configuration is the new members, and from the MVCC state of
-// the file at its revision. The cluster gets a fresh name, recorded in each directory.
+// the file at its revision, leases included (their TTLs start in full when the new cluster elects
+// its first leader). The cluster gets a fresh name, recorded in each directory.
 
 const RESTORED_INDEX = 1;
 const RESTORED_TERM = 1;
@@ -74,7 +75,8 @@ async function restoreMember(dir: string, reader: SnapshotReader, members: Reado
     const raftSpace = db.sublevel<Buffer, Buffer>('raft', OPTIONS);
     const slots = await StateSlots.open(db);
     const { revision, compactRevision } = reader.header;
-    await writeRestoredState(slots.activeSpace(), reader.records(), { revision, compactRevision, appliedIndex: RESTORED_INDEX, appliedTerm: RESTORED_TERM });
+    const leases = reader.holdsLeases ? () => reader.leases : undefined;
+    await writeRestoredState(slots.activeSpace(), reader.records(), { revision, compactRevision, appliedIndex: RESTORED_INDEX, appliedTerm: RESTORED_TERM }, leases);
     // The checksum is known once the whole file was read: nothing of a bad file is kept.
     const snapshot = await reader.finish();
     const log = await RaftLogStore.open(raftSpace);

@@ -3,10 +3,11 @@ import { basename, dirname, join } from 'node:path';
 import type { QuorumkvClient } from '../client/client.js';
 import { hashState } from '../mvcc/state-hash.js';
 import { SnapshotReader, SnapshotWriter, type SnapshotSummary } from './snapshot-format.js';
+import { snapshotLeases, type LeaseSource } from './snapshot-leases.js';
 
 // `quorumkv snapshot save`: every key at one revision, read page by page through the public API
 // with the revision pinned, so writes that go on meanwhile change nothing in the file. A revision
-// in the retained history gives a point-in-time snapshot.
+// in the retained history gives a point-in-time snapshot. The leases follow (snapshot-leases.ts).
 
 const PAGE_KEYS = 1_000;
 const EVERY_KEY = Buffer.of(0);
@@ -16,6 +17,7 @@ export async function saveSnapshot(client: QuorumkvClient, path: string, options
   rmSync(partial, { force: true });
   let revision = options.revision ?? 0;
   let writer: SnapshotWriter | undefined;
+  const referenced = new Set<number>();
   try {
     let from = EVERY_KEY;
     for (;;) {
@@ -25,11 +27,14 @@ export async function saveSnapshot(client: QuorumkvClient, path: string, options
         revision = revision || page.header!.revision;
         writer = await SnapshotWriter.create(partial, { revision, compactRevision: revision });
       }
-      for (const kv of page.kvs) await writer.add(kv);
+      for (const kv of page.kvs) {
+        if (kv.lease !== 0) referenced.add(kv.lease);
+        await writer.add(kv);
+      }
       if (!page.more || page.kvs.length === 0) break;
       from = Buffer.concat([page.kvs[page.kvs.length - 1].key, Buffer.of(0)]);
     }
-    const summary = await writer.finish();
+    const summary = await writer.finish(await snapshotLeases(referenced, clientLeases(client)));
     writer = undefined;
     renameSync(partial, path);
     return summary;
@@ -38,6 +43,16 @@ export async function saveSnapshot(client: QuorumkvClient, path: string, options
     rmSync(partial, { force: true });
     throw error;
   }
+}
+
+function clientLeases(client: QuorumkvClient): LeaseSource {
+  return {
+    list: async () => (await client.leases()).leases.map((lease) => lease.id),
+    grantedTtl: async (id) => {
+      const answer = await client.leaseTimeToLive(id);
+      return answer.ttl === -1 ? undefined : answer.grantedTtl;
+    },
+  };
 }
 
 /** Checks a file whole and returns what it holds, with the state hash a member reports at its revision. */

@@ -22,7 +22,7 @@ export const snapshotCommand: Command = {
     'quorumkv snapshot save FILE [--revision N] [--endpoint HOST:PORT] ' + OUTPUT_USAGE,
     '     every key at one revision (the current one, or N from the retained history), with its checksum',
     'quorumkv snapshot status FILE ' + OUTPUT_USAGE,
-    '     checks the file and shows its revision, keys, size, checksum and state hash',
+    '     checks the file and shows its revision, keys, leases, size, checksum and state hash',
     'quorumkv snapshot restore FILE --data-dir DIR [--members ID=HOST:PORT,... | --topology FILE] [--cluster NAME] ' + OUTPUT_USAGE,
     '     writes DIR/ID for every storage member of a new cluster (default members: deploy/local.yaml; default name: fresh)',
     'quorumkv snapshot backup DIR [--every 5m] [--keep 24] [--endpoint HOST:PORT]',
@@ -66,9 +66,9 @@ export const snapshotCommand: Command = {
         const result = await restoreSnapshot({ file, dataDir: resolve(dataDir), members, cluster });
         const peers = [...members].map(([id, address]) => `${id}=${address}`).join(',');
         const commands = [...result.dirs].map(([id, dir]) => `quorumkv storage --id ${id} --cluster ${result.cluster} --listen ${members.get(id)} --peers ${peers} --data-dir ${dir}`);
-        await printResult(format, { cluster: result.cluster, revision: result.snapshot.revision, keys: result.snapshot.keys, hash: result.hash, dataDirs: Object.fromEntries(result.dirs), commands }, () =>
+        await printResult(format, { cluster: result.cluster, revision: result.snapshot.revision, keys: result.snapshot.keys, leases: result.snapshot.leases, hash: result.hash, dataDirs: Object.fromEntries(result.dirs), commands }, () =>
           [
-            `restored revision ${result.snapshot.revision} (${result.snapshot.keys} keys, hash ${result.hash}) as cluster ${result.cluster}`,
+            `restored revision ${result.snapshot.revision} (${result.snapshot.keys} keys, ${result.snapshot.leases ?? 'no recorded'} leases, hash ${result.hash}) as cluster ${result.cluster}`,
             'start its storage members with:',
             ...commands.map((c) => `  ${c}`),
           ].join('\n'),
@@ -107,7 +107,7 @@ export const snapshotCommand: Command = {
         for (;;) {
           try {
             const { path: written, summary, removed } = await backupOnce(client, file, keep);
-            log.info({ file: written, revision: summary.revision, keys: summary.keys, bytes: summary.bytes, sha256: summary.sha256, removed }, 'snapshot saved');
+            log.info({ file: written, revision: summary.revision, keys: summary.keys, leases: summary.leases, bytes: summary.bytes, sha256: summary.sha256, removed }, 'snapshot saved');
           } catch (error) {
             log.error({ err: error }, 'snapshot failed; trying again at the next interval');
           }
@@ -128,6 +128,7 @@ function summaryTable(file: string, s: SnapshotSummary & { hash?: string }): str
     ['file', file],
     ['revision', String(s.revision)],
     ['keys', String(s.keys)],
+    ['leases', s.leases === null ? 'not recorded (a version 1 file: keys restore without their leases)' : String(s.leases)],
     ['bytes', String(s.bytes)],
     ['sha256', s.sha256],
     ...(s.hash ? [['hash', s.hash]] : []),

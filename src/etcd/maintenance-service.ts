@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { callerOf, SYSTEM } from '../auth/caller.js';
 import type * as grpc from '@grpc/grpc-js';
 import type { AlarmMember } from '../gen/etcd/etcdserverpb/AlarmMember.js';
@@ -12,13 +11,14 @@ import type { SnapshotRequest__Output } from '../gen/etcd/etcdserverpb/SnapshotR
 import type { SnapshotResponse } from '../gen/etcd/etcdserverpb/SnapshotResponse.js';
 import type { StatusResponse } from '../gen/etcd/etcdserverpb/StatusResponse.js';
 import type { HashKVResponse__Output } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
-import type { KeyValue, KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import { MAX_RANGE_KEYS } from '../api/limits.js';
+import { SnapshotEncoder } from '../backup/snapshot-format.js';
+import { snapshotLeases, type LeaseSource } from '../backup/snapshot-leases.js';
 import { numericId } from '../ids.js';
 import type { KvBackend } from '../node/kv-service.js';
+import type { LeaseBackend } from '../node/lease-backend.js';
 import type { StorageRouter } from '../node/storage-router.js';
-import { codecFor } from '../proto/codec.js';
 import { EtcdMaintenance } from '../proto/etcd-services.js';
 import type { RpcServer } from '../rpc/server.js';
 import { etcdHeader, int64 } from './convert.js';
@@ -32,12 +32,8 @@ import { etcdUnary } from './service.js';
 export const REPORTED_ETCD_VERSION = '3.4.34';
 const STATUS_TIMEOUT_MS = 3_000;
 const HASH_TIMEOUT_MS = 10_000;
-/** The first bytes of a snapshot stream: quorumkv's format, not etcd's bbolt file. */
-export const SNAPSHOT_MAGIC = Buffer.from('quorumkv-snapshot-v1\n');
 
-const kvCodec = codecFor<KeyValue, KeyValue__Output>('quorumkv.v1.KeyValue');
-
-export function addEtcdMaintenanceService(rpc: RpcServer, storage: StorageRouter, backend: KvBackend): void {
+export function addEtcdMaintenanceService(rpc: RpcServer, storage: StorageRouter, backend: KvBackend, leases: LeaseBackend): void {
   const home = async (): Promise<{ self: MemberStatus__Output; all: MemberStatus__Output[] }> => {
     const all = await storage.describeAll(STATUS_TIMEOUT_MS);
     const self = all.find((s) => s.id === storage.homeMember.id && s.healthy) ?? all.find((s) => s.healthy);
@@ -87,7 +83,7 @@ export function addEtcdMaintenanceService(rpc: RpcServer, storage: StorageRouter
     snapshot: rpc.serverStream<SnapshotRequest__Output, SnapshotResponse>('etcd.Maintenance/Snapshot', async (call) => {
       try {
         await backend.admitAdmin(callerOf(call));
-        await streamSnapshot(backend, call);
+        await streamSnapshot(backend, leases, call);
       } catch (error) {
         throw toEtcdStatus(error);
       }
@@ -106,46 +102,49 @@ export function corruptAlarms(statuses: MemberStatus__Output[]): AlarmMember[] {
 }
 
 /**
- * Streams every key-value at one revision: the magic line, then each KeyValue (quorumkv.v1,
- * u32be length-prefixed), then 0xffffffff and zero padding, then the sha256 of all that, as etcd
- * ends its snapshots with one.
+ * Streams the snapshot file of `quorumkv snapshot save` (snapshot-format.ts), so that
+ * `etcdctl snapshot save` writes a file `quorumkv snapshot restore` reads: every key-value at one
+ * revision, the cluster's own records included, as etcd's snapshots hold its auth data, then the
+ * leases, then the sha256 of all that, as etcd ends its snapshots with one.
  */
-async function streamSnapshot(backend: KvBackend, call: grpc.ServerWritableStream<SnapshotRequest__Output, SnapshotResponse>): Promise<void> {
-  const sha = createHash('sha256');
-  let bytes = 0;
-  const send = async (blob: Buffer, last: boolean, header: SnapshotResponse['header']) => {
-    if (!last) sha.update(blob);
-    bytes += blob.length;
+async function streamSnapshot(backend: KvBackend, leases: LeaseBackend, call: grpc.ServerWritableStream<SnapshotRequest__Output, SnapshotResponse>): Promise<void> {
+  const encoder = new SnapshotEncoder();
+  let header: SnapshotResponse['header'];
+  const send = async (blob: Buffer, last = false) => {
     if (!call.write({ header, remainingBytes: last ? 0 : 32, blob })) await new Promise((resolve) => call.once('drain', resolve));
   };
   const all = { key: Buffer.of(0), rangeEnd: Buffer.of(0), keysOnly: false, countOnly: false, serializable: false, minRevision: 0, maxStalenessMs: 0 };
+  const referenced = new Set<number>();
   let revision = 0;
   let from = Buffer.of(0);
-  let header: SnapshotResponse['header'];
-  await send(SNAPSHOT_MAGIC, false, undefined);
   for (;;) {
-    // The whole state, the cluster's own records included, as etcd's snapshots hold its auth data.
     const page = await backend.range({ ...all, key: from, limit: MAX_RANGE_KEYS, revision }, Date.now() + HASH_TIMEOUT_MS, SYSTEM);
     if (revision === 0) {
       revision = page.header!.revision;
       header = etcdHeader(page.header);
+      await send(encoder.start({ revision, compactRevision: revision }));
     }
     const parts: Buffer[] = [];
     for (const kv of page.kvs) {
-      const bytes = kvCodec.encode(kv);
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(bytes.length);
-      parts.push(length, bytes);
+      if (kv.lease !== 0) referenced.add(kv.lease);
+      parts.push(encoder.record(kv));
     }
-    if (parts.length > 0) await send(Buffer.concat(parts), false, header);
+    if (parts.length > 0) await send(Buffer.concat(parts));
     if (!page.more || page.kvs.length === 0 || call.cancelled) break;
     from = Buffer.concat([page.kvs[page.kvs.length - 1].key, Buffer.of(0)]);
   }
-  // An end marker, then zeros to a multiple of 512 bytes: etcdctl accepts a snapshot whose size
-  // is a multiple of 512 plus the 32 bytes of its sha256, as etcd's page-aligned files are.
-  const end = Buffer.from([0xff, 0xff, 0xff, 0xff]);
-  await send(Buffer.concat([end, Buffer.alloc((512 - ((bytes + end.length) % 512)) % 512)]), false, header);
-  await send(sha.digest(), true, header);
+  await send(encoder.end(await snapshotLeases(referenced, backendLeases(leases))));
+  await send(encoder.digest(), true);
+}
+
+function backendLeases(leases: LeaseBackend): LeaseSource {
+  return {
+    list: async () => (await leases.list(Date.now() + HASH_TIMEOUT_MS)).leases.map((lease) => lease.id),
+    grantedTtl: async (id) => {
+      const answer = await leases.timeToLive(id, false, Date.now() + HASH_TIMEOUT_MS);
+      return answer.ttl === -1 ? undefined : answer.grantedTtl;
+    },
+  };
 }
 
 async function hashOf(storage: StorageRouter, revision: number): Promise<HashKVResponse__Output> {

@@ -32,5 +32,5 @@ export function addEtcdServices(rpc: RpcServer, storage: StorageRouter, kv: KvBa
   addEtcdWatchService(rpc, storage, kv, { progressNotifyMs: options.progressNotifyMs });
   addEtcdLeaseService(rpc, leases);
   addEtcdClusterService(rpc, adminOnly(storage.membership(MEMBERSHIP_TIMEOUT_MS), kv.admitAdmin), writerUrls(storage));
-  addEtcdMaintenanceService(rpc, storage, kv);
+  addEtcdMaintenanceService(rpc, storage, kv, leases);
 }

@@ -37,7 +37,7 @@ export function leaseKeyEntry(id: number, key: Buffer): Buffer {
   return Buffer.concat([encodeLeaseId(id), key]);
 }
 
-function encodeLeaseRecord(record: LeaseRecord): Buffer {
+export function encodeLeaseRecord(record: LeaseRecord): Buffer {
   return encodeRevision(record.ttl);
 }
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SNAPSHOT_MAGIC } from '../../src/etcd/maintenance-service.js';
+import { snapshotStatus } from '../../src/backup/save.js';
+import { SNAPSHOT_MAGIC, SnapshotReader } from '../../src/backup/snapshot-format.js';
 import type { LocalCluster } from '../../src/up/local-cluster.js';
 import { startTestCluster, stopTestCluster } from '../support/local-cluster.js';
 import { etcdctl, etcdctlWatch } from './etcdctl.js';
@@ -203,9 +204,12 @@ describe(`etcdctl cluster and maintenance commands through the ${via}`, () => {
     expect(defrag.stdout).toContain('Finished defragmenting');
   });
 
-  it('saves a snapshot: every key at one revision, ending with its sha256', async () => {
+  it('saves a snapshot that quorumkv snapshot restore reads: every key at one revision, the leases, and its sha256', async () => {
     await etcdctl(endpoint, ['put', 'snap/a', '1']);
-    await etcdctl(endpoint, ['put', 'snap/b', '2']);
+    const granted = await etcdctl(endpoint, ['lease', 'grant', '600']);
+    const leaseHex = /lease ([0-9a-f]+) granted/.exec(granted.stdout)?.[1];
+    expect(leaseHex, granted.stdout + granted.stderr).toBeDefined();
+    await etcdctl(endpoint, ['put', 'snap/b', '2', `--lease=${leaseHex}`]);
     const file = join(cluster.dataDir, `${via}.snapshot`);
     const saved = await etcdctl(endpoint, ['snapshot', 'save', file]);
     expect(saved.code, saved.stderr).toBe(0);
@@ -215,6 +219,17 @@ describe(`etcdctl cluster and maintenance commands through the ${via}`, () => {
     const body = bytes.subarray(0, bytes.length - 32);
     expect(createHash('sha256').update(body).digest()).toEqual(bytes.subarray(bytes.length - 32));
     expect(body.includes(Buffer.from('snap/b'))).toBe(true);
+
+    const status = await snapshotStatus(file);
+    expect(status.leases).toBeGreaterThanOrEqual(1);
+    const reader = await SnapshotReader.open(file);
+    const leased = new Map<string, number>();
+    for await (const kv of reader.records()) leased.set(kv.key.toString(), kv.lease);
+    const lease = reader.leases.find((l) => l.id === Number.parseInt(leaseHex!, 16));
+    await reader.finish();
+    expect(leased.get('snap/a')).toBe(0);
+    expect(leased.get('snap/b')).toBe(Number.parseInt(leaseHex!, 16));
+    expect(lease).toEqual({ id: Number.parseInt(leaseHex!, 16), ttl: 600 });
   });
 });
 }

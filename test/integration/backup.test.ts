@@ -18,6 +18,7 @@ import { eventually, processLogs, startTestCluster, stopTestCluster, testCertsDi
 // a point-in-time snapshot from the retained history; a continuous backup that keeps the last K.
 
 const run = promisify(execFile);
+const SHORT_TTL_SECONDS = 8;
 
 async function cli(endpoint: string, ...args: string[]): Promise<any> {
   const { stdout } = await run(process.execPath, [CLI_ENTRY, ...args, '--output', 'json'], { env: { ...process.env, QUORUMKV_ENDPOINT: endpoint }, timeout: 60_000 });
@@ -53,6 +54,12 @@ describe('backup and restore', () => {
 
   it('restores a snapshot taken under write load into a new cluster that hashes the same at its revision and takes writes', async () => {
     for (let i = 0; i < 50; i++) await client.put(`key/${String(i).padStart(3, '0')}`, `v0-${i}`);
+    // Leases go with the snapshot: a long one that outlives the restore, and a short one that
+    // expires in the restored cluster once its TTL has run there in full.
+    const long = (await client.grantLease(600)).id;
+    const short = (await client.grantLease(SHORT_TTL_SECONDS)).id;
+    await client.put('leased/long', 'l', { lease: long });
+    await client.put('leased/short', 's', { lease: short });
     const early = (await client.put('marker', 'early')).header!.revision;
     // Writes go on, bounded in count, while the snapshot is taken.
     let writing = true;
@@ -67,19 +74,21 @@ describe('backup and restore', () => {
       if (written < 20) throw new Error(`${written} writes so far`);
     });
     const file = join(work, 'under-load.snap');
+    await client.keepLeaseAliveOnce(short);
     const saved = await cli(source.topology.gateway.listen, 'snapshot', 'save', file);
     const writtenDuringSave = written;
     writing = false;
     await load;
     expect(written).toBeGreaterThan(20);
-    expect(saved.keys).toBe(51);
+    expect(saved.keys).toBe(53);
+    expect(saved.leases).toBe(2);
     expect(saved.revision).toBeGreaterThan(early);
     const afterSave = (await client.put('marker', 'late')).header!.revision;
     expect(afterSave).toBeGreaterThan(saved.revision);
 
     // The file is the state at its revision: the same hash every old member reports there.
     const status = await cli(source.topology.gateway.listen, 'snapshot', 'status', file);
-    expect(status).toMatchObject({ revision: saved.revision, keys: 51, sha256: saved.sha256 });
+    expect(status).toMatchObject({ revision: saved.revision, keys: 53, leases: 2, sha256: saved.sha256 });
     for (const member of source.topology.storage) expect((await hashAt(member.listen, saved.revision)).hash, member.id).toBe(status.hash);
     process.stderr.write(`backup: ${writtenDuringSave} writes before and during the save, snapshot at revision ${saved.revision}\n`);
 
@@ -94,7 +103,7 @@ describe('backup and restore', () => {
     const dataDir = join(work, 'restored');
     const members = topology.storage.map((s) => `${s.id}=${s.listen}`).join(',');
     const restored = await cli(source.topology.gateway.listen, 'snapshot', 'restore', file, '--data-dir', dataDir, '--members', members);
-    expect(restored).toMatchObject({ revision: saved.revision, keys: 51, hash: status.hash });
+    expect(restored).toMatchObject({ revision: saved.revision, keys: 53, hash: status.hash });
     expect(restored.cluster).not.toBe(source.topology.cluster);
     const target = new LocalCluster({ ...topology, cluster: restored.cluster }, dataDir, { output: 'files', certsDir: testCertsDir() });
     target.startAll();
@@ -108,8 +117,18 @@ describe('backup and restore', () => {
         const range = await restoredClient.range('key/', { prefix: true });
         expect(range.count).toBe(50);
         expect((await restoredClient.get('marker'))?.value.toString()).toBe('early');
+        const longLease = await restoredClient.leaseTimeToLive(long, { keys: true });
+        expect(longLease).toMatchObject({ grantedTtl: 600 });
+        expect(longLease.ttl).toBeGreaterThan(500);
+        expect(longLease.keys.map((k) => k.toString())).toEqual(['leased/long']);
+        expect((await restoredClient.leaseTimeToLive(short)).grantedTtl).toBe(SHORT_TTL_SECONDS);
+        await eventually(4 * SHORT_TTL_SECONDS * 1000, async () => {
+          if (await restoredClient.get('leased/short')) throw new Error('the short lease has not expired in the restored cluster yet');
+        });
+        expect((await restoredClient.get('leased/long'))?.value.toString()).toBe('l');
         const next = await restoredClient.put('after-restore', 'yes');
-        expect(next.header!.revision).toBe(saved.revision + 1);
+        // The short lease's expiry took one revision.
+        expect(next.header!.revision).toBe(saved.revision + 2);
         expect((await restoredClient.get('after-restore'))?.value.toString()).toBe('yes');
       } finally {
         restoredClient.close();
