@@ -9,6 +9,10 @@ import { appendFileSync, readFileSync } from 'node:fs';
 // QUORUMKV_FAILPOINTS_RECORD=FILE, every point that fires is appended to FILE, and a point FILE
 // lists already stays quiet: processes that share the file visit each point once between them.
 // Unarmed, a failpoint does nothing and answers undefined (nothing to wait for).
+//
+// With QUORUMKV_FAILPOINTS_CONTROL=FILE, a running process arms its points again from FILE's
+// content (the same syntax; empty disarms) each time it receives SIGUSR2: the chaos suite crashes
+// a member at a point while it runs, without a restart first.
 
 export const FAILPOINTS = [
   /** Before and after the Ready's hard state and entries are written to the raft log. */
@@ -60,6 +64,18 @@ export function parseFailpoints(spec: string): Map<FailpointName, Armed> {
 
 let armed = parseFailpoints(process.env.QUORUMKV_FAILPOINTS ?? '');
 let recordFile = process.env.QUORUMKV_FAILPOINTS_RECORD;
+
+const controlFile = process.env.QUORUMKV_FAILPOINTS_CONTROL;
+if (controlFile) {
+  process.on('SIGUSR2', () => {
+    try {
+      armed = parseFailpoints(readFileSync(controlFile, 'utf8'));
+      process.stderr.write(`failpoints armed from ${controlFile}: ${[...armed.keys()].join(', ') || 'none'}\n`);
+    } catch (error) {
+      process.stderr.write(`failpoints: ${controlFile} not applied: ${(error as Error).message}\n`);
+    }
+  });
+}
 
 /** Arms failpoints in this process (tests of the failpoints themselves); '' disarms them all. */
 export function armFailpoints(spec: string, record?: string): void {

@@ -2,7 +2,9 @@
  * The nemesis: carries out a fault schedule on a running cluster (signals to processes, modes of
  * the proxies between them), one fault at a time, and heals everything on demand.
  */
+import { writeFileSync } from 'node:fs';
 import type { QuorumkvClient } from '../client/index.js';
+import { FAILPOINTS } from '../failpoints.js';
 import type { LocalCluster } from '../up/local-cluster.js';
 import { delayMode, PASS } from './fault-proxy.js';
 import type { ProxyMesh } from './proxy-mesh.js';
@@ -23,8 +25,11 @@ export interface FaultEvent {
   startMs: number;
   /** When the fault was lifted (a killed process restarted, a partition healed). */
   endMs: number | null;
-  /** For kills: when the restarted process was ready again. */
+  /** For kills and crashes: when the restarted process was ready again. */
   readyMs?: number | null;
+  /** For crashes: the failpoint armed, and when the member crashed there (null: it never reached it and was killed at the heal). */
+  failpoint?: string;
+  crashedMs?: number | null;
   error?: string;
 }
 
@@ -35,6 +40,8 @@ export interface NemesisContext {
   control: QuorumkvClient;
   now: () => number;
   log: (line: string) => void;
+  /** The file a storage member re-arms its failpoints from on SIGUSR2 (crash faults need one). */
+  failpointControl?: (name: string) => string;
 }
 
 export class Nemesis {
@@ -102,15 +109,31 @@ export class Nemesis {
       case 'kill': {
         const name = await this.pickProcess(fault.variant, random, event);
         await cluster.signal(name, 'SIGKILL');
+        return () => this.restart(name, event);
+      }
+      case 'crash': {
+        const name = await this.pickProcess(fault.variant, random, event);
+        const control = this.ctx.failpointControl?.(name);
+        if (control === undefined) throw new Error('crash faults need storage members started with a failpoint control file');
+        const point = random.pick(FAILPOINTS);
+        event.failpoint = point;
+        event.crashedMs = null;
+        const crash = cluster.expectExit(name);
+        let healing = false;
+        void crash.exited.then(() => {
+          if (!healing) event.crashedMs = now();
+        });
+        writeFileSync(control, `${point}=1*crash`);
+        await cluster.signal(name, 'SIGUSR2');
+        event.target = `${event.target} at ${point}`;
         return async () => {
-          cluster.startAll([name]);
-          try {
-            await cluster.waitReady([name], RESTART_READY_TIMEOUT_MS);
-            event.readyMs = now();
-          } catch (error) {
-            event.readyMs = null;
-            throw error;
-          }
+          healing = true;
+          // A point the member did not reach: it is killed instead, wherever it was.
+          if (cluster.isRunning(name)) await cluster.signal(name, 'SIGKILL');
+          await crash.exited;
+          event.target += event.crashedMs === null ? ' (not reached: killed)' : ' (crashed there)';
+          writeFileSync(control, '');
+          await this.restart(name, event);
         };
       }
       case 'pause': {
@@ -136,6 +159,17 @@ export class Nemesis {
         event.target = `${fault.variant === 'all' ? 'every link' : 'storage links'}: ${meanMs}±${jitterMs} ms`;
         return async () => mesh.setBaseMode(PASS);
       }
+    }
+  }
+
+  private async restart(name: string, event: FaultEvent): Promise<void> {
+    this.ctx.cluster.startAll([name]);
+    try {
+      await this.ctx.cluster.waitReady([name], RESTART_READY_TIMEOUT_MS);
+      event.readyMs = this.ctx.now();
+    } catch (error) {
+      event.readyMs = null;
+      throw error;
     }
   }
 

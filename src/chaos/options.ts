@@ -11,7 +11,7 @@ export type WorkloadName = (typeof WORKLOADS)[number];
 
 export const DEFAULT_DURATION_MS = 60_000;
 export const DEFAULT_OP_TIMEOUT_MS = 3_000;
-export const DEFAULT_FAULTS = 'kill,pause,partition,latency';
+export const DEFAULT_FAULTS = 'kill,pause,partition,latency,crash';
 export const DEFAULT_TOPOLOGY = 'storage=3,writers=2,readers=1';
 const MAX_DURATION_MS = 24 * 3600_000;
 const DEFECTS: readonly TestDefect[] = ['ack-before-commit', 'weak-dedupe'];

@@ -65,9 +65,10 @@ export interface ChaosResult {
 /**
  * Storage members snapshot every 200 entries and keep a tail of 50, so that a member killed,
  * paused or cut off for a few seconds falls behind the log and catches up from a streamed snapshot:
- * the runs exercise snapshot install under faults, not only log replication.
+ * the runs exercise snapshot install under faults, not only log replication. History is compacted
+ * past 2,000 revisions, so compaction entries and purges run under faults too.
  */
-const CHAOS_STORAGE_FLAGS = ['--snapshot-entries=200', '--log-tail-entries=50'];
+const CHAOS_STORAGE_FLAGS = ['--snapshot-entries=200', '--log-tail-entries=50', '--auto-compaction-retention=2000'];
 
 export function chaosTopology(shape: ChaosShape): Promise<Topology> {
   return loopbackTopology({ ...shape, storageFlags: CHAOS_STORAGE_FLAGS }, 'chaos');
@@ -139,6 +140,9 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
       (from, to) => mesh.addressFor(from, to),
     );
     if (config.defect) for (const spec of cluster.specs) if (spec.role === 'storage') spec.env = { ...spec.env, QUORUMKV_TEST_DEFECT: config.defect };
+    // Crash faults arm a storage member's failpoints while it runs (failpoints.ts).
+    const failpointControl = (name: string) => join(dataDir, `failpoints-${name}`);
+    for (const spec of cluster.specs) if (spec.role === 'storage') spec.env = { ...spec.env, QUORUMKV_FAILPOINTS_CONTROL: failpointControl(spec.name) };
     log(`chaos seed ${config.seed}: starting ${cluster.names.length} processes and ${mesh.links().length} proxies (logs in ${join(dataDir, 'logs')})`);
     cluster.startAll();
     await cluster.waitReady(cluster.names, START_READY_TIMEOUT_MS);
@@ -160,7 +164,7 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     }
     for (const name of config.workloads) await WORKLOADS[name].setup(contexts.get(name)!);
 
-    const nemesis = new Nemesis({ cluster, mesh, control, now, log });
+    const nemesis = new Nemesis({ cluster, mesh, control, now, log, failpointControl });
     const runEnd = new AbortController();
     const onAbort = () => runEnd.abort();
     external.addEventListener('abort', onAbort, { once: true });

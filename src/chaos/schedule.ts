@@ -5,13 +5,15 @@
  */
 import { SeededRandom } from './random.js';
 
-export type FaultKind = 'kill' | 'pause' | 'partition' | 'latency';
+export type FaultKind = 'kill' | 'pause' | 'partition' | 'latency' | 'crash';
 
 export const FAULT_VARIANTS: Record<FaultKind, readonly string[]> = {
   kill: ['storage-leader', 'storage-follower', 'writer', 'reader', 'gateway'],
   pause: ['storage-leader', 'storage-follower', 'writer', 'reader', 'gateway'],
   partition: ['isolate-storage', 'split', 'bridge', 'ring', 'writer-storage', 'gateway-writer'],
   latency: ['all', 'storage'],
+  // A storage member crashes at a failpoint of its write path (src/failpoints.ts) while it runs.
+  crash: ['storage-leader', 'storage-follower'],
 };
 
 export interface FaultSpec {

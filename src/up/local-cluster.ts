@@ -121,11 +121,22 @@ export class LocalCluster {
     }
   }
 
-  /** Sends `signal` to a process and, unless it is SIGSTOP/SIGCONT, waits for it to exit. */
+  /**
+   * Marks a running process as one that may exit by its own hand (a failpoint crash), which is
+   * then no unexpected exit. `exited` resolves when it has; `cancel` takes the mark back.
+   */
+  expectExit(name: string): { exited: Promise<void>; cancel(): void } {
+    const running = this.running.get(name);
+    if (!running) return { exited: Promise.resolve(), cancel: () => undefined };
+    running.expectExit = true;
+    return { exited: running.exited, cancel: () => (running.expectExit = false) };
+  }
+
+  /** Sends `signal` to a process and, unless it is SIGSTOP, SIGCONT or SIGUSR2, waits for it to exit. */
   async signal(name: string, signal: NodeJS.Signals): Promise<void> {
     const running = this.running.get(name);
     if (!running) throw new Error(`${name} is not running`);
-    if (signal === 'SIGSTOP' || signal === 'SIGCONT') {
+    if (signal === 'SIGSTOP' || signal === 'SIGCONT' || signal === 'SIGUSR2') {
       running.child.kill(signal);
       return;
     }

@@ -55,6 +55,22 @@ describe('chaos runs on real processes', () => {
     expect(readFileSync(join(result.outDir, 'history.jsonl'), 'utf8').split('\n').length).toBe(report.ops.total + 1);
   }, 80_000);
 
+  it('crashes the storage leader at a failpoint while it runs, and loses nothing acknowledged (seed 2)', async () => {
+    // Seed 2 arms the leader to crash between sending its appends and saving them itself.
+    const config = compileChaosOptions({ seed: 2, duration: '12s', faults: 'crash:storage-leader', workload: 'register,set', out: outDir() });
+    const result = await runChaos(config, { log: quiet, progress: quiet, schedule: { maxFaults: 1 } });
+    expect(result.verdict, explain(result)).toBe('pass');
+    const report = JSON.parse(readFileSync(join(result.outDir, 'report.json'), 'utf8'));
+    const [crash] = report.faults;
+    expect(crash).toMatchObject({ kind: 'crash', failpoint: 'send-before-save' });
+    expect(crash.error).toBeUndefined();
+    // It crashed there by its own hand, which is no unexpected exit, and came back.
+    expect(crash.crashedMs).toBeGreaterThanOrEqual(crash.startMs);
+    expect(crash.readyMs).toBeGreaterThan(crash.crashedMs);
+    expect(report.unexpectedExits).toEqual([]);
+    expect(report.ops.byOutcome.ok).toBeGreaterThan(50);
+  }, 80_000);
+
   it('fails when storage re-applies retried writes (defect weak-dedupe, seed 4)', async () => {
     const config = compileChaosOptions({ seed: 4, duration: '20s', faults: 'pause:storage-leader,partition:isolate-storage', workload: 'set,counter', defect: 'weak-dedupe', out: outDir() });
     const result = await runChaos(config, { log: quiet, progress: quiet });
