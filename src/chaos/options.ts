@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { TestDefect } from '../storage/test-defects.js';
 import { FAULT_VARIANTS, type FaultKind, type FaultSpec } from './schedule.js';
 
-export const WORKLOADS = ['register', 'bank', 'set', 'counter', 'lease'] as const;
+export const WORKLOADS = ['register', 'bank', 'set', 'counter', 'lease', 'history'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 export const DEFAULT_DURATION_MS = 60_000;

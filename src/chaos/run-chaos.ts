@@ -22,8 +22,9 @@ import { countsBy, faultGaps, gapStats, writeHistory, writeReportFiles } from '.
 import { buildSchedule, faultName, type ScheduleOptions } from './schedule.js';
 import { bankWorkload } from './workloads/bank.js';
 import { counterWorkload } from './workloads/counter.js';
-import { registerWorkload } from './workloads/register.js';
+import { historyWorkload } from './workloads/history.js';
 import { leaseWorkload } from './workloads/lease.js';
+import { registerWorkload } from './workloads/register.js';
 import { setWorkload } from './workloads/set.js';
 import type { ChaosEndpoint, CheckVerdict, Workload, WorkloadContext } from './workloads/workload.js';
 
@@ -41,7 +42,7 @@ const PROGRESS_INTERVAL_MS = 1_000;
 const PROGRESS_LINE_EVERY_MS = 5_000;
 const STOP_GRACE_MS = 5_000;
 
-const WORKLOADS: Record<WorkloadName, Workload> = { register: registerWorkload, bank: bankWorkload, set: setWorkload, counter: counterWorkload, lease: leaseWorkload };
+const WORKLOADS: Record<WorkloadName, Workload> = { register: registerWorkload, bank: bankWorkload, set: setWorkload, counter: counterWorkload, lease: leaseWorkload, history: historyWorkload };
 
 export type Verdict = 'pass' | 'fail' | 'unknown' | 'aborted';
 

@@ -13,7 +13,7 @@ export const chaosCommand: Command = {
   name: 'chaos',
   summary: 'run a cluster under injected faults with checked workloads, and write a report',
   usage: [
-    'quorumkv chaos [--seed N] [--duration 60s] [--faults kill,pause,partition,latency,crash] [--workload register,bank,set,counter,lease]',
+    'quorumkv chaos [--seed N] [--duration 60s] [--faults kill,pause,partition,latency,crash] [--workload register,bank,set,counter,lease,history]',
     `               [--topology ${DEFAULT_TOPOLOGY}] [--out DIR] [--defect ack-before-commit|weak-dedupe] [--op-timeout 3s]`,
     `  --faults: kinds (${DEFAULT_FAULTS}), or kind:variant, e.g. kill:storage-leader,pause:writer,partition:ring,latency:storage`,
     `  --workload: any of ${WORKLOADS.join(', ')} (all by default)`,

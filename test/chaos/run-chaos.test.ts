@@ -44,7 +44,7 @@ describe('chaos runs on real processes', () => {
     expect(report.faults.every((f: { error?: string }) => f.error === undefined)).toBe(true);
     // Enough operations that every checker had material; pacing itself is the liveness check's job.
     expect(report.ops.byOutcome.ok).toBeGreaterThan(100);
-    expect(Object.keys(report.checks).sort()).toEqual(['bank', 'counter', 'lease', 'liveness', 'processes', 'register', 'replicas', 'set']);
+    expect(Object.keys(report.checks).sort()).toEqual(['bank', 'counter', 'history', 'lease', 'liveness', 'processes', 'register', 'replicas', 'set']);
     // The lease checker had leases that expired under the faults, not only revoked ones.
     const lease = report.checks.lease.detail;
     expect(lease.expired, report.checks.lease.summary).toBeGreaterThan(0);
