@@ -92,6 +92,17 @@ export class Metrics {
     help: 'Raft messages not sent because the stream to their peer was full (slow, paused or gone).',
     registers: [this.registry],
   });
+  readonly raftMessagesRefused = new Counter({
+    name: 'quorumkv_raft_messages_refused_total',
+    help: "Raft messages from peers not counted, by reason: stale (the peer came back with a new data directory) or unvouched (no leader has told this member the peer's incarnation yet).",
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly peerIncarnationsKnown = new Gauge({
+    name: 'quorumkv_peer_incarnations_known',
+    help: 'Peers whose incarnation this member knows: it counts a peer only once it knows it (or while it leads, or has an empty log).',
+    registers: [this.registry],
+  });
   readonly commitIndex = new TwinGauge(
     new Gauge({ name: 'quorumkv_raft_commit_index', help: 'Highest committed log index known.', registers: [this.registry] }),
     new Gauge({ name: 'etcd_server_proposals_committed_total', help: 'The total number of consensus proposals committed.', registers: [this.registry] }),

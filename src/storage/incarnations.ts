@@ -2,11 +2,46 @@ import { randomBytes } from 'node:crypto';
 import type { AbstractSublevel } from 'abstract-level';
 
 // A member's incarnation is a random id created with its data directory. Every message batch a
-// member sends carries it, and every member keeps, durably, the incarnation it first heard from
-// each peer. A peer that comes back under its old id with a new incarnation lost its disk: it may
-// have voted, or acknowledged entries, that it no longer remembers, so counting it again could
-// elect a leader without an acknowledged write. Its messages are ignored until a membership
-// change removes it (which forgets its incarnation), and it is added again.
+// member sends carries it, and every member keeps, durably, the first incarnation it learned for
+// each peer ("pins" it). A peer that comes back under its old id with a new incarnation lost its
+// disk: it may have voted, or acknowledged entries, that it no longer remembers, so counting it
+// again could elect a leader without an acknowledged write. Its messages are ignored until a
+// membership change removes it (which forgets its incarnation), and it is added again.
+//
+// How a member learns an incarnation (peer-admission.ts decides each message):
+// - From the peer's own messages, but only while this member leads, while its log is empty (the
+//   cluster's first election: nobody knows anybody yet), or when the message is the peer's append
+//   or heartbeat (the peer leads, so a quorum that knew it elected it).
+// - From the leader: a leader sends the incarnations it knows with every append and heartbeat
+//   (MessageBatch.known_incarnations). Followers never message each other, so without this a
+//   follower C would not know follower B's incarnation; after B's disk is wiped, C would take the
+//   new B's vote, and the two could elect C without a write that only the leader and the old B had.
+// - From no one else. A member whose log is not empty and that has not learned a peer's
+//   incarnation drops that peer's messages, votes included, until a leader vouches for the peer:
+//   the peer may have lost its disk since it last took part, and nothing this member holds can say
+//   otherwise. Two followers that never heard of each other cannot then elect a leader between
+//   them; they wait for a member that knows them both. That costs availability only in a narrow
+//   case (a member down since before its first contact with a leader, and that leader down too),
+//   never safety.
+//
+// Why a leader's word and not a record in the replicated log: which messages a member admits is
+// not part of the state machine, so it need not be decided at the same log index everywhere; what
+// matters is that every follower learns every voter's incarnation as early as possible and keeps
+// it across restarts. Every append already reaches every follower, so a follower that holds an
+// entry from a leader also knows each incarnation that leader knew when it sent it, without a new
+// kind of log entry, a snapshot field, or a wait for the record to be committed and applied (a
+// follower knows of a commit one round after the leader). A log record would also need the first
+// members' incarnations proposed after the first election, leaving the same window open.
+//
+// What is left: a member that has learned nothing at all (its log is empty) cannot tell a wiped
+// peer from a first start, so it pins whatever it hears first. If follower C was down since the
+// cluster's first start, and B's disk is wiped while A is down, C and the new B can elect a leader
+// without A's and the old B's writes. Only the wiped member's operator can close that: a member
+// whose disk was lost must be removed and added again (`quorumkv members remove`, then `add`
+// with `--join`). A leader also pins a peer it never knew directly (it must, to admit a member it
+// adds or one it never heard from); the peer's acknowledgements are honest from then on, and a
+// leader holds every committed entry, so this loses nothing unless more members fail than a
+// quorum can lose.
 
 type Db = AbstractSublevel<any, any, Buffer, Buffer>;
 const OWN_KEY = Buffer.from('i');
@@ -15,21 +50,28 @@ const PEERS_KEY = Buffer.from('p');
 export type IncarnationVerdict = 'known' | 'new' | 'stale';
 
 export class Incarnations {
+  /** The last write of the records, which the next one waits for. */
+  private saving: Promise<void> = Promise.resolve();
+  /** `known()`, kept until the next change. */
+  private vouched: Readonly<Record<string, string>> | undefined;
+
   private constructor(
     private readonly db: Db,
+    /** This member's id. */
+    private readonly self: string,
     /** This member's incarnation. */
     readonly own: string,
     private readonly peers: Map<string, string>,
   ) {}
 
   /** The stored incarnations; a data directory that has none gets a new one of its own, durably. */
-  static async open(db: Db): Promise<Incarnations> {
+  static async open(db: Db, self: string): Promise<Incarnations> {
     const stored = (await db.get(OWN_KEY))?.toString('utf8');
     const own = stored ?? randomBytes(8).toString('hex');
     if (stored === undefined) await writeSynced(db, OWN_KEY, Buffer.from(own, 'utf8'));
     const rawPeers = await db.get(PEERS_KEY);
     const peers = rawPeers ? new Map<string, string>(Object.entries(JSON.parse(rawPeers.toString('utf8')))) : new Map<string, string>();
-    return new Incarnations(db, own, peers);
+    return new Incarnations(db, self, own, peers);
   }
 
   /** Whether `incarnation` is the one known for `peer`, the first heard from it, or a later one. */
@@ -39,16 +81,35 @@ export class Incarnations {
     return known === incarnation ? 'known' : 'stale';
   }
 
+  /** Every incarnation known, this member's own included (member id → incarnation), as a leader vouches for them. */
+  known(): Readonly<Record<string, string>> {
+    this.vouched ??= Object.freeze({ ...Object.fromEntries(this.peers), [this.self]: this.own });
+    return this.vouched;
+  }
+
+  /** How many peers' incarnations are recorded. */
+  get count(): number {
+    return this.peers.size;
+  }
+
   /** The incarnation last recorded for `peer`, if any. */
   of(peer: string): string | undefined {
     return this.peers.get(peer);
   }
 
-  /** Records, durably, the first incarnation heard from `peer`; a later one never replaces it. */
-  async learn(peer: string, incarnation: string): Promise<void> {
-    if (this.peers.has(peer)) return;
-    this.peers.set(peer, incarnation);
-    await this.save();
+  /**
+   * Records the first incarnation heard of each peer; a later one never replaces it. It counts at
+   * once and is on disk when this resolves: a record lost to a crash leaves the peer unknown,
+   * which makes it count less, never more.
+   */
+  async learn(learned: ReadonlyArray<readonly [peer: string, incarnation: string]>): Promise<void> {
+    let changed = false;
+    for (const [peer, incarnation] of learned) {
+      if (peer === this.self || this.peers.has(peer)) continue;
+      this.peers.set(peer, incarnation);
+      changed = true;
+    }
+    if (changed) await this.save();
   }
 
   /** Forgets `peer`'s incarnation: it was removed, and may be added again with a new one. */
@@ -57,8 +118,15 @@ export class Incarnations {
     await this.save();
   }
 
-  private async save(): Promise<void> {
-    await writeSynced(this.db, PEERS_KEY, Buffer.from(JSON.stringify(Object.fromEntries(this.peers)), 'utf8'));
+  /**
+   * Writes the records as they are when the write starts, one write at a time: two writes in
+   * flight at once could land out of order and leave the older records on disk.
+   */
+  private save(): Promise<void> {
+    this.vouched = undefined;
+    const written = this.saving.then(() => writeSynced(this.db, PEERS_KEY, Buffer.from(JSON.stringify(Object.fromEntries(this.peers)), 'utf8')));
+    this.saving = written.catch(() => undefined);
+    return written;
   }
 }
 

@@ -19,6 +19,8 @@ export interface PeerTransport extends Transport {
   setPeers(addresses: ReadonlyMap<string, string>): void;
   /** Stamps every batch sent with this member's incarnation. */
   setIncarnation(incarnation: string): void;
+  /** Where appends and heartbeats get the incarnations this member vouches for (undefined: none, it does not lead). */
+  setKnownIncarnations(known: () => Readonly<Record<string, string>> | undefined): void;
 }
 
 /** What membership needs of the storage member it belongs to. */

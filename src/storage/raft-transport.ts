@@ -6,6 +6,7 @@ import { Raft, type RaftClient } from '../proto/services.js';
 import { STORAGE_ROLES } from '../security/roles.js';
 import { peerChannelCredentials } from '../security/transport-security.js';
 import { BATCH_FIELDS_BYTES, frameMessages } from './message-frames.js';
+import { isLeaderReplication } from './peer-admission.js';
 import { STORAGE_CHANNEL_OPTIONS, PEER_FRAME_BYTES } from './peer-limits.js';
 
 // Sends consensus messages to peers over one long-lived gRPC stream per peer, so batches arrive
@@ -35,6 +36,13 @@ function copyMessage(message: Message | Message__Output): Message {
 export const toWire: (message: Message) => WireMessage = copyMessage;
 export const fromWire: (message: Message__Output) => Message = copyMessage;
 
+/** Most the incarnations in `known` take in a MessageBatch (each entry: its strings and a few bytes of framing). */
+function knownBytes(known: Readonly<Record<string, string>> | undefined): number {
+  let bytes = 0;
+  for (const [id, incarnation] of Object.entries(known ?? {})) bytes += 8 + Buffer.byteLength(id) + Buffer.byteLength(incarnation);
+  return bytes;
+}
+
 interface Peer {
   address: string;
   client: RaftClient;
@@ -47,6 +55,8 @@ export class GrpcRaftTransport implements Transport {
   private readonly peers = new Map<NodeId, Peer>();
   /** This member's incarnation, sent with every batch (incarnations.ts). */
   private incarnation = '';
+  /** While this member leads: the incarnations it vouches for, sent with its appends and heartbeats. */
+  private knownIncarnations: () => Readonly<Record<string, string>> | undefined = () => undefined;
 
   constructor(
     private readonly cluster: string,
@@ -76,6 +86,10 @@ export class GrpcRaftTransport implements Transport {
     this.incarnation = incarnation;
   }
 
+  setKnownIncarnations(known: () => Readonly<Record<string, string>> | undefined): void {
+    this.knownIncarnations = known;
+  }
+
   /** The peers this member sends to, by id. */
   peerAddresses(): Map<NodeId, string> {
     return new Map([...this.peers].map(([id, peer]) => [id, peer.address]));
@@ -88,9 +102,10 @@ export class GrpcRaftTransport implements Transport {
       list.push(message);
       byPeer.set(message.to, list);
     }
-    const budget = PEER_FRAME_BYTES - BATCH_FIELDS_BYTES - Buffer.byteLength(this.cluster) - Buffer.byteLength(this.incarnation);
+    const known = messages.some(isLeaderReplication) ? this.knownIncarnations() : undefined;
+    const budget = PEER_FRAME_BYTES - BATCH_FIELDS_BYTES - Buffer.byteLength(this.cluster) - Buffer.byteLength(this.incarnation) - knownBytes(known);
     for (const [to, list] of byPeer) {
-      for (const frame of frameMessages(list, budget)) this.sendBatch(to, frame.map(toWire));
+      for (const frame of frameMessages(list, budget)) this.sendBatch(to, frame.map(toWire), frame.some(isLeaderReplication) ? known : undefined);
     }
   }
 
@@ -101,14 +116,14 @@ export class GrpcRaftTransport implements Transport {
     }
   }
 
-  private sendBatch(to: NodeId, messages: WireMessage[]): void {
+  private sendBatch(to: NodeId, messages: WireMessage[], knownIncarnations: Readonly<Record<string, string>> | undefined): void {
     const peer = this.peers.get(to);
     if (!peer || peer.full) {
       this.onDropped(messages.length);
       return;
     }
     const stream = peer.stream ?? this.open(peer);
-    if (!stream.write({ cluster: this.cluster, messages, incarnation: this.incarnation })) {
+    if (!stream.write({ cluster: this.cluster, messages, incarnation: this.incarnation, ...(knownIncarnations ? { knownIncarnations } : {}) })) {
       peer.full = true;
       stream.once('drain', () => (peer.full = false));
     }

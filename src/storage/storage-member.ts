@@ -37,6 +37,7 @@ import { StateSlots } from './state-slots.js';
 import { finishInstall, recoverCommit } from './startup-recovery.js';
 import { AutoCompactor } from './auto-compaction.js';
 import { Incarnations } from './incarnations.js';
+import { admission, isLeaderReplication } from './peer-admission.js';
 import { AppliedWaiters } from './applied-waiters.js';
 import { LeaderContact } from './leader-contact.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
@@ -61,6 +62,11 @@ const FLUSH_KEY = Buffer.from('flush');
 function mvccLimits(config: StorageConfig): Partial<MvccLimits> {
   return config.testDefect === 'weak-dedupe' ? { dedupeMaxIds: 1 } : {};
 }
+
+/** Most incarnations a leader's batch may vouch for: more members than a Raft group has. */
+const MAX_VOUCHED_INCARNATIONS = 64;
+/** Most incarnation warnings remembered as logged; past it they may be logged again. */
+const MAX_WARNED = 1_024;
 
 /** Longest a read-your-writes read waits for this member to apply the revision it needs. */
 const MIN_REVISION_WAIT_MS = 1_000;
@@ -100,10 +106,8 @@ export class StorageMember {
   private readonly autoCompactor: AutoCompactor;
   /** When peers were last heard from: bounded-staleness reads measure their lag from it. */
   private readonly leaderContact = new LeaderContact();
-  /** Peers whose first incarnation is being recorded. */
-  private readonly learningIncarnations = new Set<string>();
-  /** Stale peer incarnations already warned about (peer/incarnation), so each is logged once. */
-  private readonly staleIncarnations = new Set<string>();
+  /** Incarnation warnings already logged (kind/peer/incarnation), so each is logged once. */
+  private readonly warned = new Set<string>();
   /** Bytes of log entries written since the last snapshot: the in-memory log is bounded by them too. */
   private logBytesSinceSnapshot = 0;
 
@@ -121,6 +125,8 @@ export class StorageMember {
     private readonly incarnations: Incarnations,
   ) {
     this.autoCompactor = new AutoCompactor(config.autoCompaction);
+    // A leader vouches, with its appends and heartbeats, for the incarnations it knows (incarnations.ts).
+    transport.setKnownIncarnations(() => (this.leader === config.id ? incarnations.known() : undefined));
     this.snapshots = new SnapshotSender((to, ok) => {
       if (this.isStopped) return;
       this.raft.reportSnapshot(to, ok);
@@ -150,7 +156,10 @@ export class StorageMember {
       config.id,
       {
         stopped: () => this.isStopped,
-        forgetIncarnation: (id) => this.incarnations.forget(id),
+        forgetIncarnation: async (id) => {
+          await this.incarnations.forget(id);
+          this.metrics.peerIncarnationsKnown.set(this.incarnations.count);
+        },
         raftStatus: () => raft.status(),
         appliedConf: () => this.appliedConf,
         header: () => this.header(),
@@ -195,7 +204,7 @@ export class StorageMember {
     const raftLog = await RaftLogStore.open(raftSpace);
     const addresses = await AddressBook.open(raftSpace, config.peers);
     transport.setPeers(addresses.entries());
-    const incarnations = await Incarnations.open(raftSpace);
+    const incarnations = await Incarnations.open(raftSpace, config.id);
     transport.setIncarnation(incarnations.own);
     const slots = await StateSlots.open(db);
     const state = await MvccStore.open(slots.activeSpace(), mvccLimits(config));
@@ -225,6 +234,7 @@ export class StorageMember {
     );
     metrics.appliedIndex.set(state.appliedIndex);
     metrics.storeRevision.set(state.revision);
+    metrics.peerIncarnationsKnown.set(incarnations.count);
     return new StorageMember(config, db, raft, memory, raftLog, slots, state, addresses, transport, metrics, incarnations);
   }
 
@@ -241,50 +251,108 @@ export class StorageMember {
 
   /**
    * Delivers messages from peers, sent by a member of `incarnation` (empty: a sender that does not
-   * say). Messages for another member are dropped, and so are those of a sender that came back
-   * under its old id with a new data directory (incarnations.ts). The first messages heard from a
-   * sender are dropped while its incarnation is recorded: Raft sends again.
+   * say), with the incarnations the sender vouches for if it leads. Messages for another member
+   * are dropped, and so are those of a sender whose incarnation this member may not count
+   * (incarnations.ts, peer-admission.ts). The first messages heard from a sender are dropped while
+   * its incarnation is recorded: Raft sends again.
    */
-  step(messages: Message[], incarnation = ''): void {
+  step(messages: Message[], incarnation = '', knownIncarnations: Readonly<Record<string, string>> = {}): void {
     if (this.isStopped) return;
+    let leader: string | undefined;
     for (const message of messages) {
       // Snapshots arrive through receiveSnapshot, with their state; never as a bare message.
       if (message.to !== this.config.id || message.type === MessageType.Snap) continue;
-      if (incarnation !== '' && !this.admits(message.from, incarnation)) continue;
+      if (incarnation !== '' && !this.admits(message, incarnation)) continue;
+      if (isLeaderReplication(message)) leader = message.from;
       this.leaderContact.heardFrom(message.from, Date.now());
       this.raft.step(message);
     }
+    if (leader !== undefined) this.learnVouched(leader, knownIncarnations);
     this.scheduleReady();
   }
 
-  /** Whether messages of `from` at `incarnation` count; starts recording a first incarnation. */
-  private admits(from: string, incarnation: string): boolean {
-    switch (this.incarnations.verdict(from, incarnation)) {
-      case 'known':
+  /** Whether `message`, from a sender at `incarnation`, counts; starts recording a first incarnation. */
+  private admits(message: Message, incarnation: string): boolean {
+    const from = message.from;
+    const verdict = admission({
+      verdict: this.incarnations.verdict(from, incarnation),
+      listed: this.addresses.get(from) !== undefined,
+      leading: this.leader === this.config.id,
+      fresh: this.memory.lastIndex() === 0,
+      fromLeader: isLeaderReplication(message),
+    });
+    switch (verdict) {
+      case 'admit':
         return true;
-      case 'new':
-        // Only members of the address book are pinned: a sender this member does not know of yet
-        // (its book comes with the leader's snapshot) is let through unrecorded.
-        if (this.addresses.get(from) === undefined) return true;
-        if (!this.learningIncarnations.has(from)) {
-          this.learningIncarnations.add(from);
-          this.incarnations
-            .learn(from, incarnation)
-            .catch((error: unknown) => this.fatal('recording a peer incarnation', error))
-            .finally(() => this.learningIncarnations.delete(from));
-        }
+      case 'pin':
+        this.learnIncarnations([[from, incarnation]]);
+        return false;
+      case 'unvouched':
+        this.warnOnce(
+          `unvouched/${from}/${incarnation}`,
+          { peer: from, incarnation },
+          `storage member ${from} is not counted: this member never learned its incarnation, so cannot tell whether it lost its disk; it counts once a leader vouches for it`,
+        );
+        this.metrics.raftMessagesRefused.inc({ reason: 'unvouched' });
         return false;
       case 'stale':
-        if (!this.staleIncarnations.has(`${from}/${incarnation}`)) {
-          this.staleIncarnations.add(`${from}/${incarnation}`);
-          log.warn(
-            { peer: from, incarnation, known: this.incarnations.of(from) },
-            `storage member ${from} came back with a new data directory: its messages are ignored (it may have lost votes and entries) until it is removed and added again (quorumkv members remove ${from}, then add it)`,
-          );
-        }
-        this.metrics.raftMessagesDropped.inc();
+        this.warnOnce(
+          `stale/${from}/${incarnation}`,
+          { peer: from, incarnation, known: this.incarnations.of(from) },
+          `storage member ${from} came back with a new data directory: its messages are ignored (it may have lost votes and entries) until it is removed and added again (quorumkv members remove ${from}, then add it)`,
+        );
+        this.metrics.raftMessagesRefused.inc({ reason: 'stale' });
         return false;
     }
+  }
+
+  /** Records the incarnations the leader `from` vouches for, of members this member knows of. */
+  private learnVouched(from: string, known: Readonly<Record<string, string>>): void {
+    const entries = Object.entries(known);
+    if (entries.length > MAX_VOUCHED_INCARNATIONS) {
+      this.warnOnce(`vouched-too-many/${from}`, { peer: from, count: entries.length }, `the leader ${from} vouched for ${entries.length} incarnations, over the ${MAX_VOUCHED_INCARNATIONS} a member takes; ignored`);
+      return;
+    }
+    const learned: Array<[string, string]> = [];
+    for (const [peer, incarnation] of entries) {
+      if (peer === this.config.id) {
+        if (incarnation !== this.incarnations.own) {
+          this.warnOnce(
+            `self/${incarnation}`,
+            { leader: from, incarnation, own: this.incarnations.own },
+            `the leader ${from} knows this member by another data directory: this one is new, so the other members do not count it until it is removed and added again`,
+          );
+        }
+        continue;
+      }
+      if (this.addresses.get(peer) === undefined) continue;
+      const verdict = this.incarnations.verdict(peer, incarnation);
+      if (verdict === 'new') learned.push([peer, incarnation]);
+      else if (verdict === 'stale') {
+        this.warnOnce(
+          `disagree/${peer}/${incarnation}`,
+          { leader: from, peer, incarnation, known: this.incarnations.of(peer) },
+          `the leader ${from} knows storage member ${peer} by another incarnation than this member does; this member keeps the one it learned first`,
+        );
+      }
+    }
+    if (learned.length > 0) this.learnIncarnations(learned);
+  }
+
+  /** Records first incarnations; they count at once, and are written in the background (incarnations.ts). */
+  private learnIncarnations(learned: Array<[string, string]>): void {
+    this.incarnations.learn(learned).then(
+      () => this.metrics.peerIncarnationsKnown.set(this.incarnations.count),
+      (error: unknown) => this.fatal('recording a peer incarnation', error),
+    );
+  }
+
+  /** Logs a warning the first time `key` comes up; the set of keys is bounded. */
+  private warnOnce(key: string, fields: Record<string, unknown>, message: string): void {
+    if (this.warned.has(key)) return;
+    if (this.warned.size >= MAX_WARNED) this.warned.clear();
+    this.warned.add(key);
+    log.warn(fields, message);
   }
 
   /** Commits the transactions as one log entry and returns their outcomes once applied here. */
@@ -761,10 +829,6 @@ export class StorageMember {
     for (const listener of [...this.appliedListeners]) listener();
     if (applied.some((entry) => entry.compactRevision !== undefined)) this.purgeHistoryInBackground();
   }
-}
-
-function isLeaderReplication(message: Message): boolean {
-  return message.type === MessageType.App || message.type === MessageType.Heartbeat;
 }
 
 /** The answer the ack-before-commit test defect gives: success, before anything is committed. */

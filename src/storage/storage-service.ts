@@ -56,7 +56,7 @@ export function addStorageServices(rpc: RpcServer, member: StorageMember): void 
     }
     // A snapshot message comes only with its state, through InstallSnapshot: one on this stream has
     // nothing staged, and the core would have the member install a state it never received.
-    member.step(batch.messages.map(fromWire).filter((m) => m.type !== MessageType.Snap), batch.incarnation);
+    member.step(batch.messages.map(fromWire).filter((m) => m.type !== MessageType.Snap), batch.incarnation, batch.knownIncarnations);
   };
   rpc.server.addService(Raft.service, {
     stepStream: (call: grpc.ServerReadableStream<MessageBatch__Output, StepResponse>, callback: grpc.sendUnaryData<StepResponse>) => {

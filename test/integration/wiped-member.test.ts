@@ -9,20 +9,23 @@ import { eventually, startTestCluster, stopTestCluster } from '../support/local-
 // It no longer remembers the entries it acknowledged, so it must not help elect a leader that
 // lacks them: kill C, write W (A and B have it), kill A and B, wipe B, restart B and C. Before
 // incarnations, C and the wiped B elected C and W was gone; now nothing is elected until A is back,
-// and W reads again.
+// and W reads again. B is wiped once as the leader (C heard from it directly) and once as a
+// follower: followers send each other nothing, so C knows B's incarnation only because the leader
+// passed it on; without that, C took the new B's vote and W was lost.
 
 const TICK_MS = 20;
 const ELECTION_TICKS = 10;
 /** Many election timeouts: had the wiped member counted, a leader would have been elected within it. */
 const NO_LEADER_WINDOW_MS = 30 * TICK_MS * ELECTION_TICKS;
 
-/** Whether the member serving metrics at `address` reports the gauge `name` at 1. */
-async function gaugeIsOne(address: string, name: string): Promise<boolean> {
+/** The value of the gauge `name` that the member serving metrics at `address` reports, if any. */
+async function gauge(address: string, name: string): Promise<number | undefined> {
   const metrics = await (await fetch(`http://${address}/metrics`)).text();
-  return new RegExp(`^${name}(\\{[^}]*\\})? 1$`, 'm').test(metrics);
+  const found = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics);
+  return found ? Number(found[1]) : undefined;
 }
 
-describe('a storage member whose data directory was wiped', () => {
+describe.each(['leader', 'follower'] as const)('a storage member whose data directory was wiped, as the %s', (wiped) => {
   let cluster: LocalCluster;
   let client: QuorumkvClient;
 
@@ -38,17 +41,21 @@ describe('a storage member whose data directory was wiped', () => {
 
   it('does not vote under its old id, so no leader without an acknowledged write is elected', async () => {
     await client.put('warm-up', 'x');
-    // B is the leader, so C has heard from B and knows its incarnation: a member learns a peer's
-    // incarnation from that peer's own messages, and followers send nothing to each other.
     const storage = cluster.topology.storage;
     const { value: leader } = await eventually(10_000, async () => {
       const found = [];
-      for (const member of storage) if (await gaugeIsOne(member.metrics, 'quorumkv_raft_is_leader')) found.push(member);
+      for (const member of storage) if ((await gauge(member.metrics, 'quorumkv_raft_is_leader')) === 1) found.push(member);
       if (found.length !== 1) throw new Error(`${found.length} members say they lead`);
       return found[0];
     });
-    const [a, c] = storage.filter((m) => m !== leader);
-    const b = leader;
+    const followers = storage.filter((m) => m !== leader);
+    // A is the leader when the follower B is wiped; B is the leader when it is wiped itself.
+    const [a, b, c] = wiped === 'follower' ? [leader, followers[0], followers[1]] : [followers[0], leader, followers[1]];
+    // C knows both other members' incarnations (on disk) before it goes down.
+    await eventually(10_000, async () => {
+      const known = await gauge(c.metrics, 'quorumkv_peer_incarnations_known');
+      if (known !== 2) throw new Error(`C knows ${known} peer incarnations`);
+    });
     await cluster.signal(c.id, 'SIGKILL');
     const written = await client.put('W', 'acknowledged');
     expect(written.header!.revision).toBeGreaterThan(0);
@@ -64,7 +71,7 @@ describe('a storage member whose data directory was wiped', () => {
     });
     const until = Date.now() + NO_LEADER_WINDOW_MS;
     while (Date.now() < until) {
-      for (const member of [b, c]) expect(await gaugeIsOne(member.metrics, 'quorumkv_raft_has_leader'), `${member.id} knows a leader`).toBe(false);
+      for (const member of [b, c]) expect(await gauge(member.metrics, 'quorumkv_raft_has_leader'), `${member.id} knows a leader`).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 

@@ -13,6 +13,12 @@ export interface MessageBatch {
    * new one under an old id lost its disk, and is not counted until it is added again.
    */
   'incarnation'?: (string);
+  /**
+   * Sent by a leader with its appends and heartbeats: the incarnation it knows of each member,
+   * itself included (member id -> incarnation). Followers send each other nothing, so this is how
+   * a follower learns the incarnations of the other followers (incarnations.ts).
+   */
+  'knownIncarnations'?: ({[key: string]: string});
 }
 
 export interface MessageBatch__Output {
@@ -26,4 +32,10 @@ export interface MessageBatch__Output {
    * new one under an old id lost its disk, and is not counted until it is added again.
    */
   'incarnation': (string);
+  /**
+   * Sent by a leader with its appends and heartbeats: the incarnation it knows of each member,
+   * itself included (member id -> incarnation). Followers send each other nothing, so this is how
+   * a follower learns the incarnations of the other followers (incarnations.ts).
+   */
+  'knownIncarnations': ({[key: string]: string});
 }
