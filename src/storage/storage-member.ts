@@ -37,7 +37,7 @@ import { StateSlots } from './state-slots.js';
 import { finishInstall, recoverCommit } from './startup-recovery.js';
 import { AutoCompactor } from './auto-compaction.js';
 import { Incarnations } from './incarnations.js';
-import { admission, isLeaderReplication } from './peer-admission.js';
+import { isLeaderReplication, PeerAdmission } from './peer-admission.js';
 import { AppliedWaiters } from './applied-waiters.js';
 import { LeaderContact } from './leader-contact.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
@@ -51,6 +51,11 @@ import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_
 // transport. It feeds the core ticks and messages and carries out each Ready in order:
 // persist (fsync) → send → apply → advance.
 
+/** Logs a warning (the constructor's `log` is the raft log store). */
+function warnLogged(fields: Record<string, unknown>, message: string): void {
+  log.warn(fields, message);
+}
+
 /** A snapshot is also taken once this many bytes of entries were logged since the last one. */
 const SNAPSHOT_LOG_BYTES = 16 * 1024 * 1024;
 /** The log tail kept behind a snapshot holds at most about this many bytes. */
@@ -62,11 +67,6 @@ const FLUSH_KEY = Buffer.from('flush');
 function mvccLimits(config: StorageConfig): Partial<MvccLimits> {
   return config.testDefect === 'weak-dedupe' ? { dedupeMaxIds: 1 } : {};
 }
-
-/** Most incarnations a leader's batch may vouch for: more members than a Raft group has. */
-const MAX_VOUCHED_INCARNATIONS = 64;
-/** Most incarnation warnings remembered as logged; past it they may be logged again. */
-const MAX_WARNED = 1_024;
 
 /** Longest a read-your-writes read waits for this member to apply the revision it needs. */
 const MIN_REVISION_WAIT_MS = 1_000;
@@ -106,8 +106,8 @@ export class StorageMember {
   private readonly autoCompactor: AutoCompactor;
   /** When peers were last heard from: bounded-staleness reads measure their lag from it. */
   private readonly leaderContact = new LeaderContact();
-  /** Incarnation warnings already logged (kind/peer/incarnation), so each is logged once. */
-  private readonly warned = new Set<string>();
+  /** Which peers' messages count, by their incarnations (incarnations.ts). */
+  private readonly admission: PeerAdmission;
   /** Bytes of log entries written since the last snapshot: the in-memory log is bounded by them too. */
   private logBytesSinceSnapshot = 0;
 
@@ -122,11 +122,20 @@ export class StorageMember {
     private readonly addresses: AddressBook,
     private readonly transport: PeerTransport,
     private readonly metrics: Metrics,
-    private readonly incarnations: Incarnations,
+    incarnations: Incarnations,
   ) {
     this.autoCompactor = new AutoCompactor(config.autoCompaction);
-    // A leader vouches, with its appends and heartbeats, for the incarnations it knows (incarnations.ts).
-    transport.setKnownIncarnations(() => (this.leader === config.id ? incarnations.known() : undefined));
+    this.admission = new PeerAdmission(config.id, incarnations, {
+      listed: (id) => addresses.get(id) !== undefined,
+      leading: () => this.leader === config.id,
+      fresh: () => memory.lastIndex() === 0,
+      refused: (reason) => metrics.raftMessagesRefused.inc({ reason }),
+      knownChanged: (count) => metrics.peerIncarnationsKnown.set(count),
+      warn: warnLogged,
+      fatal: (where, error) => this.fatal(where, error),
+    });
+    // A leader vouches, with its appends and heartbeats, for the incarnations it knows.
+    transport.setKnownIncarnations(() => this.admission.vouched());
     this.snapshots = new SnapshotSender((to, ok) => {
       if (this.isStopped) return;
       this.raft.reportSnapshot(to, ok);
@@ -156,10 +165,7 @@ export class StorageMember {
       config.id,
       {
         stopped: () => this.isStopped,
-        forgetIncarnation: async (id) => {
-          await this.incarnations.forget(id);
-          this.metrics.peerIncarnationsKnown.set(this.incarnations.count);
-        },
+        forgetIncarnation: (id) => this.admission.forget(id),
         raftStatus: () => raft.status(),
         appliedConf: () => this.appliedConf,
         header: () => this.header(),
@@ -262,97 +268,13 @@ export class StorageMember {
     for (const message of messages) {
       // Snapshots arrive through receiveSnapshot, with their state; never as a bare message.
       if (message.to !== this.config.id || message.type === MessageType.Snap) continue;
-      if (incarnation !== '' && !this.admits(message, incarnation)) continue;
+      if (incarnation !== '' && !this.admission.admits(message, incarnation)) continue;
       if (isLeaderReplication(message)) leader = message.from;
       this.leaderContact.heardFrom(message.from, Date.now());
       this.raft.step(message);
     }
-    if (leader !== undefined) this.learnVouched(leader, knownIncarnations);
+    if (leader !== undefined) this.admission.learnVouched(leader, knownIncarnations);
     this.scheduleReady();
-  }
-
-  /** Whether `message`, from a sender at `incarnation`, counts; starts recording a first incarnation. */
-  private admits(message: Message, incarnation: string): boolean {
-    const from = message.from;
-    const verdict = admission({
-      verdict: this.incarnations.verdict(from, incarnation),
-      listed: this.addresses.get(from) !== undefined,
-      leading: this.leader === this.config.id,
-      fresh: this.memory.lastIndex() === 0,
-      fromLeader: isLeaderReplication(message),
-    });
-    switch (verdict) {
-      case 'admit':
-        return true;
-      case 'pin':
-        this.learnIncarnations([[from, incarnation]]);
-        return false;
-      case 'unvouched':
-        this.warnOnce(
-          `unvouched/${from}/${incarnation}`,
-          { peer: from, incarnation },
-          `storage member ${from} is not counted: this member never learned its incarnation, so cannot tell whether it lost its disk; it counts once a leader vouches for it`,
-        );
-        this.metrics.raftMessagesRefused.inc({ reason: 'unvouched' });
-        return false;
-      case 'stale':
-        this.warnOnce(
-          `stale/${from}/${incarnation}`,
-          { peer: from, incarnation, known: this.incarnations.of(from) },
-          `storage member ${from} came back with a new data directory: its messages are ignored (it may have lost votes and entries) until it is removed and added again (quorumkv members remove ${from}, then add it)`,
-        );
-        this.metrics.raftMessagesRefused.inc({ reason: 'stale' });
-        return false;
-    }
-  }
-
-  /** Records the incarnations the leader `from` vouches for, of members this member knows of. */
-  private learnVouched(from: string, known: Readonly<Record<string, string>>): void {
-    const entries = Object.entries(known);
-    if (entries.length > MAX_VOUCHED_INCARNATIONS) {
-      this.warnOnce(`vouched-too-many/${from}`, { peer: from, count: entries.length }, `the leader ${from} vouched for ${entries.length} incarnations, over the ${MAX_VOUCHED_INCARNATIONS} a member takes; ignored`);
-      return;
-    }
-    const learned: Array<[string, string]> = [];
-    for (const [peer, incarnation] of entries) {
-      if (peer === this.config.id) {
-        if (incarnation !== this.incarnations.own) {
-          this.warnOnce(
-            `self/${incarnation}`,
-            { leader: from, incarnation, own: this.incarnations.own },
-            `the leader ${from} knows this member by another data directory: this one is new, so the other members do not count it until it is removed and added again`,
-          );
-        }
-        continue;
-      }
-      if (this.addresses.get(peer) === undefined) continue;
-      const verdict = this.incarnations.verdict(peer, incarnation);
-      if (verdict === 'new') learned.push([peer, incarnation]);
-      else if (verdict === 'stale') {
-        this.warnOnce(
-          `disagree/${peer}/${incarnation}`,
-          { leader: from, peer, incarnation, known: this.incarnations.of(peer) },
-          `the leader ${from} knows storage member ${peer} by another incarnation than this member does; this member keeps the one it learned first`,
-        );
-      }
-    }
-    if (learned.length > 0) this.learnIncarnations(learned);
-  }
-
-  /** Records first incarnations; they count at once, and are written in the background (incarnations.ts). */
-  private learnIncarnations(learned: Array<[string, string]>): void {
-    this.incarnations.learn(learned).then(
-      () => this.metrics.peerIncarnationsKnown.set(this.incarnations.count),
-      (error: unknown) => this.fatal('recording a peer incarnation', error),
-    );
-  }
-
-  /** Logs a warning the first time `key` comes up; the set of keys is bounded. */
-  private warnOnce(key: string, fields: Record<string, unknown>, message: string): void {
-    if (this.warned.has(key)) return;
-    if (this.warned.size >= MAX_WARNED) this.warned.clear();
-    this.warned.add(key);
-    log.warn(fields, message);
   }
 
   /** Commits the transactions as one log entry and returns their outcomes once applied here. */
