@@ -11,12 +11,16 @@ import { eventually, startTestCluster, stopTestCluster } from '../support/local-
 // incarnations, C and the wiped B elected C and W was gone; now nothing is elected until A is back,
 // and W reads again. B is wiped once as the leader (C heard from it directly) and once as a
 // follower: followers send each other nothing, so C knows B's incarnation only because the leader
-// passed it on; without that, C took the new B's vote and W was lost.
+// passed it on; without that, C took the new B's vote and W was lost. C starts after A and B have
+// elected a leader, so it never hears a candidate: it hears only from the leader, as does any
+// follower that was down during the elections.
 
 const TICK_MS = 20;
 const ELECTION_TICKS = 10;
 /** Many election timeouts: had the wiped member counted, a leader would have been elected within it. */
 const NO_LEADER_WINDOW_MS = 30 * TICK_MS * ELECTION_TICKS;
+/** The member started last (loopback-topology.ts names storage members s1, s2, s3). */
+const C = 's3';
 
 /** The value of the gauge `name` that the member serving metrics at `address` reports, if any. */
 async function gauge(address: string, name: string): Promise<number | undefined> {
@@ -30,7 +34,10 @@ describe.each(['leader', 'follower'] as const)('a storage member whose data dire
   let client: QuorumkvClient;
 
   beforeAll(async () => {
-    cluster = await startTestCluster({ storage: 3, writers: 1, storageFlags: [`--tick-ms=${TICK_MS}`, `--election-ticks=${ELECTION_TICKS}`] });
+    const shape = { storage: 3, writers: 1, storageFlags: [`--tick-ms=${TICK_MS}`, `--election-ticks=${ELECTION_TICKS}`] };
+    cluster = await startTestCluster(shape, { later: [C] });
+    cluster.startAll([C]);
+    await cluster.waitReady([C], 30_000);
     client = connect({ endpoints: [cluster.topology.gateway.listen], timeoutMs: 10_000 });
   }, 60_000);
 
@@ -42,15 +49,17 @@ describe.each(['leader', 'follower'] as const)('a storage member whose data dire
   it('does not vote under its old id, so no leader without an acknowledged write is elected', async () => {
     await client.put('warm-up', 'x');
     const storage = cluster.topology.storage;
+    const c = storage.find((m) => m.id === C)!;
     const { value: leader } = await eventually(10_000, async () => {
       const found = [];
       for (const member of storage) if ((await gauge(member.metrics, 'quorumkv_raft_is_leader')) === 1) found.push(member);
       if (found.length !== 1) throw new Error(`${found.length} members say they lead`);
       return found[0];
     });
-    const followers = storage.filter((m) => m !== leader);
+    expect(leader.id, 'C, started last, leads').not.toBe(C);
+    const other = storage.find((m) => m !== leader && m !== c)!;
     // A is the leader when the follower B is wiped; B is the leader when it is wiped itself.
-    const [a, b, c] = wiped === 'follower' ? [leader, followers[0], followers[1]] : [followers[0], leader, followers[1]];
+    const [a, b] = wiped === 'follower' ? [leader, other] : [other, leader];
     // C knows both other members' incarnations (on disk) before it goes down.
     await eventually(10_000, async () => {
       const known = await gauge(c.metrics, 'quorumkv_peer_incarnations_known');

@@ -52,7 +52,10 @@ export function testPeerCredentials(role: Role, id: string): grpc.ChannelCredent
  * A cluster in a fresh temporary data directory, with process output in log files there. TLS is
  * on, as it is by default: mutual TLS between processes, client certificates at the endpoints.
  */
-export async function startTestCluster(shape: ClusterShape, options: { security?: 'tls' | 'insecure'; clientCertAuth?: boolean } = {}): Promise<LocalCluster> {
+export async function startTestCluster(
+  shape: ClusterShape,
+  options: { security?: 'tls' | 'insecure'; clientCertAuth?: boolean; /** Processes the test starts itself, later. */ later?: string[] } = {},
+): Promise<LocalCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quorumkv-test-'));
   const security = options.security ?? 'tls';
   const cluster = new LocalCluster(await loopbackTopology(shape, 'test'), dataDir, {
@@ -62,9 +65,10 @@ export async function startTestCluster(shape: ClusterShape, options: { security?
     clientCertAuth: options.clientCertAuth,
     ...(security === 'tls' ? { certsDir: testCertsDir() } : {}),
   });
-  cluster.startAll();
+  const first = cluster.names.filter((name) => !options.later?.includes(name));
+  cluster.startAll(first);
   try {
-    await cluster.waitReady();
+    await cluster.waitReady(first);
   } catch (error) {
     await stopTestCluster(cluster, { keepData: true });
     throw new Error(`${(error as Error).message}\n${processLogs(cluster)}`);
