@@ -7,6 +7,7 @@ import { MvccStore } from '../mvcc/mvcc-store.js';
 import { writeRestoredState } from '../mvcc/restore.js';
 import { AddressBook } from '../storage/address-book.js';
 import { recordCluster } from '../storage/cluster-identity.js';
+import { Incarnations, newIncarnation } from '../storage/incarnations.js';
 import { RaftLogStore } from '../storage/raft-log-store.js';
 import { StateSlots } from '../storage/state-slots.js';
 import { SnapshotReader, type SnapshotSummary } from './snapshot-format.js';
@@ -16,6 +17,11 @@ import { SnapshotReader, type SnapshotSummary } from './snapshot-format.js';
 // raft snapshot at index 1 whose configuration is the new members, and from the MVCC state of
 // the file at its revision, leases included (their TTLs start in full when the new cluster elects
 // its first leader). The cluster gets a fresh name, recorded in each directory.
+//
+// Each member also gets a new incarnation, and each directory records every member's: a restored
+// member's log is not empty, so it counts only peers whose incarnation it knows
+// (src/storage/incarnations.ts), and restore is the one place that knows them all. Without them
+// every restored member refused every other, and the new cluster never elected a leader.
 
 const RESTORED_INDEX = 1;
 const RESTORED_TERM = 1;
@@ -50,12 +56,13 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
   for (const dir of dirs.values()) {
     if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} is not empty: restore writes new data directories only`);
   }
+  const incarnations = new Map([...options.members.keys()].map((id) => [id, newIncarnation()]));
   let snapshot: SnapshotSummary | undefined;
   let hash: string | undefined;
   try {
     for (const [id, dir] of dirs) {
       const reader = await SnapshotReader.open(options.file);
-      const restored = await restoreMember(dir, reader, options.members);
+      const restored = await restoreMember(id, dir, reader, options.members, incarnations);
       if (hash !== undefined && restored.hash !== hash) throw new Error(`member ${id} restored to hash ${restored.hash}, another to ${hash}`);
       hash = restored.hash;
       snapshot = restored.snapshot;
@@ -68,7 +75,13 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
   return { cluster, snapshot: snapshot!, hash: hash!, dirs };
 }
 
-async function restoreMember(dir: string, reader: SnapshotReader, members: ReadonlyMap<string, string>): Promise<{ snapshot: SnapshotSummary; hash: string }> {
+async function restoreMember(
+  id: string,
+  dir: string,
+  reader: SnapshotReader,
+  members: ReadonlyMap<string, string>,
+  incarnations: ReadonlyMap<string, string>,
+): Promise<{ snapshot: SnapshotSummary; hash: string }> {
   const db = new Level<Buffer, Buffer>(dir, OPTIONS);
   await db.open();
   try {
@@ -83,6 +96,7 @@ async function restoreMember(dir: string, reader: SnapshotReader, members: Reado
     await log.saveSnapshot({ index: RESTORED_INDEX, term: RESTORED_TERM, voters: [...members.keys()], learners: [] });
     await log.save({ term: RESTORED_TERM, vote: NONE, commit: RESTORED_INDEX }, []);
     await (await AddressBook.open(raftSpace, members)).replace(members);
+    await Incarnations.seed(raftSpace, id, incarnations);
     const state = await MvccStore.open(slots.activeSpace());
     const { hash } = await state.hashAt(revision);
     return { snapshot, hash };

@@ -33,6 +33,22 @@ import type { AbstractSublevel } from 'abstract-level';
 // follower knows of a commit one round after the leader). A log record would also need the first
 // members' incarnations proposed after the first election, leaving the same window open.
 //
+// How each way a data directory comes to be fits that rule:
+// - First start (`quorumkv up`, or `storage` on an empty directory): the log is empty, so the
+//   member pins what it hears first; the first leader then vouches for everyone it knows.
+// - Added by a membership change (`--join`): its log is empty until the leader's first append or
+//   snapshot, and it pins the leader from that append; the leader pins the new member (it leads),
+//   and from then on vouches for it to the other followers.
+// - Restored from a backup (`snapshot restore`, src/backup/restore.ts): the log starts with the
+//   restored snapshot, so it is not empty, and a member that learned nobody would refuse every
+//   peer: no leader could ever be elected. Restore writes every member of the new cluster at once,
+//   so it gives each a new incarnation and writes into each directory its own and every other
+//   member's (`Incarnations.seed`): the restored members know each other from their first start,
+//   as members of a running cluster do, and a restored member whose directory is wiped later is
+//   refused like any other. The directories of one restore belong together: one restored by
+//   another run has other incarnations, and its peers refuse it as they refuse a wiped member.
+//   Trusting first contact instead would reopen, for every restored cluster, the hole below.
+//
 // What is left: a member that has learned nothing at all (its log is empty) cannot tell a wiped
 // peer from a first start, so it pins whatever it hears first. If follower C was down since the
 // cluster's first start, and B's disk is wiped while A is down, C and the new B can elect a leader
@@ -67,11 +83,29 @@ export class Incarnations {
   /** The stored incarnations; a data directory that has none gets a new one of its own, durably. */
   static async open(db: Db, self: string): Promise<Incarnations> {
     const stored = (await db.get(OWN_KEY))?.toString('utf8');
-    const own = stored ?? randomBytes(8).toString('hex');
+    const own = stored ?? newIncarnation();
     if (stored === undefined) await writeSynced(db, OWN_KEY, Buffer.from(own, 'utf8'));
     const rawPeers = await db.get(PEERS_KEY);
     const peers = rawPeers ? new Map<string, string>(Object.entries(JSON.parse(rawPeers.toString('utf8')))) : new Map<string, string>();
     return new Incarnations(db, self, own, peers);
+  }
+
+  /**
+   * Writes the records of a data directory that its member has not started on yet: its own
+   * incarnation and every peer's, from `all` (member id → incarnation, `self` included). For a
+   * writer that creates every member of a cluster at once (`snapshot restore`): its members start
+   * with a log that is not empty, so each must know the others from the start (see the top of
+   * this file).
+   */
+  static async seed(db: Db, self: string, all: ReadonlyMap<string, string>): Promise<void> {
+    const own = all.get(self);
+    if (own === undefined) throw new Error(`no incarnation given for ${self} itself`);
+    if ((await db.get(OWN_KEY)) !== undefined) throw new Error(`the data directory of ${self} already has an incarnation`);
+    const peers = Object.fromEntries([...all].filter(([id]) => id !== self));
+    const batch = db.batch();
+    batch.put(PEERS_KEY, Buffer.from(JSON.stringify(peers), 'utf8'));
+    batch.put(OWN_KEY, Buffer.from(own, 'utf8'));
+    await batch.write({ sync: true });
   }
 
   /** Whether `incarnation` is the one known for `peer`, the first heard from it, or a later one. */
@@ -128,6 +162,11 @@ export class Incarnations {
     this.saving = written.catch(() => undefined);
     return written;
   }
+}
+
+/** A new data directory's incarnation: random, so a directory created again under the same id has another. */
+export function newIncarnation(): string {
+  return randomBytes(8).toString('hex');
 }
 
 async function writeSynced(db: Db, key: Buffer, value: Buffer): Promise<void> {
