@@ -16,6 +16,9 @@ import { eventually, processLogs, startTestCluster, stopTestCluster, testCertsDi
 // Backup and restore as an operator runs them: a snapshot taken while writes go on, restored into
 // a new cluster whose members hash as the old ones did at the snapshot's revision and take writes;
 // a point-in-time snapshot from the retained history; a continuous backup that keeps the last K.
+// The restored members start with a log that is not empty, so they count only peers whose
+// incarnation they know: restore records every member's in every directory, and without that the
+// new cluster elects no leader and the reads and writes below never answer.
 
 const run = promisify(execFile);
 const SHORT_TTL_SECONDS = 8;
