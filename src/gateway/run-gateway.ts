@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { CLIENT_USER_HEADER, TOKEN_METADATA, type Caller } from '../auth/caller.js';
 import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.js';
@@ -85,7 +86,7 @@ function membershipThrough(writers: BackendPool): MembershipBackend {
   const call = <Res>(invoke: (client: InstanceType<typeof Cluster>, deadline: number, done: (e: grpc.ServiceError | null, r?: Res) => void) => void): Promise<Res> => {
     const backend = writers.pick();
     if (!backend) return Promise.reject(new UnavailableError('no healthy writer node behind this gateway'));
-    const client = new Cluster(backend.address, peerChannelCredentials(COMPUTE_ROLES));
+    const client = new Cluster(backend.address, peerChannelCredentials(COMPUTE_ROLES), CLIENT_OPTIONS);
     return new Promise<Res>((resolve, reject) =>
       invoke(client, Date.now() + MEMBERSHIP_TIMEOUT_MS, (error, response) => {
         client.close();
@@ -120,7 +121,7 @@ async function nodeStatuses(backends: Backend[], withHashes: boolean): Promise<M
     backends
       .filter((b) => !b.draining)
       .map((backend) => {
-        const client = new Cluster(backend.address, peerChannelCredentials(COMPUTE_ROLES));
+        const client = new Cluster(backend.address, peerChannelCredentials(COMPUTE_ROLES), CLIENT_OPTIONS);
         return new Promise<MemberStatus__Output[]>((resolve) =>
           client.status({ withHashes }, { deadline: Date.now() + STATUS_TIMEOUT_MS }, (error, response?: StatusResponse__Output) => {
             client.close();

@@ -10,6 +10,19 @@ import { MAX_REQUEST_BYTES } from '../api/limits.js';
 export const KEEPALIVE_INTERVAL_MS = 1_000;
 export const KEEPALIVE_TIMEOUT_MS = 1_000;
 
+/**
+ * Server side of the same: a server PINGs each connection that has been quiet for
+ * KEEPALIVE_INTERVAL_MS and drops it after KEEPALIVE_TIMEOUT_MS without an answer, so a stream to a
+ * blackholed client (a follow stream, a watch) ends within seconds instead of holding buffers;
+ * and it takes clients' PINGs at that rate, calls or none, without answering GOAWAY.
+ */
+export const SERVER_KEEPALIVE_OPTIONS: ChannelOptions = {
+  'grpc.keepalive_time_ms': KEEPALIVE_INTERVAL_MS,
+  'grpc.keepalive_timeout_ms': KEEPALIVE_TIMEOUT_MS,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_ping_interval_without_data_ms': KEEPALIVE_INTERVAL_MS,
+};
+
 /** The TLS server name every quorumkv client sends. */
 export const TLS_SERVER_NAME = 'quorumkv';
 

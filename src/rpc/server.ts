@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { MAX_REQUEST_BYTES } from '../api/limits.js';
+import { SERVER_KEEPALIVE_OPTIONS } from './client-options.js';
 import { toServiceError } from './status.js';
 import { logRequest, requestIdOf } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -10,9 +11,7 @@ import { type ListenerSide, listenerCredentials } from '../security/transport-se
 export const SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_receive_message_length': MAX_REQUEST_BYTES,
   'grpc.max_send_message_length': 64 * 1024 * 1024,
-  // A paused or vanished client must not hold a connection forever.
-  'grpc.keepalive_time_ms': 10_000,
-  'grpc.keepalive_timeout_ms': 5_000,
+  ...SERVER_KEEPALIVE_OPTIONS,
 };
 
 /**
@@ -22,11 +21,16 @@ export const SERVER_OPTIONS: grpc.ServerOptions = {
  */
 export const READINESS_SERVICE = 'readiness';
 export const LIVENESS_SERVICE = 'liveness';
+/**
+ * SERVING while the process can serve reads that need no storage leader (serializable, bounded
+ * staleness, read-your-writes): it may be so while `readiness` is not, e.g. with no leader.
+ */
+export const READS_SERVICE = 'reads';
 
 /** A gRPC server with the standard health service, started on `address`. */
 export class RpcServer {
   readonly server: grpc.Server;
-  readonly health = new HealthImplementation({ '': 'NOT_SERVING', [READINESS_SERVICE]: 'NOT_SERVING', [LIVENESS_SERVICE]: 'SERVING' });
+  readonly health = new HealthImplementation({ '': 'NOT_SERVING', [READINESS_SERVICE]: 'NOT_SERVING', [READS_SERVICE]: 'NOT_SERVING', [LIVENESS_SERVICE]: 'SERVING' });
 
   /** The services added to this server, which reflection describes once it listens. */
   private readonly services: ReturnType<typeof recordServices>;
@@ -116,9 +120,11 @@ export class RpcServer {
   }
 
   /** Sets readiness: whether this process should be sent traffic. */
-  setServing(serving: boolean): void {
+  /** `readsServing` (default: as `serving`): whether reads that need no storage leader are served; ready implies it. */
+  setServing(serving: boolean, readsServing = serving): void {
     this.health.setStatus('', serving ? 'SERVING' : 'NOT_SERVING');
     this.health.setStatus(READINESS_SERVICE, serving ? 'SERVING' : 'NOT_SERVING');
+    this.health.setStatus(READS_SERVICE, serving || readsServing ? 'SERVING' : 'NOT_SERVING');
   }
 
   /** Stops taking new calls, lets in-flight ones finish for up to `graceMs`, then cuts the rest. */

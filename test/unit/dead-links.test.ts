@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DROP, FaultProxy, PASS } from '../../src/chaos/fault-proxy.js';
 import { H2Channel } from '../../src/gateway/h2-channel.js';
 import { CLIENT_OPTIONS } from '../../src/rpc/client-options.js';
+import { SERVER_OPTIONS } from '../../src/rpc/server.js';
 
 // A partition blackholes packets and closes nothing. Every internal link must find that out by
 // itself, through HTTP/2 PINGs, well before a call's deadline, and carry traffic again soon
@@ -16,6 +17,7 @@ const DETECTED_WITHIN_MS = 6_000;
 const identity = (b: Buffer) => b;
 const HANG_SERVICE: grpc.ServiceDefinition = {
   hang: { path: '/test.Links/Hang', requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity },
+  follow: { path: '/test.Links/Follow', requestStream: false, responseStream: true, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity },
   echo: { path: '/test.Links/Echo', requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity },
 };
 const LinksClient = grpc.makeGenericClientConstructor(HANG_SERVICE, 'Links');
@@ -96,5 +98,38 @@ describe('dead links', () => {
     expect(Date.now() - cutAt).toBeLessThan(DETECTED_WITHIN_MS);
     proxy.setMode(PASS);
     expect(await request('/ok')).toBe('ok');
+  }, 30_000);
+
+  it('a server ends a stream to a client whose link is blackholed, on its own PINGs', async () => {
+    // A storage member's follow stream to a cut-off node: the client side may never say anything
+    // again, so only the server's PINGs can end the call and free what it holds.
+    let opened!: (call: grpc.ServerWritableStream<Buffer, Buffer>) => void;
+    const follow = new Promise<grpc.ServerWritableStream<Buffer, Buffer>>((resolve) => (opened = resolve));
+    const server = new grpc.Server(SERVER_OPTIONS);
+    server.addService(HANG_SERVICE, {
+      hang: () => undefined,
+      follow: (call: grpc.ServerWritableStream<Buffer, Buffer>) => {
+        call.write(Buffer.from('first'));
+        opened(call);
+      },
+      echo: (call: grpc.ServerUnaryCall<Buffer, Buffer>, done: grpc.sendUnaryData<Buffer>) => done(null, call.request),
+    });
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    cleanups.push(() => server.forceShutdown());
+    const proxy = await proxied(`127.0.0.1:${port}`);
+    // No client keepalive: what ends the call must be the server's.
+    const client = new LinksClient(proxy.address, grpc.credentials.createInsecure(), { 'grpc.keepalive_time_ms': -1 });
+    cleanups.push(() => client.close());
+    const stream = client.makeServerStreamRequest('/test.Links/Follow', identity, identity, Buffer.from('x'));
+    stream.on('error', () => undefined);
+    cleanups.push(() => stream.cancel());
+    const call = await follow;
+    await new Promise((resolve) => stream.once('data', resolve));
+
+    const ended = new Promise<void>((resolve) => call.once('cancelled', () => resolve()));
+    const cutAt = Date.now();
+    proxy.setMode(DROP);
+    await ended;
+    expect(Date.now() - cutAt).toBeLessThan(DETECTED_WITHIN_MS);
   }, 30_000);
 });
