@@ -195,6 +195,8 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
 
     // Heal while the workload still runs, so its last operations see the recovered cluster.
     const healStarted = now();
+    // Declared before the first path that can call finish(), which reports it.
+    let snapshots: Record<string, SnapshotCount> = {};
     let healError: string | undefined;
     let restarted: string[] = [];
     try {
@@ -213,7 +215,6 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     if (external.aborted) return await finish('aborted', {});
 
     const checks: Record<string, CheckVerdict> = {};
-    let snapshots: Record<string, SnapshotCount> = {};
     checks.liveness = await checkLiveness(client([topology.gateway.listen], 2_000), `chaos/${config.seed}/liveness`);
     log(`liveness: ${checks.liveness.summary}`);
     if (checks.liveness.ok !== true) for (const ctx of contexts.values()) ctx.finalReadTimeoutMs = FINAL_READ_TIMEOUT_DEAD_MS;
