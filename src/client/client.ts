@@ -10,15 +10,13 @@ import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.j
 import type { MemberListResponse__Output } from '../gen/quorumkv/v1/MemberListResponse.js';
 import type { TxnRequest } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
-import { Cluster, KV, Lease, Watch } from '../proto/client-services.js';
-import type { ClusterClient, KVClient, LeaseClient, WatchClient } from '../proto/services.js';
 import type { LeaseGrantResponse__Output } from '../gen/quorumkv/v1/LeaseGrantResponse.js';
 import type { LeaseKeepAliveResponse__Output } from '../gen/quorumkv/v1/LeaseKeepAliveResponse.js';
 import type { LeaseLeasesResponse__Output } from '../gen/quorumkv/v1/LeaseLeasesResponse.js';
 import type { LeaseRevokeResponse__Output } from '../gen/quorumkv/v1/LeaseRevokeResponse.js';
 import type { LeaseTimeToLiveResponse__Output } from '../gen/quorumkv/v1/LeaseTimeToLiveResponse.js';
 import { Watcher } from './watcher.js';
-import { CLIENT_OPTIONS } from '../rpc/client-options.js';
+import { NodePool, type Balance, type Endpoint, type Route } from './node-pool.js';
 import { findClientTls } from '../security/client-tls.js';
 import { CLIENT_API_ROLES } from '../security/roles.js';
 import { channelCredentials } from '../security/tls.js';
@@ -39,6 +37,13 @@ export { DEFAULT_TIMEOUT_MS } from './request-fields.js';
 export interface ConnectOptions {
   /** Gateway or node addresses (HOST:PORT). Calls go to the first that can take them. */
   endpoints?: string[];
+  /**
+   * 'endpoints' (the default): every call goes to the endpoints given. 'nodes': the client asks
+   * them for the cluster's writer and reader nodes and spreads calls over those itself (writes to
+   * writers, serializable reads to readers), skipping the gateway's hop; the endpoints given are
+   * the fallback (node-pool.ts).
+   */
+  balance?: Balance;
   /** Deadline for each call. */
   timeoutMs?: number;
   /**
@@ -73,14 +78,6 @@ export interface RangeOptions {
 const RETRY_BASE_MS = 20;
 const RETRY_CAP_MS = 1_000;
 
-interface Endpoint {
-  address: string;
-  kv: KVClient;
-  cluster: ClusterClient;
-  watch: WatchClient;
-  lease: LeaseClient;
-}
-
 export interface WatchOptions {
   prefix?: boolean;
   rangeEnd?: Bytes;
@@ -91,23 +88,14 @@ export interface WatchOptions {
 
 /** A quorumkv client. Errors are the typed classes of `errors.ts`, as the server raised them. */
 export class QuorumkvClient {
-  private readonly endpoints: Endpoint[];
-  private current = 0;
+  private readonly pool: NodePool;
   private readonly ids = new ClientRequestIds();
   /** What this client has done on its own: retries of failed calls, transaction conflicts retried. */
   readonly stats = { retries: 0, conflictRetries: 0 };
 
   constructor(private readonly options: Required<Omit<ConnectOptions, 'tls'>> & { tls: ClientTls | undefined }) {
-    if (options.endpoints.length === 0) throw new Error('connect: give at least one endpoint');
     // The server must be one that serves the client API (gateway, writer or reader), whatever address it is reached at.
-    const credentials = channelCredentials(options.tls, undefined, CLIENT_API_ROLES);
-    this.endpoints = options.endpoints.map((address) => ({
-      address,
-      kv: new KV(address, credentials, CLIENT_OPTIONS),
-      cluster: new Cluster(address, credentials, CLIENT_OPTIONS),
-      watch: new Watch(address, credentials, CLIENT_OPTIONS),
-      lease: new Lease(address, credentials, CLIENT_OPTIONS),
-    }));
+    this.pool = new NodePool(options.endpoints, channelCredentials(options.tls, undefined, CLIENT_API_ROLES), options.balance);
   }
 
   async get(key: Bytes, options: Omit<RangeOptions, 'rangeEnd' | 'prefix'> = {}): Promise<KeyValue | undefined> {
@@ -117,13 +105,13 @@ export class QuorumkvClient {
 
   range(key: Bytes, options: RangeOptions = {}): Promise<RangeResponse__Output> {
     const request: RangeRequest = rangeRequest(key, options);
-    return this.call((e, o, done) => e.kv.range(request, o, done));
+    return this.call(request.serializable ? 'replica-read' : 'read', (e, o, done) => e.kv.range(request, o, done));
   }
 
   /** `lease` attaches the key to a lease (a put without one detaches it); `ignoreLease` keeps the key's lease. */
   put(key: Bytes, value: Bytes, options: PutOptions = {}): Promise<PutResponse__Output> {
     const request = putRequest(key, value, options, this.ids);
-    return this.call((e, o, done) => e.kv.put(request, o, done));
+    return this.call('write', (e, o, done) => e.kv.put(request, o, done));
   }
 
   delete(key: Bytes, options: { prefix?: boolean; rangeEnd?: Bytes; prevKv?: boolean; requestId?: string } = {}): Promise<DeleteRangeResponse__Output> {
@@ -134,7 +122,7 @@ export class QuorumkvClient {
       prevKv: options.prevKv ?? false,
       requestId: options.requestId ?? this.ids.next(),
     };
-    return this.call((e, o, done) => e.kv.deleteRange(request, o, done));
+    return this.call('write', (e, o, done) => e.kv.deleteRange(request, o, done));
   }
 
   /** Adds `delta` to the integer at `key` (a missing key counts as 0); resolves with the new value. */
@@ -148,7 +136,7 @@ export class QuorumkvClient {
   /** Runs compares and ops as one transaction. A request id is added if there is none. */
   txn(request: TxnRequest): Promise<TxnResponse__Output> {
     const withId = { ...request, requestId: request.requestId || this.ids.next() };
-    return this.call((e, o, done) => e.kv.txn(withId, o, done));
+    return this.call('write', (e, o, done) => e.kv.txn(withId, o, done));
   }
 
   /**
@@ -173,10 +161,7 @@ export class QuorumkvClient {
       prevKv: options.prevKv ?? false,
       progressOnly: false,
     };
-    return new Watcher(request, (attempt) => {
-      if (attempt > 0) this.current = (this.current + 1) % this.endpoints.length;
-      return this.endpoints[this.current].watch;
-    });
+    return new Watcher(request, (attempt) => this.pool.watchClient(attempt));
   }
 
   /**
@@ -185,18 +170,19 @@ export class QuorumkvClient {
    */
   grantLease(ttlSeconds: number, options: { id?: number; requestId?: string } = {}): Promise<LeaseGrantResponse__Output> {
     const request = { ttl: ttlSeconds, id: options.id ?? 0, requestId: options.requestId ?? this.ids.next() };
-    return this.call((e, o, done) => e.lease.grant(request, o, done));
+    return this.call('write', (e, o, done) => e.lease.grant(request, o, done));
   }
 
   /** Revokes a lease: it and every key attached to it are deleted, at one revision. */
   revokeLease(id: number, options: { requestId?: string } = {}): Promise<LeaseRevokeResponse__Output> {
     const request = { id, requestId: options.requestId ?? this.ids.next() };
-    return this.call((e, o, done) => e.lease.revoke(request, o, done));
+    return this.call('write', (e, o, done) => e.lease.revoke(request, o, done));
   }
 
   /** Renews a lease once, to its full TTL; the answer's ttl is 0 when the lease is gone. */
   keepLeaseAliveOnce(id: number): Promise<LeaseKeepAliveResponse__Output> {
     return this.call(
+      'write',
       (e, o, done) => {
         const stream = e.lease.keepAlive(o);
         let answered = false;
@@ -221,51 +207,48 @@ export class QuorumkvClient {
 
   /** A lease's remaining TTL by the storage leader's clock (-1: no such lease), its granted TTL and, if asked, its keys. */
   leaseTimeToLive(id: number, options: { keys?: boolean } = {}): Promise<LeaseTimeToLiveResponse__Output> {
-    return this.call((e, o, done) => e.lease.timeToLive({ id, keys: options.keys ?? false }, o, done));
+    return this.call('read', (e, o, done) => e.lease.timeToLive({ id, keys: options.keys ?? false }, o, done));
   }
 
   leases(): Promise<LeaseLeasesResponse__Output> {
-    return this.call((e, o, done) => e.lease.leases({}, o, done));
+    return this.call('read', (e, o, done) => e.lease.leases({}, o, done));
   }
 
   /** The storage tier's members (voters and learners), as the leader sees them. */
   members(): Promise<MemberListResponse__Output> {
-    return this.call((e, o, done) => e.cluster.memberList({}, o, done));
+    return this.call('control', (e, o, done) => e.cluster.memberList({}, o, done));
   }
 
   /** Adds a storage member as a learner; start its process with `quorumkv storage --join`. */
   addMember(id: string, address: string): Promise<MemberListResponse__Output> {
-    return this.call((e, o, done) => e.cluster.memberAdd({ id, address }, o, done));
+    return this.call('control', (e, o, done) => e.cluster.memberAdd({ id, address }, o, done));
   }
 
   /** Makes a caught-up learner a voter. */
   promoteMember(id: string): Promise<MemberListResponse__Output> {
-    return this.call((e, o, done) => e.cluster.memberPromote({ id }, o, done));
+    return this.call('control', (e, o, done) => e.cluster.memberPromote({ id }, o, done));
   }
 
   removeMember(id: string): Promise<MemberListResponse__Output> {
-    return this.call((e, o, done) => e.cluster.memberRemove({ id }, o, done));
+    return this.call('control', (e, o, done) => e.cluster.memberRemove({ id }, o, done));
   }
 
   /** Every process the endpoint can see; `withHashes` also hashes each storage member's state. */
   status(options: { withHashes?: boolean } = {}): Promise<StatusResponse__Output> {
-    return this.call((e, o, done) => e.cluster.status({ withHashes: options.withHashes ?? false }, o, done));
+    return this.call('control', (e, o, done) => e.cluster.status({ withHashes: options.withHashes ?? false }, o, done));
   }
 
   close(): void {
-    for (const endpoint of this.endpoints) {
-      endpoint.kv.close();
-      endpoint.cluster.close();
-      endpoint.watch.close();
-      endpoint.lease.close();
-    }
+    this.pool.close();
   }
 
-  /** Calls the current endpoint, retrying what retry-policy.ts allows until the deadline. */
-  private async call<Res>(invoke: (endpoint: Endpoint, options: grpc.CallOptions, done: (e: grpc.ServiceError | null, r?: Res) => void) => void): Promise<Res> {
+  /** Calls an endpoint for `route`, retrying what retry-policy.ts allows until the deadline, on the next endpoint after UNAVAILABLE. */
+  private async call<Res>(route: Route, invoke: (endpoint: Endpoint, options: grpc.CallOptions, done: (e: grpc.ServiceError | null, r?: Res) => void) => void): Promise<Res> {
     const deadline = Date.now() + this.options.timeoutMs;
+    const order = await this.pool.order(route);
+    let next = 0;
     for (let attempt = 0; ; attempt++) {
-      const endpoint = this.endpoints[this.current];
+      const endpoint = order[next % order.length]!;
       try {
         return await new Promise<Res>((resolve, reject) =>
           invoke(endpoint, { deadline }, (error, response) => (error ? reject(error) : resolve(response as Res))),
@@ -275,7 +258,10 @@ export class QuorumkvClient {
         const pause = backoffMs(attempt, RETRY_BASE_MS, RETRY_CAP_MS);
         if (!isRetryable(serviceError.code) || Date.now() + pause >= deadline) throw fromServiceError(serviceError);
         this.stats.retries++;
-        if (serviceError.code === grpc.status.UNAVAILABLE) this.current = (this.current + 1) % this.endpoints.length;
+        if (serviceError.code === grpc.status.UNAVAILABLE) {
+          this.pool.failed(endpoint);
+          next++;
+        }
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     }
@@ -285,6 +271,7 @@ export class QuorumkvClient {
 export function connect(options: ConnectOptions = {}): QuorumkvClient {
   return new QuorumkvClient({
     endpoints: options.endpoints ?? [process.env.QUORUMKV_ENDPOINT || DEFAULT_ENDPOINT],
+    balance: options.balance ?? 'endpoints',
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     tls: options.tls === undefined ? findClientTls() : options.tls || undefined,
   });
