@@ -1,4 +1,5 @@
 import { HealthClient } from '../rpc/health-client.js';
+import { READS_SERVICE } from '../rpc/server.js';
 import { COMPUTE_ROLES } from '../security/roles.js';
 import { peerChannelCredentials } from '../security/transport-security.js';
 import { H2Channel } from './h2-channel.js';
@@ -6,6 +7,9 @@ import { H2Channel } from './h2-channel.js';
 // The compute nodes of one kind (writers or readers) a gateway forwards to. Each is health-checked
 // with grpc.health.v1; picks are power of two choices on outstanding requests among the healthy
 // ones, so a slow or hung node collects fewer new requests while health checks catch up with it.
+// A node that is not healthy may still serve reads that need no storage leader (READS_SERVICE):
+// such reads go to it when no healthy node is left. Only nodes that fail the first check are
+// asked the second.
 // Membership changes at run time: discovery adds nodes and drains those that leave or vanish.
 
 export const HEALTH_INTERVAL_MS = 300;
@@ -16,6 +20,8 @@ export class Backend {
   readonly health: HealthClient;
   outstanding = 0;
   healthy = false;
+  /** Serves reads that need no storage leader (implied by healthy). */
+  readsHealthy = false;
   /** Leaving or no longer listed: takes no new requests; closed once idle. */
   draining = false;
 
@@ -76,9 +82,13 @@ export class BackendPool {
     await Promise.all(added.map((b) => this.check(b)));
   }
 
-  /** A healthy backend not in `exclude`, preferring fewer outstanding requests; undefined if none. */
-  pick(exclude: ReadonlySet<Backend> = new Set()): Backend | undefined {
-    const candidates = this.members.filter((b) => b.healthy && !b.draining && !exclude.has(b));
+  /**
+   * A healthy backend not in `exclude`, preferring fewer outstanding requests; undefined if none.
+   * `readsOnly`: among those that serve reads needing no leader but are not healthy instead.
+   */
+  pick(exclude: ReadonlySet<Backend> = new Set(), readsOnly = false): Backend | undefined {
+    const usable = (b: Backend) => (readsOnly ? b.readsHealthy && !b.healthy : b.healthy);
+    const candidates = this.members.filter((b) => usable(b) && !b.draining && !exclude.has(b));
     if (candidates.length <= 1) return candidates[0];
     const a = candidates[Math.floor(this.random() * candidates.length)];
     let b = candidates[Math.floor(this.random() * (candidates.length - 1))];
@@ -89,6 +99,7 @@ export class BackendPool {
   /** A call failed in a way that suggests the backend is gone: skip it until it passes a check. */
   markDown(backend: Backend): void {
     backend.healthy = false;
+    backend.readsHealthy = false;
     this.onHealth(backend);
   }
 
@@ -116,6 +127,7 @@ export class BackendPool {
   private async check(backend: Backend): Promise<void> {
     if (backend.draining) return;
     backend.healthy = await backend.health.check(HEALTH_TIMEOUT_MS);
+    backend.readsHealthy = backend.healthy || (await backend.health.check(HEALTH_TIMEOUT_MS, READS_SERVICE));
     this.onHealth(backend);
   }
 }

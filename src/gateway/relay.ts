@@ -10,6 +10,7 @@ import type { Backend, BackendPool } from './backend-pool.js';
 import { endToEndHeaders, responseHeaders } from './end-to-end-headers.js';
 import type { H2Channel } from './h2-channel.js';
 import { routeOf, type Route } from './method-table.js';
+import { servedWithoutLeader } from './read-consistency.js';
 import { withRequestId } from './request-id-field.js';
 
 // The gateway relays HTTP/2 streams; it does not terminate gRPC. A unary call's body is read
@@ -142,6 +143,8 @@ export class Relay {
     const deadline = now + Math.min(parseGrpcTimeoutMs(headers['grpc-timeout']) ?? DEFAULT_FORWARD_TIMEOUT_MS, DEFAULT_FORWARD_TIMEOUT_MS);
     const forwarded = endToEndHeaders(headers, stream);
     const pools = this.poolsFor(!isWrite);
+    // A read that needs no leader may go to nodes that serve only such reads, once no node serves all.
+    const leaderless = !isWrite && !unframed.compressed && servedWithoutLeader(path, unframed.message);
     const tried = new Set<Backend>();
     let cancelled = false;
     let current: http2.ClientHttp2Stream | undefined;
@@ -151,17 +154,21 @@ export class Relay {
     });
     let last: { backend: string; outcome: AttemptOutcome } | undefined;
     for (;;) {
-      let backend = pick(pools, tried);
+      let backend = pick(pools, tried, leaderless);
       if (!backend && tried.size > 0 && Date.now() + ALL_TRIED_PAUSE_MS < deadline) {
         // Every node failed once: pause, then give them another chance within the deadline.
         await new Promise((resolve) => setTimeout(resolve, ALL_TRIED_PAUSE_MS));
         if (cancelled) return CANCELLED;
         tried.clear();
-        backend = pick(pools, tried);
+        backend = pick(pools, tried, leaderless);
       }
       if (!backend) {
         const what = this.options.endpoint === 'reader' ? 'reader or writer' : 'writer';
         const reason = last ? `; the last attempt, on ${last.backend}: ${last.outcome.detail}` : '';
+        if (!last && !leaderless && !isWrite && pick(pools, tried, true)) {
+          // Refused at once: the nodes are there, but no storage leader will answer them soon.
+          return this.refuse(stream, path, new UnavailableError(`no ${what} node behind this gateway reaches a storage leader, so none can serve ${path} with linearizable consistency now; serializable reads (stale, bounded staleness, read-your-writes) are still served; retry later or read with serializable set`));
+        }
         return this.refuse(stream, path, new UnavailableError(`no healthy ${what} node behind this gateway could serve ${path}${reason}; check \`quorumkv status\``), last?.backend);
       }
       tried.add(backend);
@@ -179,11 +186,14 @@ export class Relay {
       // A connection that let an attempt time out may be stalled (a paused node, a partition):
       // the next call to this node opens a new one.
       if (answer.timedOut) backend.channel.close();
+      const earlier = last;
       last = { backend: backend.id, outcome };
       if (!outcome.retry || Date.now() >= deadline) {
         if (answer.answer) return this.answer(stream, path, backend.id, answer.answer);
         const message = `${path} on ${backend.id}: ${outcome.detail}`;
-        return this.refuse(stream, path, Date.now() >= deadline ? new DeadlineError(`${message}; the call's deadline passed`) : new UnavailableError(message), backend.id);
+        // The attempt the deadline cut short says nothing; a node's refusal before it says why.
+        const before = earlier?.outcome.kind === 'unavailable' ? `; before that, on ${earlier.backend}: ${earlier.outcome.detail}` : '';
+        return this.refuse(stream, path, Date.now() >= deadline ? new DeadlineError(`${message}; the call's deadline passed${before}`) : new UnavailableError(message), backend.id);
       }
       this.options.metrics.gatewayRetries.inc({ endpoint: this.options.endpoint, method: path });
     }
@@ -266,7 +276,8 @@ export class Relay {
     if (route.kind === 'local') channel = this.options.local;
     else {
       const pools = route.nodes === 'writers' ? [this.options.writers] : this.poolsFor(true);
-      const backend = pick(pools, new Set());
+      // Streams served by readers (watch, snapshot) follow a replica: no leader needed.
+      const backend = pick(pools, new Set(), route.nodes === 'readers');
       if (!backend) {
         this.refuse(stream, path, new UnavailableError(`no healthy node behind this gateway can serve ${path}`));
         return;
@@ -345,9 +356,15 @@ function isNeverSent(error: Error | undefined): boolean {
   return code === 'ECONNREFUSED' || code === 'ERR_HTTP2_GOAWAY_SESSION' || code === 'ERR_HTTP2_INVALID_SESSION';
 }
 
-function pick(pools: BackendPool[], tried: ReadonlySet<Backend>): Backend | undefined {
+/** A healthy node, pools in order; then, if `leaderless`, one that serves only reads that need no leader. */
+function pick(pools: BackendPool[], tried: ReadonlySet<Backend>, leaderless = false): Backend | undefined {
   for (const pool of pools) {
     const backend = pool.pick(tried);
+    if (backend) return backend;
+  }
+  if (!leaderless) return undefined;
+  for (const pool of pools) {
+    const backend = pool.pick(tried, true);
     if (backend) return backend;
   }
   return undefined;

@@ -32,33 +32,54 @@ export function withRequestId(message: Buffer, path: string): Buffer {
 
 /** Whether a top-level field is present with a non-empty value; undefined if the fields do not parse. */
 export function hasField(message: Buffer, field: number): boolean | undefined {
+  let present = false;
+  const parsed = walkTopLevel(message, (number, wire, value) => {
+    if (number === field && wire === WIRE_LEN && value > 0) present = true;
+  });
+  return parsed ? present : undefined;
+}
+
+/** The last value of a top-level varint field (0 when absent, as protobuf reads it); undefined if the fields do not parse. */
+export function varintField(message: Buffer, field: number): number | undefined {
+  let found = 0;
+  const parsed = walkTopLevel(message, (number, wire, value) => {
+    if (number === field && wire === WIRE_VARINT) found = value;
+  });
+  return parsed ? found : undefined;
+}
+
+/**
+ * Visits each top-level field with its number, wire type and value (varints) or length (the
+ * rest); false if the bytes are not a protobuf message.
+ */
+function walkTopLevel(message: Buffer, visit: (number: number, wire: number, value: number) => void): boolean {
   let offset = 0;
   while (offset < message.length) {
     const tag = readVarint(message, offset);
-    if (!tag || tag.value < 8) return undefined;
+    if (!tag || tag.value < 8) return false;
     offset = tag.next;
     const number = Math.floor(tag.value / 8);
     const wire = tag.value % 8;
     let length = 0;
     if (wire === WIRE_VARINT) {
       const v = readVarint(message, offset);
-      if (!v) return undefined;
+      if (!v) return false;
       offset = v.next;
+      visit(number, wire, v.value);
       continue;
     } else if (wire === WIRE_I64) length = 8;
     else if (wire === WIRE_I32) length = 4;
     else if (wire === WIRE_LEN) {
       const v = readVarint(message, offset);
-      if (!v) return undefined;
+      if (!v) return false;
       offset = v.next;
       length = v.value;
-      if (offset + length > message.length) return undefined;
-      if (number === field && length > 0) return true;
-    } else return undefined;
-    if (offset + length > message.length) return undefined;
+    } else return false;
+    if (offset + length > message.length) return false;
+    visit(number, wire, length);
     offset += length;
   }
-  return false;
+  return true;
 }
 
 /** A varint of up to 10 bytes (any 64-bit value); values above 2^53 lose precision, which only skipping sees. */

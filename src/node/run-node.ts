@@ -65,7 +65,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
   );
   await rpc.listen(config.listen, 'client');
 
-  let health = { ready: false, reason: 'starting' };
+  let health: NodeHealth = { ready: false, readsReady: false, reason: 'starting' };
   let homeChosen = false;
   let probes = 0;
   const judge = (statuses: MemberStatus__Output[]) => {
@@ -74,11 +74,11 @@ export async function runNode(config: NodeConfig): Promise<void> {
     if (!homeChosen && sameZone) storage.setHome(sameZone.id);
     homeChosen = true;
     health = auth.loaded
-      ? nodeHealth(config.mode, storage.answeredWithin(CUT_OFF_AFTER_MS), storage.members.length, lag)
-      : { ready: false, reason: "reading the cluster's auth records" };
+      ? nodeHealth(config.mode, { answered: storage.answeredWithin(CUT_OFF_AFTER_MS), knowLeader: storage.answeringWithLeader(CUT_OFF_AFTER_MS), members: storage.members.length }, lag)
+      : { ready: false, readsReady: false, reason: "reading the cluster's auth records" };
     metrics.replicaLagSeconds.set((lag?.lagMs ?? 0) / 1000);
     metrics.replicaLagRevisions.set(lag?.lagRevisions ?? 0);
-    rpc.setServing(health.ready);
+    rpc.setServing(health.ready, health.readsReady);
   };
   auth.start();
   await storage.learnMembers(LEADER_REFRESH_MS);
@@ -128,20 +128,39 @@ function writePathFor(config: NodeConfig, storage: StorageRouter, metrics: Metri
   return { writes, ids: new RequestIds(config.id) };
 }
 
+export interface NodeHealth {
+  /** Every request this node takes (writes, linearizable reads). */
+  ready: boolean;
+  /** Reads that need no storage leader (serializable, bounded staleness, read-your-writes); ready implies it. */
+  readsReady: boolean;
+  reason: string;
+}
+
 /**
- * Whether this node should be sent traffic. A writer needs a majority of the storage members to
- * answer: with fewer it is cut off, and its writes could not commit. A reader needs one member,
- * since a replica's reads need no leader; it also must not lag too far. A member that answers
- * but knows no leader (an election) counts: every node sees the same election, and the gateway
- * waits it out within the calls' deadlines rather than finding no node at all.
+ * Whether this node should be sent traffic, and which. Reads that need no leader need one
+ * storage member that answers, since any replica serves them (and, on a reader, a lag under the
+ * bound). Everything else needs a majority of the members to answer (a writer with fewer is cut
+ * off, and its writes could not commit), or, for a reader's linearizable reads, one member that
+ * answers and knows a leader. A majority that answers but knows no leader (an election) counts:
+ * every node sees the same election, and the gateway waits it out within the calls' deadlines
+ * rather than finding no node at all. A minority that knows no leader does not: nothing will
+ * change that soon, so the gateway refuses what needs a leader at once and sends the rest here.
  */
-function nodeHealth(mode: NodeConfig['mode'], answered: number, members: number, lag: LagTracker | undefined): { ready: boolean; reason: string } {
-  const needed = mode === 'writer' ? Math.floor(members / 2) + 1 : 1;
-  if (answered < needed) {
-    return { ready: false, reason: `cut off: ${answered} of ${members} storage members answered in the last ${CUT_OFF_AFTER_MS} ms, ${needed} needed` };
+export function nodeHealth(
+  mode: NodeConfig['mode'],
+  storage: { answered: number; knowLeader: number; members: number },
+  lag: { lagMs: number; lagRevisions: number } | undefined,
+): NodeHealth {
+  const { answered, knowLeader, members } = storage;
+  const majority = Math.floor(members / 2) + 1;
+  if (answered === 0) return { ready: false, readsReady: false, reason: `cut off: no storage member answered in the last ${CUT_OFF_AFTER_MS} ms` };
+  if (lag && lag.lagMs > MAX_READER_LAG_MS) return { ready: false, readsReady: false, reason: `${lag.lagMs} ms behind the log (bound ${MAX_READER_LAG_MS} ms)` };
+  const full = answered >= majority || (mode === 'reader' && knowLeader > 0);
+  if (!full) {
+    const needed = mode === 'writer' ? `${majority} needed for writes` : `${majority}, or one that knows a leader, needed for linearizable reads`;
+    return { ready: false, readsReady: true, reason: `serving reads that need no leader only: ${answered} of ${members} storage members answered in the last ${CUT_OFF_AFTER_MS} ms, ${knowLeader} of them know a leader; ${needed}` };
   }
-  if (lag && lag.lagMs > MAX_READER_LAG_MS) return { ready: false, reason: `${lag.lagMs} ms behind the log (bound ${MAX_READER_LAG_MS} ms)` };
-  return { ready: true, reason: lag ? `ok: ${lag.lagRevisions} revisions, ${lag.lagMs} ms behind` : 'ok' };
+  return { ready: true, readsReady: true, reason: lag ? `ok: ${lag.lagRevisions} revisions, ${lag.lagMs} ms behind` : 'ok' };
 }
 
 /** Whether a writer reaches enough of the storage tier to commit. */

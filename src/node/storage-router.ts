@@ -88,7 +88,8 @@ export class StorageRouter {
    * A read any replica may serve: sent to the home member (or, if it stopped answering, to one
    * that answers), then also to the next one if no answer came within the hedge delay; the first
    * answer wins. A member that refuses (no leader for a staleness bound, unavailable) passes the
-   * read on at once. Any other error is the read's answer.
+   * read on at once. Any other error is the read's answer; if every member refuses, the first
+   * refusal is.
    */
   toReplica<Res>(deadline: number, call: StorageCall<Res>): Promise<Res> {
     const order = this.replicaOrder();
@@ -96,7 +97,7 @@ export class StorageRouter {
       let next = 0;
       let outstanding = 0;
       let settled = false;
-      let lastError: unknown;
+      let firstError: unknown;
       let hedge: NodeJS.Timeout | undefined;
       const settle = (finish: () => void) => {
         settled = true;
@@ -116,10 +117,12 @@ export class StorageRouter {
           },
           (error: unknown) => {
             outstanding--;
-            lastError = error;
+            // The first refusal is the answer if all refuse: it comes from the member tried first,
+            // one that answers, rather than from a silent one given up on later.
+            firstError ??= error;
             if (settled) return;
             if (!(error instanceof UnavailableError || error instanceof NotLeaderError)) settle(() => reject(error));
-            else if (!launch() && outstanding === 0) settle(() => reject(lastError));
+            else if (!launch() && outstanding === 0) settle(() => reject(firstError));
           },
         );
         return true;
@@ -279,6 +282,11 @@ export class StorageRouter {
   /** How many members answered within the last `withinMs`, whether or not they know a leader. */
   answeredWithin(withinMs: number): number {
     return this.members.filter((m) => this.answeredSince(m, Date.now() - withinMs)).length;
+  }
+
+  /** How many members answered within the last `withinMs` and, in their latest report, knew a leader. */
+  answeringWithLeader(withinMs: number): number {
+    return this.members.filter((m) => this.answeredSince(m, Date.now() - withinMs) && this.reports.get(m.id)?.healthy === true).length;
   }
 
   private answeredSince(member: StorageMemberHandle, since: number): boolean {

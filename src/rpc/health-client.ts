@@ -18,12 +18,16 @@ export class HealthClient {
     this.client = new HealthClientConstructor(address, credentials, CLIENT_OPTIONS);
   }
 
-  /** True when the process answers SERVING within `timeoutMs`. */
-  check(timeoutMs: number): Promise<boolean> {
+  /** True when the process answers SERVING for `service` (default: the whole process) within `timeoutMs`. */
+  check(timeoutMs: number, service = ''): Promise<boolean> {
     return new Promise((resolve) => {
-      (this.client as any).check({ service: '' }, { deadline: Date.now() + timeoutMs }, (error: Error | null, response?: { status: string }) => {
-        resolve(!error && response?.status === 'SERVING');
-      });
+      try {
+        (this.client as any).check({ service }, { deadline: Date.now() + timeoutMs }, (error: Error | null, response?: { status: string }) => {
+          resolve(!error && response?.status === 'SERVING');
+        });
+      } catch {
+        resolve(false); // closed meanwhile (the node left): not serving
+      }
     });
   }
 

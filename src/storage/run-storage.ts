@@ -40,7 +40,10 @@ export async function runStorage(config: StorageConfig): Promise<void> {
     currentRevision: async () => (await metrics.storeRevision.get()).values[0]?.value ?? 0,
   });
   hashes.start();
-  const readiness = setInterval(() => rpc.setServing(member.readiness().ready), READINESS_INTERVAL_MS);
+  const readiness = setInterval(() => {
+    const { ready, readsReady } = member.readiness();
+    rpc.setServing(ready, readsReady);
+  }, READINESS_INTERVAL_MS);
   if (config.testDefect) log.warn({ testDefect: config.testDefect }, `RUNNING WITH TEST DEFECT ${config.testDefect}: acknowledged writes are not safe`);
   log.info({ listen: config.listen, peers: Object.fromEntries(config.peers), dataDir: config.dataDir, metricsListen: config.metricsListen, autoCompaction: describeAutoCompaction(config.autoCompaction) }, 'storage member listening');
   onShutdownSignal(async () => {

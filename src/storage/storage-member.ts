@@ -411,15 +411,19 @@ export class StorageMember {
     };
   }
 
-  /** Ready for traffic: a leader is known and this member has applied what it knows is committed. */
-  readiness(): { ready: boolean; reason: string } {
+  /**
+   * Ready for traffic: a leader is known and this member has applied what it knows is committed.
+   * `readsReady`: serves serializable reads, which need no leader (their staleness bound is
+   * checked per read, see checkFreshEnough), so only while running.
+   */
+  readiness(): { ready: boolean; readsReady: boolean; reason: string } {
     const status = this.raft.status();
-    if (this.isStopped) return { ready: false, reason: 'shutting down' };
-    if (status.leader === NONE) return { ready: false, reason: 'no leader known' };
+    if (this.isStopped) return { ready: false, readsReady: false, reason: 'shutting down' };
+    if (status.leader === NONE) return { ready: false, readsReady: true, reason: 'no leader known; serving serializable reads only' };
     if (this.state.appliedIndex < status.commit) {
-      return { ready: false, reason: `catching up: applied ${this.state.appliedIndex} of ${status.commit}` };
+      return { ready: false, readsReady: true, reason: `catching up: applied ${this.state.appliedIndex} of ${status.commit}` };
     }
-    return { ready: true, reason: `ok: leader ${status.leader}, term ${status.term}, applied ${this.state.appliedIndex}` };
+    return { ready: true, readsReady: true, reason: `ok: leader ${status.leader}, term ${status.term}, applied ${this.state.appliedIndex}` };
   }
 
   /** A hash of the applied state as of `revision` (0: current), to compare replicas. */
@@ -485,7 +489,6 @@ export class StorageMember {
       await this.appliedOrTimeout(deadline - Date.now());
     }
     if (maxStalenessMs > 0) {
-      if (this.raft.status().leader === NONE) throw new UnavailableError('this replica knows no leader, so it cannot bound its staleness; try another replica');
       const lag = this.lagMs();
       if (lag > maxStalenessMs) throw new UnavailableError(`this replica is ${lag} ms behind the log, over the ${maxStalenessMs} ms allowed; try another replica`);
       // Caught up with what it knows is committed, but it may know of nothing new only because
@@ -493,7 +496,9 @@ export class StorageMember {
       const status = this.raft.status();
       const unheardMs = this.leaderContact.staleMs(this.config.id, status.leader, status.config.voters, Date.now());
       if (unheardMs > maxStalenessMs) {
-        throw new UnavailableError(`this replica last heard from ${status.leader === this.config.id ? 'a quorum' : 'its leader'} ${unheardMs} ms ago, over the ${maxStalenessMs} ms allowed; try another replica`);
+        const from = status.leader === NONE ? 'a leader (it knows none now)' : status.leader === this.config.id ? 'a quorum' : 'its leader';
+        const ago = Number.isFinite(unheardMs) ? `${unheardMs} ms ago` : 'never';
+        throw new UnavailableError(`this replica last heard from ${from} ${ago}, over the ${maxStalenessMs} ms allowed; try another replica`);
       }
     }
   }
@@ -716,6 +721,7 @@ export class StorageMember {
     if (leader !== this.leader) {
       const previous = this.leader;
       this.leader = leader;
+      this.leaderContact.leaderChanged(this.config.id, leader, this.raft.status().config.voters, Date.now());
       this.metrics.leaderChanges.inc();
       this.reads.abortRound('the storage leader changed while confirming a read; retry');
       // A proposal forwarded to (or appended by) the old leader may be lost with it, and nothing

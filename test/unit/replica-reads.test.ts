@@ -90,7 +90,7 @@ describe('replica reads', () => {
     await expect(router.toReplica(Date.now() + 10_000, read)).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
-  it('fails with the last refusal when every member refuses', async () => {
+  it('fails with the first refusal when every member refuses', async () => {
     const router = routerOver([await fakeMember('s1', 'unavailable'), await fakeMember('s2', 'unavailable')]);
     await expect(router.toReplica(Date.now() + 10_000, read)).rejects.toThrow(/knows no leader/);
   });
