@@ -31,6 +31,9 @@ export const ATTEMPT_TIMEOUT_MS = 1_500;
 /** Unary calls being forwarded at once; past it, RESOURCE_EXHAUSTED. */
 export const DEFAULT_MAX_IN_FLIGHT = 4_096;
 const ALL_TRIED_PAUSE_MS = 100;
+/** How much before the client's deadline the gateway answers: a share of the timeout, at most this. */
+const DEADLINE_MARGIN_MS_MAX = 100;
+const DEADLINE_MARGIN_SHARE = 0.05;
 const { NGHTTP2_CANCEL } = http2.constants;
 
 export interface RelayOptions {
@@ -140,7 +143,10 @@ export class Relay {
       if (withId !== unframed.message) request = frame(withId);
     }
     const now = Date.now();
-    const deadline = now + Math.min(parseGrpcTimeoutMs(headers['grpc-timeout']) ?? DEFAULT_FORWARD_TIMEOUT_MS, DEFAULT_FORWARD_TIMEOUT_MS);
+    const timeoutMs = Math.min(parseGrpcTimeoutMs(headers['grpc-timeout']) ?? DEFAULT_FORWARD_TIMEOUT_MS, DEFAULT_FORWARD_TIMEOUT_MS);
+    // The answer must reach the client before its own deadline fires, or it learns only that
+    // time ran out, not what the nodes said.
+    const deadline = now + timeoutMs - Math.min(DEADLINE_MARGIN_MS_MAX, timeoutMs * DEADLINE_MARGIN_SHARE);
     const forwarded = endToEndHeaders(headers, stream);
     const pools = this.poolsFor(!isWrite);
     // A read that needs no leader may go to nodes that serve only such reads, once no node serves all.
