@@ -114,6 +114,17 @@ export class ProxyMesh {
     this.refresh();
   }
 
+  /** One line for a log: open connections over all proxies, and the links not in `pass`. */
+  describe(): string {
+    let open = 0;
+    const faulty: string[] = [];
+    for (const [id, { proxy }] of this.proxies) {
+      open += proxy.stats().open;
+      if (proxy.mode.kind !== 'pass') faulty.push(`${id} ${proxy.mode.kind}`);
+    }
+    return `proxies: ${open} open, ${faulty.length === 0 ? 'all pass' : faulty.join(', ')}`;
+  }
+
   private refresh(): void {
     for (const [id, { proxy }] of this.proxies) proxy.setMode(this.blocked.has(id) ? this.blockMode : this.baseMode);
   }

@@ -7,6 +7,7 @@
 import { availability } from './availability.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loopbackTopology } from '../up/loopback-topology.js';
 import { scrapeMetrics } from '../observability/scrape.js';
 import { connect, type QuorumkvClient } from '../client/index.js';
@@ -171,13 +172,18 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     external.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => runEnd.abort(), config.durationMs);
     let lastLine = -Infinity;
+    // Every proxy lives in this process: a starved event loop looks like a slow network to the
+    // cluster, so each line says how late this loop ran and what the proxies hold.
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
     const progress = (final: boolean) => {
       const c = history.counts();
       const line = `[${(history.now() / 1000).toFixed(1).padStart(6)}s/${(config.durationMs / 1000).toFixed(0)}s] ops ${history.ops.length} (ok ${c.ok}, fail ${c.fail}, unknown ${c.unknown}, open ${c.open}) faults ${nemesis.events.length}/${schedule.length}, in force: ${nemesis.inForce}`;
       if (options.progress) options.progress(line, final);
       else if (final || history.now() - lastLine >= PROGRESS_LINE_EVERY_MS) {
         lastLine = history.now();
-        log(line);
+        log(`${line}; loop lag max ${Math.round(loopDelay.max / 1e6)} ms; ${mesh.describe()}`);
+        loopDelay.reset();
       }
     };
     progressTimer = setInterval(() => progress(false), PROGRESS_INTERVAL_MS);
@@ -212,6 +218,7 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     clearInterval(progressTimer);
     progressTimer = undefined;
     progress(true);
+    loopDelay.disable();
     if (external.aborted) return await finish('aborted', {});
 
     const checks: Record<string, CheckVerdict> = {};

@@ -126,6 +126,36 @@ describe('FaultProxy', () => {
     expect(proxy.stats().peakQueuedBytes).toBeLessThanOrEqual(maxQueuedBytes + 64 * 1024);
   });
 
+  it('a delay lifted with its queue over the bound carries on in pass, old and new connections alike', async () => {
+    const maxQueuedBytes = 64 * 1024;
+    const { proxy, client } = await setup({ maxQueuedBytes });
+    proxy.setMode(delayMode(85, 43));
+    const busy = Array.from({ length: 8 }, () => client());
+    const payloads = busy.map(() => randomBytes(1024 * 1024));
+    busy.forEach((c, i) => c.socket.write(payloads[i]));
+    await waitForCondition(() => proxy.stats().peakQueuedBytes > maxQueuedBytes);
+    proxy.setMode(PASS);
+    await Promise.all(busy.map(async (c, i) => expect((await c.receive(payloads[i].length, 10_000)).equals(payloads[i])).toBe(true)));
+    for (const c of busy) await echoes(c, 'after the delay');
+    await echoes(client(), 'a new connection');
+  });
+
+  it('a partition over many connections, some mid-transfer, heals to a proxy that takes new connections', async () => {
+    const { proxy, client } = await setup();
+    const idle = Array.from({ length: 20 }, () => client());
+    for (const c of idle) await echoes(c, 'hello');
+    const busy = Array.from({ length: 5 }, () => client());
+    for (const c of busy) c.socket.write(randomBytes(256 * 1024));
+    proxy.setMode(DROP);
+    for (const c of busy) c.socket.write(randomBytes(256 * 1024));
+    await waitForCondition(() => proxy.stats().bytesDropped >= busy.length * 256 * 1024);
+    proxy.setMode(delayMode(85, 43));
+    proxy.setMode(PASS);
+    await Promise.all(busy.map((c) => c.closedWithin()));
+    for (const c of idle) await echoes(c, 'still here');
+    await echoes(client(), 'a new connection');
+  });
+
   it('cut resets open connections and new ones, until the mode changes', async () => {
     const { proxy, client } = await setup();
     const c = client();
@@ -213,3 +243,11 @@ describe('FaultProxy', () => {
     expect(() => new FaultProxy({ target: '127.0.0.1:1' }).setMode(delayMode(-1))).toThrow(/meanMs/);
   });
 });
+
+async function waitForCondition(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -103,6 +103,16 @@ describe('ProxyMesh', () => {
     await works(dial('a', 'b'), 'back');
   });
 
+  it('describes its open connections and the links not passing, in one line', async () => {
+    const { mesh, dial } = await meshOf(['a', 'b']);
+    expect(mesh.describe()).toBe('proxies: 0 open, all pass');
+    await works(dial('a', 'b'), 'one');
+    mesh.isolate('b');
+    expect(mesh.describe()).toBe('proxies: 1 open, a->b drop, b->a drop, client->b drop');
+    mesh.heal();
+    expect(mesh.describe()).toBe('proxies: 1 open, all pass');
+  });
+
   it('applies a new spec in place of the old one, with the chosen block mode and a base mode', async () => {
     const servers = await Promise.all([0, 1, 2].map(() => startEchoServer()));
     cleanups.push(() => Promise.all(servers.map((s) => s.close())));
