@@ -122,7 +122,8 @@ export class ProxyMesh {
       open += proxy.stats().open;
       if (proxy.mode.kind !== 'pass') faulty.push(`${id} ${proxy.mode.kind}`);
     }
-    return `proxies: ${open} open, ${faulty.length === 0 ? 'all pass' : faulty.join(', ')}`;
+    const links = faulty.length === 0 ? 'all pass' : faulty.length <= 6 ? faulty.join(', ') : `${faulty.length} of ${this.proxies.size} links not passing`;
+    return `proxies: ${open} open, ${links}`;
   }
 
   private refresh(): void {

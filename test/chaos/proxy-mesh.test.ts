@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CUT, delayMode } from '../../src/chaos/fault-proxy.js';
+import { CUT, PASS, delayMode } from '../../src/chaos/fault-proxy.js';
 import { blockedLinks, linkId, ringReach, type Link, type PartitionSpec } from '../../src/chaos/partitions.js';
 import { ProxyMesh } from '../../src/chaos/proxy-mesh.js';
 import { expectSilence, startEchoServer, TestClient } from './net-helpers.js';
@@ -109,7 +109,10 @@ describe('ProxyMesh', () => {
     await works(dial('a', 'b'), 'one');
     mesh.isolate('b');
     expect(mesh.describe()).toBe('proxies: 1 open, a->b drop, b->a drop, client->b drop');
+    mesh.setBaseMode(delayMode(5, 1));
+    expect(mesh.describe()).toBe('proxies: 1 open, 8 of 8 links not passing');
     mesh.heal();
+    mesh.setBaseMode(PASS);
     expect(mesh.describe()).toBe('proxies: 1 open, all pass');
   });
 
