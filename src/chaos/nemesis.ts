@@ -118,9 +118,9 @@ export class Nemesis {
         const point = random.pick(FAILPOINTS);
         event.failpoint = point;
         event.crashedMs = null;
-        const crashed = cluster.expectExit(name);
+        const crash = cluster.expectExit(name);
         let healing = false;
-        void crashed.then(() => {
+        void crash.exited.then(() => {
           if (!healing) event.crashedMs = now();
         });
         writeFileSync(control, `${point}=1*crash`);
@@ -130,7 +130,7 @@ export class Nemesis {
           healing = true;
           // A point the member did not reach: it is killed instead, wherever it was.
           if (cluster.isRunning(name)) await cluster.signal(name, 'SIGKILL');
-          await crashed;
+          await crash.exited;
           event.target += event.crashedMs === null ? ' (not reached: killed)' : ' (crashed there)';
           writeFileSync(control, '');
           await this.restart(name, event);

@@ -123,13 +123,13 @@ export class LocalCluster {
 
   /**
    * Marks a running process as one that may exit by its own hand (a failpoint crash), which is
-   * then no unexpected exit. Resolves when it has exited.
+   * then no unexpected exit. `exited` resolves when it has; `cancel` takes the mark back.
    */
-  expectExit(name: string): Promise<void> {
+  expectExit(name: string): { exited: Promise<void>; cancel(): void } {
     const running = this.running.get(name);
-    if (!running) return Promise.resolve();
+    if (!running) return { exited: Promise.resolve(), cancel: () => undefined };
     running.expectExit = true;
-    return running.exited;
+    return { exited: running.exited, cancel: () => (running.expectExit = false) };
   }
 
   /** Sends `signal` to a process and, unless it is SIGSTOP, SIGCONT or SIGUSR2, waits for it to exit. */
