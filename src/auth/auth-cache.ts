@@ -75,8 +75,8 @@ export class AuthCache {
     let key = AUTH_RANGE.key;
     let revision = 0;
     for (;;) {
-      const page = await this.storage.toReplica<RangeResponse__Output>(deadline, (c, o, done) =>
-        c.read({ key, rangeEnd: AUTH_RANGE.rangeEnd, revision, serializable: true }, o, done),
+      const page = await this.storage.toReplica<RangeResponse__Output>(deadline, (m, o, done) =>
+        m.client.read({ key, rangeEnd: AUTH_RANGE.rangeEnd, revision, serializable: true }, o, done),
       );
       revision = page.header?.revision ?? revision;
       records.push(...page.kvs);

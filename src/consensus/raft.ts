@@ -326,6 +326,16 @@ export class RaftNode {
     if (this.role === 'leader') this.updateSelfProgress();
   }
 
+  /** The current term, without building a whole status (every response header carries it). */
+  currentTerm(): number {
+    return this.term;
+  }
+
+  /** The highest index known to be committed, without building a whole status. */
+  committedIndex(): number {
+    return this.log.committed;
+  }
+
   status(): RaftStatus {
     const status: RaftStatus = {
       id: this.config.id,

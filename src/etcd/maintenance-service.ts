@@ -148,7 +148,7 @@ function backendLeases(leases: LeaseBackend): LeaseSource {
 }
 
 async function hashOf(storage: StorageRouter, revision: number): Promise<HashKVResponse__Output> {
-  return storage.toHome<HashKVResponse__Output>(Date.now() + HASH_TIMEOUT_MS, (c, o, done) => c.hashKv({ revision }, o, done));
+  return storage.toHome<HashKVResponse__Output>(Date.now() + HASH_TIMEOUT_MS, (m, o, done) => m.client.hashKv({ revision }, o, done));
 }
 
 /** etcd's hashes are uint32: the first four bytes of quorumkv's sha256. */

@@ -25,7 +25,7 @@ export function addEtcdServices(rpc: RpcServer, storage: StorageRouter, kv: KvBa
     // Every compaction is a log entry; `physical` asks to answer once the member has applied it,
     // which every answer here already waits for.
     compact: async (revision) => {
-      const response = await storage.toLeader<CompactResponse__Output>(Date.now() + COMPACT_TIMEOUT_MS, (c, o, done) => c.compact({ revision }, o, done));
+      const response = await storage.toLeader<CompactResponse__Output>(Date.now() + COMPACT_TIMEOUT_MS, (m, o, done) => m.client.compact({ revision }, o, done));
       return { header: etcdHeader(response.header) };
     },
   });

@@ -12,12 +12,12 @@ import type { RangeRequest__Output } from '../gen/quorumkv/v1/RangeRequest.js';
 import type { RangeResponse__Output } from '../gen/quorumkv/v1/RangeResponse.js';
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
-import { KV } from '../proto/services.js';
+import { KV, Storage } from '../proto/services.js';
 import type { RpcServer } from '../rpc/server.js';
 import { deadlineOf } from '../rpc/deadline.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { RequestIds } from './request-ids.js';
-import type { StorageCall, StorageRouter } from './storage-router.js';
+import { encodedCall, type StorageRouter } from './storage-router.js';
 
 /** Longest a request waits on the storage tier when the caller set no deadline. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -33,6 +33,8 @@ export type WritePath = { writes: GroupCommitter; ids: RequestIds } | { readOnly
 export interface KvBackend {
   /** A range, linearizable unless `serializable` (then from any replica, home first, hedged). */
   range(request: RangeRequest__Output, deadline: number, caller: Caller): Promise<RangeResponse__Output>;
+  /** The same range, answered as the storage member encoded it: a node that adds nothing relays it. */
+  rangeEncoded(request: RangeRequest__Output, deadline: number, caller: Caller): Promise<Buffer>;
   /** Commits a transaction through group commit, giving it a request id if it has none. */
   commit(txn: TxnRequest__Output, caller: Caller): Promise<TxnResponse__Output>;
   /** Checks that the caller may watch (read) the range; answers its end cut off below the reserved keys. */
@@ -44,15 +46,17 @@ export interface KvBackend {
 }
 
 export function kvBackend(storage: StorageRouter, path: WritePath, authorizer: Authorizer): KvBackend {
+  const rangeEncoded = async (request: RangeRequest__Output, deadline: number, caller: Caller): Promise<Buffer> => {
+    if (caller.kind === 'client') {
+      hideReservedInRange(request);
+      await authorizer.checkRange(caller, request.key, request.rangeEnd, deadline);
+    }
+    const read = encodedCall(Storage.service.Read, Storage.service.Read.requestSerialize(request));
+    return request.serializable ? storage.toReplica(deadline, read) : storage.toLeader(deadline, read);
+  };
   return {
-    range: async (request, deadline, caller) => {
-      if (caller.kind === 'client') {
-        hideReservedInRange(request);
-        await authorizer.checkRange(caller, request.key, request.rangeEnd, deadline);
-      }
-      const read: StorageCall<RangeResponse__Output> = (client, options, done) => client.read(request, options, done);
-      return request.serializable ? storage.toReplica(deadline, read) : storage.toLeader(deadline, read);
-    },
+    rangeEncoded,
+    range: async (request, deadline, caller) => Storage.service.Read.responseDeserialize(await rangeEncoded(request, deadline, caller)) as RangeResponse__Output,
     commit: async (txn, caller) => {
       if ('readOnly' in path) {
         throw new ReadOnlyError('this is a reader node: it serves reads only; send writes to the cluster endpoint (the gateway, :7000 by default) or a writer node');
@@ -82,9 +86,9 @@ export function kvBackend(storage: StorageRouter, path: WritePath, authorizer: A
  */
 export function addKvService(rpc: RpcServer, backend: KvBackend): void {
   rpc.addService(KV.service, {
-    range: rpc.unary<RangeRequest__Output, RangeResponse__Output>('KV/Range', (request, call) => {
+    range: rpc.unary<RangeRequest__Output, Buffer>('KV/Range', (request, call) => {
       validateRange(request);
-      return backend.range(request, deadlineOf(call, DEFAULT_REQUEST_TIMEOUT_MS), callerOf(call));
+      return backend.rangeEncoded(request, deadlineOf(call, DEFAULT_REQUEST_TIMEOUT_MS), callerOf(call));
     }),
     put: rpc.unary<PutRequest__Output, PutResponse>('KV/Put', async (request, call) => {
       validatePut(request);

@@ -43,16 +43,16 @@ export function leaseBackend(storage: StorageRouter, kv: KvBackend): LeaseBacken
     async revoke(id, requestId, caller) {
       if (!checkLeaseId(id)) throw new InvalidArgumentError(`lease id ${id} is not a positive integer below 2^53`);
       if (caller.kind === 'client') {
-        const attached = await storage.toLeader<LeaseTimeToLiveResponse__Output>(Date.now() + DEFAULT_REQUEST_TIMEOUT_MS, (c, o, done) => c.leaseTimeToLive({ id, keys: true }, o, done));
+        const attached = await storage.toLeader<LeaseTimeToLiveResponse__Output>(Date.now() + DEFAULT_REQUEST_TIMEOUT_MS, (m, o, done) => m.client.leaseTimeToLive({ id, keys: true }, o, done));
         await kv.admitWrites(attached.keys, caller);
       }
       // Checked above: the revocation itself commits as the cluster.
       const response = await commitOne({ request: 'requestLeaseRevoke', requestLeaseRevoke: { id, requestId: '' } }, requestId, SYSTEM);
       return { header: response.header, deleted: response.responses[0]?.responseLeaseRevoke?.deleted ?? 0 };
     },
-    renew: (id, deadline) => storage.toLeader<LeaseKeepAliveResponse__Output>(deadline, (c, o, done) => c.leaseRenew({ id }, o, done)),
+    renew: (id, deadline) => storage.toLeader<LeaseKeepAliveResponse__Output>(deadline, (m, o, done) => m.client.leaseRenew({ id }, o, done)),
     timeToLive: (id, keys, deadline) =>
-      storage.toLeader<LeaseTimeToLiveResponse__Output>(deadline, (c, o, done) => c.leaseTimeToLive({ id, keys }, o, done)),
-    list: (deadline) => storage.toLeader<LeaseLeasesResponse__Output>(deadline, (c, o, done) => c.leaseList({}, o, done)),
+      storage.toLeader<LeaseTimeToLiveResponse__Output>(deadline, (m, o, done) => m.client.leaseTimeToLive({ id, keys }, o, done)),
+    list: (deadline) => storage.toLeader<LeaseLeasesResponse__Output>(deadline, (m, o, done) => m.client.leaseList({}, o, done)),
   };
 }

@@ -4,7 +4,8 @@ import type { TxnOutcome__Output } from '../gen/quorumkv/internal/v1/TxnOutcome.
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { StorageRouter } from './storage-router.js';
+import { Storage } from '../proto/services.js';
+import { encodedCall, type StorageRouter } from './storage-router.js';
 
 // Appends a batch of transactions to the shared log and turns each outcome into a response or
 // a typed error. Every transaction carries a request id by now, so a batch whose outcome is
@@ -28,9 +29,11 @@ export class LogAppender {
     // append is out, its outcome is unknown until the storage tier answers, so it is not given up
     // early: a client without request ids (etcd's) that retried it could apply it twice.
     if (!this.reachesStorage()) throw new CutOffError();
+    const request = Storage.service.Append.requestSerialize({ txns });
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.storage.toLeader<AppendResponse__Output>(deadline, (client, options, done) => client.append({ txns }, options, done));
+        const encoded = await this.storage.toLeader(deadline, encodedCall(Storage.service.Append, request));
+        const response = Storage.service.Append.responseDeserialize(encoded) as AppendResponse__Output;
         return response.results.map((outcome) => this.toResult(outcome));
       } catch (error) {
         const unknownOutcome = error instanceof UnavailableError || error instanceof NotLeaderError;

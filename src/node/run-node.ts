@@ -116,7 +116,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
 function authRecordStore(storage: StorageRouter, kv: KvBackend): AuthRecordStore {
   return {
     read: (key, rangeEnd) =>
-      storage.toLeader<RangeResponse__Output>(Date.now() + DEFAULT_REQUEST_TIMEOUT_MS, (c, o, done) => c.read({ key, rangeEnd }, o, done)),
+      storage.toLeader<RangeResponse__Output>(Date.now() + DEFAULT_REQUEST_TIMEOUT_MS, (m, o, done) => m.client.read({ key, rangeEnd }, o, done)),
     commit: (txn) => kv.commit(txn, SYSTEM),
   };
 }

@@ -15,18 +15,29 @@ export interface UnaryAnswer {
   details: string;
   /** The response message when the status is OK. */
   message?: Buffer;
-  /** Metadata of the answer (headers and trailers), as sent: binary (-bin) values still base64. */
+  /** Metadata of the answer (headers and trailers; the headers alone when OK), as sent: binary (-bin) values still base64. */
   metadata: http2.IncomingHttpHeaders;
 }
 
 const established = new WeakSet<http2.ClientHttp2Session>();
+/** A session's error, which the calls that fail with it name (one listener a session, not one a call). */
+const sessionErrors = new WeakMap<http2.ClientHttp2Session, Error>();
 
 /** Opens an HTTP/2 connection for unary calls: `authority` is https://HOST:PORT or http://HOST:PORT. */
 export function connectUnary(authority: string, options: http2.SecureClientSessionOptions = {}): http2.ClientHttp2Session {
   const session = http2.connect(authority, options);
-  session.once('remoteSettings', () => established.add(session));
+  trackEstablished(session);
   session.on('error', () => {}); // each call on it reports the error
   return session;
+}
+
+/**
+ * Lets `unaryCall` tell a call that failed before the connection was up (nothing reached the
+ * server: safe to send again) from one that failed after; every session it is given needs this.
+ */
+export function trackEstablished(session: http2.ClientHttp2Session): void {
+  session.once('remoteSettings', () => established.add(session));
+  session.on('error', (error) => sessionErrors.set(session, error));
 }
 
 /** The first value of a metadata key; binary (-bin) keys are base64-decoded to bytes. */
@@ -58,11 +69,18 @@ function statusOfReset(rstCode: number): { code: number; details: string } {
 }
 
 /**
- * Sends `request` (one encoded message) to `path` on a session from `connectUnary` and resolves
- * with the answer; it never rejects. The call ends with DEADLINE_EXCEEDED at `deadlineMs` (epoch milliseconds).
+ * Sends `request` (one encoded message) to `path` on a session from `connectUnary` (or one given
+ * to `trackEstablished`) and resolves with the answer; it never rejects. The call ends with
+ * DEADLINE_EXCEEDED at `deadlineMs` (epoch milliseconds).
  */
 export function unaryCall(session: http2.ClientHttp2Session, path: string, request: Buffer, deadlineMs: number, userAgent: string): Promise<UnaryAnswer> {
-  return new Promise((resolve) => {
+  return startUnaryCall(session, path, request, deadlineMs, userAgent).answer;
+}
+
+/** `unaryCall`, which `cancel` ends at once with CANCELLED (the stream is reset). */
+export function startUnaryCall(session: http2.ClientHttp2Session, path: string, request: Buffer, deadlineMs: number, userAgent: string): { answer: Promise<UnaryAnswer>; cancel(): void } {
+  let cancel = () => {};
+  const answer = new Promise<UnaryAnswer>((resolve) => {
     const left = deadlineMs - Date.now();
     if (left <= 0) return resolve({ code: Status.DEADLINE_EXCEEDED, details: 'Deadline exceeded', metadata: {} });
     let stream: http2.ClientHttp2Stream;
@@ -80,49 +98,59 @@ export function unaryCall(session: http2.ClientHttp2Session, path: string, reque
     }
     const chunks: Buffer[] = [];
     let received = 0;
-    let metadata: http2.IncomingHttpHeaders = {};
+    let headers: http2.IncomingHttpHeaders = {};
+    let trailers: http2.IncomingHttpHeaders | undefined;
     let httpStatus = 0;
     let status: number | undefined;
     let message = '';
     let settled = false;
-    let sessionError: Error | undefined;
     let streamError: Error | undefined;
+    // Headers and trailers are merged only when the answer is made (most answers are OK, and relayed).
+    const metadataOf = () => (trailers ? { ...headers, ...trailers } : headers);
     const finish = (answer: UnaryAnswer) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      session.off('error', onSessionError);
       resolve(answer);
     };
     const timer = setTimeout(() => {
       stream.close(http2.constants.NGHTTP2_CANCEL);
-      finish({ code: Status.DEADLINE_EXCEEDED, details: 'Deadline exceeded', metadata });
+      finish({ code: Status.DEADLINE_EXCEEDED, details: 'Deadline exceeded', metadata: metadataOf() });
     }, left);
-    const onSessionError = (error: Error) => (sessionError = error);
-    session.on('error', onSessionError);
-    const take = (headers: http2.IncomingHttpHeaders) => {
-      metadata = { ...metadata, ...headers };
-      if (headers['grpc-status'] !== undefined) {
-        status = Number(headers['grpc-status']);
-        message = decodeGrpcMessage(headers['grpc-message']);
+    cancel = () => {
+      if (settled) return;
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+      finish({ code: Status.CANCELLED, details: 'Cancelled on client', metadata: metadataOf() });
+    };
+    const take = (received: http2.IncomingHttpHeaders) => {
+      if (received['grpc-status'] !== undefined) {
+        status = Number(received['grpc-status']);
+        message = decodeGrpcMessage(received['grpc-message']);
       }
     };
-    stream.on('response', (headers) => {
-      httpStatus = Number(headers[':status']);
-      take(headers);
+    stream.on('response', (received) => {
+      httpStatus = Number(received[':status']);
+      headers = received;
+      take(received);
     });
-    stream.on('trailers', take);
+    stream.on('trailers', (received) => {
+      trailers = received;
+      take(received);
+    });
     stream.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (received > MAX_RESPONSE_BYTES) {
         stream.close(http2.constants.NGHTTP2_CANCEL);
-        finish({ code: Status.RESOURCE_EXHAUSTED, details: `Received message larger than max (${received} vs. ${MAX_RESPONSE_BYTES})`, metadata });
+        finish({ code: Status.RESOURCE_EXHAUSTED, details: `Received message larger than max (${received} vs. ${MAX_RESPONSE_BYTES})`, metadata: metadataOf() });
         return;
       }
       chunks.push(chunk);
     });
     stream.on('error', (error) => (streamError = error)); // the close below reports it
     stream.on('close', () => {
+      // An OK answer keeps its headers alone: merging in the trailers costs more than the relay that follows.
+      const metadata = status === Status.OK ? headers : metadataOf();
+      const sessionError = sessionErrors.get(session);
       if (status === undefined) {
         // Until the server's SETTINGS arrived there was no HTTP/2 connection, and nothing of the request reached it.
         if (!established.has(session)) {
@@ -147,4 +175,5 @@ export function unaryCall(session: http2.ClientHttp2Session, path: string, reque
     });
     stream.end(frame(request));
   });
+  return { answer, cancel: () => cancel() };
 }

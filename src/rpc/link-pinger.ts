@@ -2,14 +2,16 @@ import type * as http2 from 'node:http2';
 import { connectH2 } from '../security/h2-tls.js';
 import type { Role } from '../security/roles.js';
 import { whenSessionEnds } from './h2-session.js';
+import { trackEstablished } from './h2-unary.js';
 
 // Whether a process answers at all, for the price of an HTTP/2 PING: the peer's HTTP/2 layer
 // acknowledges it without running any request code, yet only while the process runs and the link
 // carries packets (a paused process, a blackholed link or a stalled event loop do not answer).
 // A gRPC call per probe would cost each side a full request. With TLS on, it is the same mutual
-// TLS as every link, and the peer must carry one of `serverRoles`.
+// TLS as every link, and the peer must carry one of `serverRoles`. Unary calls may share the
+// connection (`connection`): a link found dead by its PINGs is then dropped for them as well.
 
-const MAX_SESSION_MEMORY_MB = 1;
+const DEFAULT_SESSION_MEMORY_MB = 1;
 const STALE_PING_MS = 1_000;
 
 export class LinkPinger {
@@ -20,10 +22,17 @@ export class LinkPinger {
   /** When the last PING was acknowledged (0: never). */
   lastAnswerAt = 0;
 
+  /** `maxSessionMemoryMb`: room for what calls on `connection` carry (a PING needs none). */
   constructor(
     readonly address: string,
     private readonly serverRoles: readonly Role[],
+    private readonly maxSessionMemoryMb = DEFAULT_SESSION_MEMORY_MB,
   ) {}
+
+  /** The link's connection, opened if there is none, for unary calls (h2-unary.ts) to the peer. */
+  connection(): http2.ClientHttp2Session {
+    return this.connected();
+  }
 
   /**
    * Sends a PING unless one is still out; an answer after `timeoutMs` does not count. A PING out
@@ -60,7 +69,8 @@ export class LinkPinger {
   private connected(): http2.ClientHttp2Session {
     const current = this.session;
     if (current && !current.closed && !current.destroyed) return current;
-    const session = connectH2(this.address, this.serverRoles, { maxSessionMemory: MAX_SESSION_MEMORY_MB, settings: { enablePush: false } });
+    const session = connectH2(this.address, this.serverRoles, { maxSessionMemory: this.maxSessionMemoryMb, settings: { enablePush: false } });
+    trackEstablished(session);
     this.connectingSince = Date.now();
     session.on('connect', () => (this.lastAnswerAt = Date.now()));
     const forget = () => {

@@ -48,7 +48,8 @@ export class RpcServer {
   /**
    * Adds a service whose requests that do not decode get INVALID_ARGUMENT naming the method
    * (grpc-js would answer INTERNAL). Unary and server-streaming methods decode in the handler;
-   * client-streaming ones keep grpc-js's decoding.
+   * client-streaming ones keep grpc-js's decoding. Their handlers may answer with a message
+   * already encoded (a Buffer), which is sent as it is.
    */
   addService(service: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation): void {
     const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
@@ -61,7 +62,7 @@ export class RpcServer {
         if (handle) handlers[key] = handle;
         continue;
       }
-      definition[name] = { ...method, requestDeserialize: (bytes: Buffer) => bytes };
+      definition[name] = { ...method, requestDeserialize: (bytes: Buffer) => bytes, responseSerialize: relayingSerializer(method) };
       handlers[key] = decodingHandler(method, handle, this.metrics);
     }
     this.server.addService(definition, handlers);
@@ -158,6 +159,11 @@ function decodingHandler(method: grpc.MethodDefinition<unknown, unknown>, handle
     }
     (handle as (call: unknown, callback?: unknown) => void)(call, callback);
   }) as grpc.UntypedHandleCall;
+}
+
+/** The method's serializer, except that a response already encoded (relayed from storage) goes out as it is. */
+function relayingSerializer(method: grpc.MethodDefinition<unknown, unknown>): (value: unknown) => Buffer {
+  return (value) => (Buffer.isBuffer(value) ? value : method.responseSerialize(value));
 }
 
 /** The message for request bytes that are not the method's protobuf message. */

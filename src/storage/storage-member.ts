@@ -145,7 +145,7 @@ export class StorageMember {
       {
         cluster: config.cluster,
         memberId: config.id,
-        term: () => raft.status().term,
+        term: () => raft.currentTerm(),
         offer: (message) => {
           raft.step(message);
           this.scheduleReady();
@@ -476,7 +476,7 @@ export class StorageMember {
   }
 
   private responseHeader(revision: number): ResponseHeader {
-    return { ...this.ids, revision, raftTerm: this.raft.status().term };
+    return { ...this.ids, revision, raftTerm: this.raft.currentTerm() };
   }
 
   /** Serializable reads: wait (bounded) for a minimum revision; refuse if staler than allowed. */
@@ -712,7 +712,7 @@ export class StorageMember {
   }
 
   private trackLag(): void {
-    const behind = this.state.appliedIndex < this.raft.status().commit;
+    const behind = this.state.appliedIndex < this.raft.committedIndex();
     if (!behind) this.behindSince = 0;
     else if (this.behindSince === 0) this.behindSince = Date.now();
   }
