@@ -27,7 +27,6 @@ const sessionErrors = new WeakMap<http2.ClientHttp2Session, Error>();
 export function connectUnary(authority: string, options: http2.SecureClientSessionOptions = {}): http2.ClientHttp2Session {
   const session = http2.connect(authority, options);
   trackEstablished(session);
-  session.on('error', () => {}); // each call on it reports the error
   return session;
 }
 
@@ -37,7 +36,7 @@ export function connectUnary(authority: string, options: http2.SecureClientSessi
  */
 export function trackEstablished(session: http2.ClientHttp2Session): void {
   session.once('remoteSettings', () => established.add(session));
-  session.on('error', (error) => sessionErrors.set(session, error));
+  session.on('error', (error) => sessionErrors.set(session, error)); // each call on it reports the error
 }
 
 /** The first value of a metadata key; binary (-bin) keys are base64-decoded to bytes. */
@@ -105,7 +104,6 @@ export function startUnaryCall(session: http2.ClientHttp2Session, path: string, 
     let message = '';
     let settled = false;
     let streamError: Error | undefined;
-    // Headers and trailers are merged only when the answer is made (most answers are OK, and relayed).
     const metadataOf = () => (trailers ? { ...headers, ...trailers } : headers);
     const finish = (answer: UnaryAnswer) => {
       if (settled) return;
