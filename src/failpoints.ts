@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
 
 // Named points in the storage path where a test can make a process crash, stall or fail, as
 // etcd's gofail does. A test process arms them through the environment of the process it starts:
@@ -7,7 +7,9 @@ import { appendFileSync, readFileSync } from 'node:fs';
 //
 // (`*` arms every point; `N*` fires at most N times in this process). With
 // QUORUMKV_FAILPOINTS_RECORD=FILE, every point that fires is appended to FILE, and a point FILE
-// lists already stays quiet: processes that share the file visit each point once between them.
+// lists already stays quiet: processes that share the file visit each point once between them (a
+// point is claimed by creating FILE.NAME exclusively, so two processes reaching it at once cannot
+// both fire it).
 // Unarmed, a failpoint does nothing and answers undefined (nothing to wait for).
 //
 // With QUORUMKV_FAILPOINTS_CONTROL=FILE, a running process arms its points again from FILE's
@@ -92,14 +94,24 @@ export function recordedFailpoints(file: string): Set<string> {
   }
 }
 
+/** Records `name` in `file` unless a process (this one or another) claimed it first. */
+function claim(file: string, name: FailpointName): boolean {
+  try {
+    closeSync(openSync(`${file}.${name}`, 'wx'));
+  } catch {
+    return false;
+  }
+  appendFileSync(file, `${name}\n`);
+  return true;
+}
+
 /** A named point in the storage path: `await failpoint(name)`. Unarmed, it does nothing. */
 export function failpoint(name: FailpointName): Promise<void> | undefined {
   if (armed.size === 0) return undefined;
   const point = armed.get(name);
   if (point === undefined || point.remaining <= 0) return undefined;
-  if (recordFile !== undefined && recordedFailpoints(recordFile).has(name)) return undefined;
+  if (recordFile !== undefined && !claim(recordFile, name)) return undefined;
   point.remaining--;
-  if (recordFile !== undefined) appendFileSync(recordFile, `${name}\n`);
   switch (point.action.kind) {
     case 'crash':
       process.stderr.write(`failpoint ${name}: crash\n`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,6 +49,10 @@ describe('failpoints', () => {
       await expect(failpoint('send-before-save')).rejects.toThrow(FailpointError);
       expect(readFileSync(record, 'utf8')).toBe('compaction-batch-before\nsend-before-save\n');
       expect(recordedFailpoints(record)).toEqual(new Set(['compaction-batch-before', 'send-before-save']));
+      // A point another process claimed and has not recorded yet (it is between the two) stays quiet too.
+      writeFileSync(`${record}.apply-flush-after`, '');
+      expect(failpoint('apply-flush-after')).toBeUndefined();
+      expect(recordedFailpoints(record).has('apply-flush-after')).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
