@@ -10,7 +10,7 @@ import { CompactedRevisionError, FutureRevisionError } from './errors.js';
 import { HistorySource } from './history-source.js';
 import { decodeRevision, encodeHistoryKey, encodeRevision, REVISION_BYTES } from './key-encoding.js';
 import { scanKeys, type BatchOp, type Keyspace, type Sublevel } from './keyspace.js';
-import { encodeHistoryRecord, encodeStoredKv } from './kv-encoding.js';
+import { decodeStoredKv, encodeHistoryRecord, encodeStoredKv } from './kv-encoding.js';
 import { LatestSource } from './latest-source.js';
 import { COMPACTION_BATCH_SIZE, DEFAULT_MVCC_LIMITS, type MvccLimits } from './limits.js';
 import { decodeMeta, encodeMeta, META_KEY, type StoreMeta } from './meta.js';
@@ -91,6 +91,11 @@ export class MvccStore {
    * it, each batch would first step over the tombstones of all the batches before.
    */
   private supersededFrom: Buffer = EMPTY;
+  /**
+   * Set from the start of an apply's batch write until `meta` matches it: LevelDB may then hold
+   * state that `meta` does not describe yet, so a read without a snapshot could not name its revision.
+   */
+  private stateAheadOfMeta = false;
 
   private constructor(
     private readonly db: Keyspace,
@@ -157,6 +162,7 @@ export class MvccStore {
    * the data it returns (an apply's batch is visible before `this.meta` moves).
    */
   async range(request: RangeRequest__Output): Promise<RangeResult & { revision: number }> {
+    if (request.rangeEnd.length === 0 && request.revision <= 0 && !this.stateAheadOfMeta) return this.readLatestKey(request);
     const snapshot = this.db.snapshot();
     try {
       const meta = decodeMeta(await this.metaSpace.get<Buffer, Buffer>(META_KEY, { ...BUFFERS, snapshot }));
@@ -173,6 +179,20 @@ export class MvccStore {
     } finally {
       await snapshot.close();
     }
+  }
+
+  /**
+   * One key at the latest revision, read synchronously (one LevelDB lookup, no snapshot, iterator
+   * or thread-pool round trip): with no apply batch being written, LevelDB holds exactly the state
+   * `meta` describes, and nothing can change it before this returns.
+   */
+  private readLatestKey(request: RangeRequest__Output): RangeResult & { revision: number } {
+    const revision = this.meta.revision;
+    const stored = this.current.getSync(request.key, BUFFERS);
+    if (stored === undefined) return { kvs: [], more: false, count: 0, revision };
+    if (request.countOnly) return { kvs: [], more: false, count: 1, revision };
+    const kv = decodeStoredKv(request.key, stored);
+    return { kvs: [request.keysOnly ? { ...kv, value: EMPTY } : kv], more: false, count: 1, revision };
   }
 
   /** Equal on every member that applied the same log (history and compaction do not count). */
@@ -302,14 +322,19 @@ export class MvccStore {
     // Failpoints are awaited only when armed: unarmed, the apply's timing is exactly as without them.
     const beforeFlush = failpoint('apply-flush-before');
     if (beforeFlush) await beforeFlush;
-    await this.db.batch(ops, { ...BUFFERS, sync: false } as typeof BUFFERS);
-    const afterFlush = failpoint('apply-flush-after');
-    if (afterFlush) await afterFlush;
-    assert(meta.revision >= this.meta.revision, 'store revision went backwards');
-    assert(meta.dedupeSequence >= this.meta.dedupeSequence, 'dedupe sequence went backwards');
-    // An empty change log gains its first record with this call's first writing revision.
-    if (this.firstLogged === null && meta.revision > this.meta.revision) this.firstLogged = this.meta.revision + 1;
-    this.meta = meta;
+    this.stateAheadOfMeta = true;
+    try {
+      await this.db.batch(ops, { ...BUFFERS, sync: false } as typeof BUFFERS);
+      const afterFlush = failpoint('apply-flush-after');
+      if (afterFlush) await afterFlush;
+      assert(meta.revision >= this.meta.revision, 'store revision went backwards');
+      assert(meta.dedupeSequence >= this.meta.dedupeSequence, 'dedupe sequence went backwards');
+      // An empty change log gains its first record with this call's first writing revision.
+      if (this.firstLogged === null && meta.revision > this.meta.revision) this.firstLogged = this.meta.revision + 1;
+      this.meta = meta;
+    } finally {
+      this.stateAheadOfMeta = false;
+    }
     return outcomes;
   }
 
