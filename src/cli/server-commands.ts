@@ -107,10 +107,11 @@ export const storageCommand: Command = {
 export const nodeCommand: Command = {
   name: 'node',
   summary: 'run a compute node: --mode writer (reads and writes) or --mode reader (reads and watches)',
-  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--watch-progress-notify-ms MS (etcd watches; default 600000 or $QUORUMKV_WATCH_PROGRESS_NOTIFY_MS)] [--auth-token-ttl SECONDS (tokens from Authenticate; default 300)] ' + LOG_USAGE,
+  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--watch-progress-notify-ms MS (etcd watches; default 600000 or $QUORUMKV_WATCH_PROGRESS_NOTIFY_MS)] [--auth-token-ttl SECONDS (tokens from Authenticate; default 300)] [--read-cache-keys N (readers: keys cached for serializable reads; default 100000, 0 turns the cache off)] ' + LOG_USAGE,
   options: {
     ...LOG_OPTIONS,
     mode: { type: 'string' },
+    'read-cache-keys': { type: 'string' },
     'watch-progress-notify-ms': { type: 'string' },
     'auth-token-ttl': { type: 'string' },
     id: { type: 'string' },
@@ -134,6 +135,8 @@ export const nodeCommand: Command = {
       zone: values.zone as string | undefined,
       watchProgressNotifyMs: integer({ 'watch-progress-notify-ms': values['watch-progress-notify-ms'] ?? process.env.QUORUMKV_WATCH_PROGRESS_NOTIFY_MS }, 'watch-progress-notify-ms'),
       authTokenTtlMs: secondsAsMs(integer({ 'auth-token-ttl': values['auth-token-ttl'] }, 'auth-token-ttl')),
+      // 0 is allowed (no cache): resolveNodeOptions checks the range.
+      readCacheKeys: values['read-cache-keys'] === undefined ? undefined : Number(values['read-cache-keys']),
     };
     const config = resolveNodeOptions(options);
     const setUpLog = logSetup(values, config.mode, config.id, options.cluster);

@@ -15,6 +15,7 @@ import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 import { KV, Storage } from '../proto/services.js';
 import type { RpcServer } from '../rpc/server.js';
 import { deadlineOf } from '../rpc/deadline.js';
+import type { CachedReads } from './cached-reads.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { RequestIds } from './request-ids.js';
 import { encodedCall, type StorageRouter } from './storage-router.js';
@@ -45,14 +46,21 @@ export interface KvBackend {
   admitAdmin(caller: Caller): Promise<void>;
 }
 
-export function kvBackend(storage: StorageRouter, path: WritePath, authorizer: Authorizer): KvBackend {
+/** `cached`: serializable one-key reads are answered from it when it can (readers). */
+export function kvBackend(storage: StorageRouter, path: WritePath, authorizer: Authorizer, cached?: CachedReads): KvBackend {
   const rangeEncoded = async (request: RangeRequest__Output, deadline: number, caller: Caller): Promise<Buffer> => {
     if (caller.kind === 'client') {
       hideReservedInRange(request);
       await authorizer.checkRange(caller, request.key, request.rangeEnd, deadline);
     }
     const read = encodedCall(Storage.service.Read, Storage.service.Read.requestSerialize(request));
-    return request.serializable ? storage.toReplica(deadline, read) : storage.toLeader(deadline, read);
+    if (!request.serializable) return storage.toLeader(deadline, read);
+    if (cached === undefined) return storage.toReplica(deadline, read);
+    const answer = cached.answer(request);
+    if (answer !== undefined) return answer;
+    const encoded = await storage.toReplica(deadline, read);
+    cached.learn(request, encoded);
+    return encoded;
   };
   return {
     rangeEncoded,

@@ -21,7 +21,12 @@ export interface NodeOptions {
   watchProgressNotifyMs?: number;
   /** How long a token from Authenticate stays valid (etcd's --auth-token-ttl, in milliseconds here). */
   authTokenTtlMs?: number;
+  /** Reader nodes: keys kept in the latest-value cache that answers serializable one-key reads (0: no cache). */
+  readCacheKeys?: number;
 }
+
+export const DEFAULT_READ_CACHE_KEYS = 100_000;
+const MAX_READ_CACHE_KEYS = 10_000_000;
 
 export interface NodeConfig extends Required<Omit<NodeOptions, 'metricsListen' | 'mode' | 'advertise'>> {
   advertise: string;
@@ -47,5 +52,9 @@ export function resolveNodeOptions(options: NodeOptions): NodeConfig {
   }
   const authTokenTtlMs = options.authTokenTtlMs ?? DEFAULT_AUTH_TOKEN_TTL_MS;
   if (!Number.isSafeInteger(authTokenTtlMs) || authTokenTtlMs < 1_000) throw new Error(`--auth-token-ttl must be a whole number of seconds, at least 1, got ${authTokenTtlMs / 1000}`);
-  return { ...options, mode: options.mode, advertise: options.advertise ?? options.listen, zone: options.zone ?? '', metricsListen: options.metricsListen, watchProgressNotifyMs, authTokenTtlMs };
+  const readCacheKeys = options.readCacheKeys ?? DEFAULT_READ_CACHE_KEYS;
+  if (!Number.isSafeInteger(readCacheKeys) || readCacheKeys < 0 || readCacheKeys > MAX_READ_CACHE_KEYS) {
+    throw new Error(`--read-cache-keys must be an integer from 0 (no cache) to ${MAX_READ_CACHE_KEYS}, got ${readCacheKeys}`);
+  }
+  return { ...options, mode: options.mode, advertise: options.advertise ?? options.listen, zone: options.zone ?? '', metricsListen: options.metricsListen, watchProgressNotifyMs, authTokenTtlMs, readCacheKeys };
 }

@@ -4,6 +4,7 @@ import { Metrics } from '../observability/metrics.js';
 import { onShutdownSignal } from '../process/signals.js';
 import { addClusterService } from '../rpc/cluster-service.js';
 import { RpcServer } from '../rpc/server.js';
+import { CachedReads, DEFAULT_READ_CACHE_LIMITS } from './cached-reads.js';
 import { GroupCommitter } from './group-commit.js';
 import { addKvService, DEFAULT_REQUEST_TIMEOUT_MS, kvBackend, type KvBackend, type WritePath } from './kv-service.js';
 import { LagTracker } from './lag-tracker.js';
@@ -49,7 +50,8 @@ export async function runNode(config: NodeConfig): Promise<void> {
   const rpc = new RpcServer(metrics);
   const lag = config.mode === 'reader' ? new LagTracker(storage) : undefined;
   const auth = new AuthCache(storage);
-  const kv = kvBackend(storage, writePathFor(config, storage, metrics), new Authorizer(auth));
+  const cachedReads = config.mode === 'reader' && config.readCacheKeys > 0 ? new CachedReads(storage, metrics, { ...DEFAULT_READ_CACHE_LIMITS, maxEntries: config.readCacheKeys }) : undefined;
+  const kv = kvBackend(storage, writePathFor(config, storage, metrics), new Authorizer(auth), cachedReads);
   const leases = leaseBackend(storage, kv);
   addKvService(rpc, kv);
   addWatchService(rpc, storage, kv);
@@ -84,6 +86,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
   await storage.learnMembers(LEADER_REFRESH_MS);
   judge(await storage.refreshLeader(LEADER_REFRESH_MS));
   lag?.start();
+  cachedReads?.start();
   const refresher = setInterval(() => {
     probes++;
     if (probes % LEARN_MEMBERS_EVERY_PROBES === 0) void storage.learnMembers(LEADER_REFRESH_MS);
@@ -106,6 +109,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, LEAVE_NOTICE_MS));
     await rpc.shutdown(DRAIN_MS);
     lag?.stop();
+    cachedReads?.stop();
     auth.stop();
     storage.close();
     http?.close();

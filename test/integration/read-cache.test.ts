@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type QuorumkvClient } from '../../src/client/index.js';
+import type { LocalCluster } from '../../src/up/local-cluster.js';
+import { eventually, startTestCluster, stopTestCluster } from '../support/local-cluster.js';
+
+// A reader node answers serializable one-key reads from its cache of latest values, kept current
+// by following the log: after a write, a read-your-writes read (min_revision) never sees the value
+// before it, and once the cache has followed past the write, plain serializable reads see it
+// without a storage round trip (counted as hits).
+
+async function lookups(cluster: LocalCluster): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://${cluster.topology.readers[0]!.metrics}/metrics`)).text();
+  const counts: Record<string, number> = { hit: 0, miss: 0, bypass: 0 };
+  for (const [, result, value] of text.matchAll(/^quorumkv_read_cache_lookups_total\{result="(\w+)"[^}]*\} (\d+)/gm)) counts[result!] = Number(value);
+  return counts;
+}
+
+describe('the reader node cache of latest values', () => {
+  let cluster: LocalCluster;
+  let writer: QuorumkvClient;
+  let reader: QuorumkvClient;
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({ storage: 3, writers: 1, readers: 1 });
+    writer = connect({ endpoints: [cluster.topology.gateway.listen], timeoutMs: 10_000 });
+    reader = connect({ endpoints: [cluster.topology.readers[0]!.listen], timeoutMs: 10_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    writer?.close();
+    reader?.close();
+    if (cluster) await stopTestCluster(cluster);
+  }, 30_000);
+
+  it('answers reads from the cache once learned, and never older than a write the read names', async () => {
+    const first = await writer.put('cached/k', 'v1');
+    const read = (minRevision = 0) => reader.range('cached/k', { consistency: minRevision > 0 ? 'read-your-writes' : 'stale', minRevision });
+    expect((await read(first.header!.revision)).kvs[0]?.value.toString()).toBe('v1');
+    // Learned by that read: the next ones are hits (the cache's follow is live once it has a message).
+    await eventually(10_000, async () => {
+      const before = (await lookups(cluster)).hit;
+      expect((await read()).kvs[0]?.value.toString()).toBe('v1');
+      if ((await lookups(cluster)).hit <= before) throw new Error('not a hit');
+    });
+
+    for (let i = 2; i <= 20; i++) {
+      const { header } = await writer.put('cached/k', `v${i}`);
+      const answer = await read(header!.revision);
+      expect(answer.kvs[0]?.value.toString(), `after write ${i}`).toBe(`v${i}`);
+      expect(answer.header!.revision).toBeGreaterThanOrEqual(header!.revision);
+    }
+    const deleted = await writer.delete('cached/k');
+    expect((await read(deleted.header!.revision)).kvs).toEqual([]);
+    // The follow brings the deletion into the cache: plain reads stop seeing the key too.
+    await eventually(10_000, async () => {
+      if ((await read()).kvs.length > 0) throw new Error('still there');
+    });
+    const counts = await lookups(cluster);
+    expect(counts.hit).toBeGreaterThan(0);
+    expect(counts.miss).toBeGreaterThan(0);
+  });
+
+  it('sends reads with a staleness bound to storage, which checks it', async () => {
+    await writer.put('cached/bounded', 'v');
+    const before = (await lookups(cluster)).bypass;
+    const answer = await reader.range('cached/bounded', { consistency: 'stale', maxStalenessMs: 5_000 });
+    expect(answer.kvs[0]?.value.toString()).toBe('v');
+    expect((await lookups(cluster)).bypass).toBeGreaterThan(before);
+  });
+});
