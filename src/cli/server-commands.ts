@@ -107,7 +107,7 @@ export const storageCommand: Command = {
 export const nodeCommand: Command = {
   name: 'node',
   summary: 'run a compute node: --mode writer (reads and writes) or --mode reader (reads and watches)',
-  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--watch-progress-notify-ms MS (etcd watches; default 600000 or $QUORUMKV_WATCH_PROGRESS_NOTIFY_MS)] [--auth-token-ttl SECONDS (tokens from Authenticate; default 300)] [--read-cache-keys N (readers: keys cached for serializable reads; default 100000, 0 turns the cache off)] ' + LOG_USAGE,
+  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--watch-progress-notify-ms MS (etcd watches; default 600000 or $QUORUMKV_WATCH_PROGRESS_NOTIFY_MS)] [--auth-token-ttl SECONDS (tokens from Authenticate; default 300)] [--read-cache-keys N (keys cached for one-key reads; default 100000, 0 turns the cache off)] ' + LOG_USAGE,
   options: {
     ...LOG_OPTIONS,
     mode: { type: 'string' },

@@ -46,7 +46,7 @@ export interface KvBackend {
   admitAdmin(caller: Caller): Promise<void>;
 }
 
-/** `cached`: serializable one-key reads are answered from it when it can (readers). */
+/** `cached`: one-key reads are answered from it when it can. */
 export function kvBackend(storage: StorageRouter, path: WritePath, authorizer: Authorizer, cached?: CachedReads): KvBackend {
   const rangeEncoded = async (request: RangeRequest__Output, deadline: number, caller: Caller): Promise<Buffer> => {
     if (caller.kind === 'client') {
@@ -54,11 +54,10 @@ export function kvBackend(storage: StorageRouter, path: WritePath, authorizer: A
       await authorizer.checkRange(caller, request.key, request.rangeEnd, deadline);
     }
     const read = encodedCall(Storage.service.Read, Storage.service.Read.requestSerialize(request));
-    if (!request.serializable) return storage.toLeader(deadline, read);
-    if (cached === undefined) return storage.toReplica(deadline, read);
-    const answer = cached.answer(request);
+    if (cached === undefined) return request.serializable ? storage.toReplica(deadline, read) : storage.toLeader(deadline, read);
+    const answer = request.serializable ? cached.answer(request) : await cached.answerLinearizable(request);
     if (answer !== undefined) return answer;
-    const encoded = await storage.toReplica(deadline, read);
+    const encoded = await (request.serializable ? storage.toReplica(deadline, read) : storage.toLeader(deadline, read));
     cached.learn(request, encoded);
     return encoded;
   };

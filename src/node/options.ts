@@ -21,7 +21,7 @@ export interface NodeOptions {
   watchProgressNotifyMs?: number;
   /** How long a token from Authenticate stays valid (etcd's --auth-token-ttl, in milliseconds here). */
   authTokenTtlMs?: number;
-  /** Reader nodes: keys kept in the latest-value cache that answers serializable one-key reads (0: no cache). */
+  /** Keys kept in the latest-value cache that answers one-key reads (0: no cache). */
   readCacheKeys?: number;
 }
 

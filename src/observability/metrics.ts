@@ -175,12 +175,12 @@ export class Metrics {
   readonly replicaLagRevisions = new Gauge({ name: 'quorumkv_replica_lag_revisions', help: 'Reader nodes: how far behind the log, in revisions.', registers: [this.registry] });
   readonly readCacheLookups = new Counter({
     name: 'quorumkv_read_cache_lookups_total',
-    help: 'Reader nodes: serializable one-key reads looked up in the latest-value cache, by result (hit, miss, bypass).',
+    help: 'Compute nodes: one-key reads looked up in the latest-value cache, by result (hit, miss, bypass: not a read the cache answers now).',
     labelNames: ['result'],
     registers: [this.registry],
   });
-  readonly readCacheEntries = new Gauge({ name: 'quorumkv_read_cache_entries', help: 'Reader nodes: keys in the latest-value cache.', registers: [this.registry] });
-  readonly readCacheBytes = new Gauge({ name: 'quorumkv_read_cache_bytes', help: 'Reader nodes: bytes of keys and values in the latest-value cache.', registers: [this.registry] });
+  readonly readCacheEntries = new Gauge({ name: 'quorumkv_read_cache_entries', help: 'Compute nodes: keys in the latest-value cache.', registers: [this.registry] });
+  readonly readCacheBytes = new Gauge({ name: 'quorumkv_read_cache_bytes', help: 'Compute nodes: bytes of keys and values in the latest-value cache.', registers: [this.registry] });
   readonly batchSize = new Histogram({
     name: 'quorumkv_write_batch_size',
     help: 'Transactions per log append (group commit).',

@@ -8,20 +8,21 @@ import { eventually, startTestCluster, stopTestCluster } from '../support/local-
 // before it, and once the cache has followed past the write, plain serializable reads see it
 // without a storage round trip (counted as hits).
 
-async function lookups(cluster: LocalCluster): Promise<Record<string, number>> {
-  const text = await (await fetch(`http://${cluster.topology.readers[0]!.metrics}/metrics`)).text();
+async function lookups(cluster: LocalCluster, node: 'reader' | 'writer' = 'reader'): Promise<Record<string, number>> {
+  const address = (node === 'reader' ? cluster.topology.readers[0] : cluster.topology.writers[0])!.metrics;
+  const text = await (await fetch(`http://${address}/metrics`)).text();
   const counts: Record<string, number> = { hit: 0, miss: 0, bypass: 0 };
   for (const [, result, value] of text.matchAll(/^quorumkv_read_cache_lookups_total\{result="(\w+)"[^}]*\} (\d+)/gm)) counts[result!] = Number(value);
   return counts;
 }
 
-describe('the reader node cache of latest values', () => {
+describe('the node cache of latest values', () => {
   let cluster: LocalCluster;
   let writer: QuorumkvClient;
   let reader: QuorumkvClient;
 
   beforeAll(async () => {
-    cluster = await startTestCluster({ storage: 3, writers: 1, readers: 1 });
+    cluster = await startTestCluster({ storage: 3, writers: 1, readers: 3 });
     writer = connect({ endpoints: [cluster.topology.gateway.listen], timeoutMs: 10_000 });
     reader = connect({ endpoints: [cluster.topology.readers[0]!.listen], timeoutMs: 10_000 });
   }, 60_000);
@@ -58,6 +59,52 @@ describe('the reader node cache of latest values', () => {
     const counts = await lookups(cluster);
     expect(counts.hit).toBeGreaterThan(0);
     expect(counts.miss).toBeGreaterThan(0);
+  });
+
+  it('answers linearizable reads on a writer from the cache, each seeing every write acknowledged before it', async () => {
+    const direct = connect({ endpoints: [cluster.topology.writers[0]!.listen], timeoutMs: 10_000 });
+    try {
+      await writer.put('cached/lin', 'v0');
+      await direct.range('cached/lin');
+      const before = (await lookups(cluster, 'writer')).hit;
+      // Writes through another client; each read begins after the write's answer, so it must see it.
+      for (let i = 1; i <= 30; i++) {
+        await writer.put('cached/lin', `v${i}`);
+        expect((await direct.range('cached/lin')).kvs[0]?.value.toString(), `read after write ${i}`).toBe(`v${i}`);
+      }
+      await writer.delete('cached/lin');
+      expect((await direct.range('cached/lin')).kvs).toEqual([]);
+      expect((await lookups(cluster, 'writer')).hit).toBeGreaterThan(before);
+    } finally {
+      direct.close();
+    }
+  });
+
+  it('answers a linearizable read after the write before it while the node follows a paused member', async () => {
+    // A reader whose home member (the one in its zone, which it follows) is not the leader; with
+    // that member paused, its follow stops while writes go on, so only a confirmation round keeps
+    // cached answers from being stale.
+    const leader = (await writer.status()).members.find((m) => m.role === 'storage' && m.leader)!.id;
+    const home = cluster.topology.storage.find((s) => s.id !== leader)!;
+    const node = cluster.topology.readers.find((r) => r.zone === home.zone)!;
+    const direct = connect({ endpoints: [node.listen], timeoutMs: 10_000 });
+    try {
+      await writer.put('cached/paused', 'v0');
+      await eventually(10_000, async () => {
+        expect((await direct.range('cached/paused', { consistency: 'stale' })).kvs[0]?.value.toString()).toBe('v0');
+      });
+      await cluster.signal(home.id, 'SIGSTOP');
+      try {
+        for (let i = 1; i <= 5; i++) {
+          await writer.put('cached/paused', `v${i}`);
+          expect((await direct.range('cached/paused')).kvs[0]?.value.toString(), `read after write ${i}`).toBe(`v${i}`);
+        }
+      } finally {
+        await cluster.signal(home.id, 'SIGCONT');
+      }
+    } finally {
+      direct.close();
+    }
   });
 
   it('sends reads with a staleness bound to storage, which checks it', async () => {
