@@ -38,7 +38,7 @@ export class CachedReads {
   private stopped = false;
   private readonly goneListeners = new Set<() => void>();
   private readonly followWaiters = new Set<{ revision: number; resolve(reached: boolean): void }>();
-  private readonly rounds: ConfirmationRounds;
+  private readonly rounds: ConfirmationRounds<ResponseHeader__Output>;
   private readonly hits;
   private readonly misses;
   private readonly bypasses;
@@ -93,7 +93,7 @@ export class CachedReads {
     }
     const round = this.rounds.next();
     const confirmed = round === undefined ? undefined : await round.catch(() => undefined);
-    if (confirmed === undefined || !(await this.followedTo(confirmed))) {
+    if (confirmed === undefined || !(await this.followedTo(confirmed.revision))) {
       this.bypasses.inc();
       return undefined;
     }
@@ -103,7 +103,8 @@ export class CachedReads {
       return undefined;
     }
     this.hits.inc();
-    return this.encode(request, state, Math.max(this.cache.followed, state.revision));
+    // The leader confirmed the answer: it is named in the header, as when it answers itself.
+    return this.encode(request, state, Math.max(this.cache.followed, state.revision), confirmed);
   }
 
   /** One key at the latest revision, while the follow is live. */
@@ -111,10 +112,11 @@ export class CachedReads {
     return request.rangeEnd.length === 0 && request.revision <= 0 && this.header !== null && Date.now() - this.lastMessageAt <= LIVE_MS;
   }
 
-  private encode(request: RangeRequest__Output, state: CachedState, revision: number): Buffer {
+  /** `header`: the member the answer names (by default the one followed). */
+  private encode(request: RangeRequest__Output, state: CachedState, revision: number, header = this.header): Buffer {
     const kv = state.kv;
     return Storage.service.Read.responseSerialize({
-      header: { ...this.header, revision },
+      header: { ...header, revision },
       kvs: kv === null || request.countOnly ? [] : [request.keysOnly ? { ...kv, value: Buffer.alloc(0) } : kv],
       more: false,
       count: kv === null ? 0 : 1,
@@ -149,12 +151,12 @@ export class CachedReads {
     this.metrics.readCacheBytes.set(this.cache.heldBytes);
   }
 
-  /** The storage leader's revision once a ReadIndex has confirmed it: a count-only linearizable read. */
-  private async confirmedRevision(): Promise<number> {
+  /** The storage leader's header (its revision) once a ReadIndex has confirmed it: a count-only linearizable read. */
+  private async confirmedRevision(): Promise<ResponseHeader__Output> {
     const read = encodedCall(Storage.service.Read, CONFIRM_REQUEST);
     const response = Storage.service.Read.responseDeserialize(await this.storage.toLeader(Date.now() + CONFIRM_TIMEOUT_MS, read)) as RangeResponse__Output;
     if (response.header === null) throw new Error('the storage leader answered without a header');
-    return response.header.revision;
+    return response.header;
   }
 
   /** Follows the whole log from now on; after a break it cannot resume from, starts over empty. */

@@ -4,25 +4,26 @@
 // round. A read never joins a round that began before it arrived: that round's revision may
 // predate a write acknowledged before the read began.
 
-interface Waiting {
-  resolve(revision: number): void;
+interface Waiting<T> {
+  resolve(confirmation: T): void;
   reject(error: Error): void;
 }
 
-export class ConfirmationRounds {
-  private waiting: Waiting[] = [];
+/** `T`: what a round answers, for example the leader's response header with its revision. */
+export class ConfirmationRounds<T> {
+  private waiting: Waiting<T>[] = [];
   private inFlight = false;
 
   /** `confirm` resolves with a revision at least as new as every write acknowledged before it was called. */
   constructor(
-    private readonly confirm: () => Promise<number>,
+    private readonly confirm: () => Promise<T>,
     private readonly maxWaiting: number,
   ) {}
 
   /** A revision at least as new as every write acknowledged before this call, or undefined when too many wait. */
-  next(): Promise<number> | undefined {
+  next(): Promise<T> | undefined {
     if (this.waiting.length >= this.maxWaiting) return undefined;
-    const promise = new Promise<number>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    const promise = new Promise<T>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.startRound();
     return promise;
   }
@@ -33,8 +34,8 @@ export class ConfirmationRounds {
     this.waiting = [];
     this.inFlight = true;
     this.confirm().then(
-      (revision) => {
-        for (const read of round) read.resolve(revision);
+      (confirmation) => {
+        for (const read of round) read.resolve(confirmation);
       },
       (error: Error) => {
         for (const read of round) read.reject(error);
