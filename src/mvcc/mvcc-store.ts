@@ -17,6 +17,7 @@ import { decodeMeta, encodeMeta, META_KEY, type StoreMeta } from './meta.js';
 import { abortedResponse, type TxnOutcome } from './outcome.js';
 import { executeRange, type RangeResult } from './range.js';
 import { planReads } from './read-plan.js';
+import { RecentChanges } from './recent-changes.js';
 import { RecentWrites } from './read-set.js';
 import { requestDigest, reusedIdProblem } from './request-digest.js';
 import { leaseIndexOps, leaseKeys, readLease, readLeases, type LeaseRecord } from './lease-table.js';
@@ -59,6 +60,8 @@ interface ApplyCall {
   ops: BatchOp[];
   /** The log index of the entry being applied, and the place of the transaction in it. */
   at: { index: number; txn: number };
+  /** The changes of each revision the call writes, in order. */
+  changes: [number, Change[]][];
 }
 
 const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
@@ -96,6 +99,7 @@ export class MvccStore {
    * state that `meta` does not describe yet, so a read without a snapshot could not name its revision.
    */
   private stateAheadOfMeta = false;
+  private readonly recentChanges = new RecentChanges();
 
   private constructor(
     private readonly db: Keyspace,
@@ -247,7 +251,10 @@ export class MvccStore {
    * The changes a writing revision made, in order ([] for a revision whose record compaction
    * dropped: below the compact revision and outside the conflict window).
    */
-  async changesAt(revision: number): Promise<Change[]> {
+  async changesAt(revision: number): Promise<readonly Change[]> {
+    // Below the compact revision, a record may be gone from LevelDB: answer as LevelDB does.
+    const recent = revision > this.meta.compactRevision ? this.recentChanges.get(revision) : undefined;
+    if (recent !== undefined) return recent;
     const bytes = await this.changeLog.get<Buffer, Buffer>(encodeRevision(revision), BUFFERS);
     return bytes === undefined ? [] : decodeChanges(bytes);
   }
@@ -283,6 +290,7 @@ export class MvccStore {
       meta,
       ops: [],
       at: { index: 0, txn: 0 },
+      changes: [],
     };
     const { view, ops } = call;
     await this.prefetch(call, entries);
@@ -332,6 +340,7 @@ export class MvccStore {
       // An empty change log gains its first record with this call's first writing revision.
       if (this.firstLogged === null && meta.revision > this.meta.revision) this.firstLogged = this.meta.revision + 1;
       this.meta = meta;
+      for (const [revision, changes] of call.changes) this.recentChanges.add(revision, changes);
     } finally {
       this.stateAheadOfMeta = false;
     }
@@ -412,6 +421,7 @@ export class MvccStore {
     if (changes.length === 0) return { response, revision: meta.revision, ...leaseEffects };
     meta.revision = writeRevision;
     call.recent.record(writeRevision, changes);
+    call.changes.push([writeRevision, changes]);
     for (const key of distinctKeys(changes)) {
       // One record per key and revision: the key's state at the end of the transaction.
       const kv = await view.get(key);

@@ -334,7 +334,7 @@ export class StorageMember {
     return this.responseHeader(this.state.revision);
   }
 
-  changesAt(revision: number): Promise<Change[]> {
+  changesAt(revision: number): Promise<readonly Change[]> {
     return this.state.changesAt(revision);
   }
 
