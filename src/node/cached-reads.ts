@@ -16,7 +16,8 @@ import { followResuming } from './watch-service.js';
 // min_revision the cache has not followed to goes there too. Linearizable reads of a cached key
 // wait for a confirmation round with the leader and for the follow to reach its revision. The
 // cache answers only while its follow is live: a member sends at least one message a second, so
-// a silent follow is a broken one.
+// a silent follow is a broken one. It follows only while one-key reads come often enough to pay
+// for it (every write costs a follower a message), and starts over empty when they come again.
 
 export const DEFAULT_READ_CACHE_LIMITS: LatestValueCacheLimits = { maxEntries: 100_000, maxBytes: 64 * 1024 * 1024 };
 /** The follow counts as live while its last message is at most this old. */
@@ -28,6 +29,13 @@ const MAX_WAITING_READS = 10_000;
 /** A linearizable read waits this long for the follow to reach the confirmed revision, then asks the leader itself. */
 const FOLLOW_WAIT_MS = 200;
 const CONFIRM_TIMEOUT_MS = 1_000;
+/**
+ * Following costs every write a message to this node, so the log is followed only while one-key
+ * reads come often: from a second with this many, until IDLE_PERIODS seconds have fewer together.
+ */
+const FOLLOW_AT_READS_PER_PERIOD = 50;
+const DEMAND_PERIOD_MS = 1_000;
+const IDLE_PERIODS = 10;
 const CONFIRM_REQUEST = Storage.service.Read.requestSerialize({ key: EVERY_KEY, countOnly: true });
 
 export class CachedReads {
@@ -35,7 +43,12 @@ export class CachedReads {
   /** The header of the last follow message: the member and term the cache's answers name. */
   private header: ResponseHeader__Output | null = null;
   private lastMessageAt = 0;
-  private stopped = false;
+  /** A follow runs (or is starting over); see judgeDemand. */
+  private following = false;
+  private demandTimer: NodeJS.Timeout | undefined;
+  private readsThisPeriod = 0;
+  /** One-key reads seen in each of the last periods, oldest first. */
+  private readonly readsPerPeriod: number[] = [];
   private readonly goneListeners = new Set<() => void>();
   private readonly followWaiters = new Set<{ revision: number; resolve(reached: boolean): void }>();
   private readonly rounds: ConfirmationRounds<ResponseHeader__Output>;
@@ -55,17 +68,34 @@ export class CachedReads {
     this.bypasses = metrics.readCacheLookups.labels('bypass');
   }
 
+  /** Starts judging demand each second: the log is followed only while one-key reads come often enough. */
   start(): void {
-    void this.followForever();
+    this.demandTimer = setInterval(() => this.judgeDemand(), DEMAND_PERIOD_MS);
+    this.demandTimer.unref();
   }
 
   stop(): void {
-    this.stopped = true;
+    clearInterval(this.demandTimer);
+    this.stopFollowing();
+  }
+
+  private judgeDemand(): void {
+    this.readsPerPeriod.push(this.readsThisPeriod);
+    this.readsThisPeriod = 0;
+    if (this.readsPerPeriod.length > IDLE_PERIODS) this.readsPerPeriod.shift();
+    if (!this.following && this.readsPerPeriod.at(-1)! >= FOLLOW_AT_READS_PER_PERIOD) void this.follow();
+    const recent = this.readsPerPeriod.reduce((sum, reads) => sum + reads, 0);
+    if (this.following && this.readsPerPeriod.length === IDLE_PERIODS && recent < FOLLOW_AT_READS_PER_PERIOD) this.stopFollowing();
+  }
+
+  private stopFollowing(): void {
+    this.following = false;
     for (const listener of this.goneListeners) listener();
   }
 
   /** The encoded answer to a serializable read, from the cache, or undefined: ask storage (and `learn`). */
   answer(request: RangeRequest__Output): Buffer | undefined {
+    this.readsThisPeriod++;
     if (!request.serializable || request.maxStalenessMs > 0 || !this.answersFor(request)) {
       this.bypasses.inc();
       return undefined;
@@ -87,6 +117,7 @@ export class CachedReads {
    * before the read is then in the answer.
    */
   async answerLinearizable(request: RangeRequest__Output): Promise<Buffer | undefined> {
+    this.readsThisPeriod++;
     if (!this.answersFor(request) || this.cache.lookup(request.key) === undefined) {
       (this.answersFor(request) ? this.misses : this.bypasses).inc();
       return undefined;
@@ -159,12 +190,13 @@ export class CachedReads {
     return response.header;
   }
 
-  /** Follows the whole log from now on; after a break it cannot resume from, starts over empty. */
-  private async followForever(): Promise<void> {
-    while (!this.stopped) {
+  /** Follows the whole log until stopFollowing; after a break it cannot resume from, starts over empty. */
+  private async follow(): Promise<void> {
+    this.following = true;
+    while (this.following) {
       this.cache.clear();
       this.header = null;
-      const stopped = () => this.stopped;
+      const stopped = () => !this.following;
       log.info({ member: this.storage.homeMember.id }, 'read cache: following the log');
       try {
         await followResuming(this.storage, { key: EVERY_KEY, rangeEnd: EVERY_KEY, startRevision: 0, prevKv: false, progressOnly: false }, {
@@ -178,14 +210,18 @@ export class CachedReads {
           },
         });
       } catch (error) {
-        if (!this.stopped) log.warn({ err: (error as Error).message }, 'read cache: the follow of the log broke; starting over empty');
+        if (this.following) log.warn({ err: (error as Error).message }, 'read cache: the follow of the log broke; starting over empty');
       }
-      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, RESTART_PAUSE_MS));
+      if (this.following) await new Promise((resolve) => setTimeout(resolve, RESTART_PAUSE_MS));
     }
+    this.cache.clear();
+    this.header = null;
+    this.metrics.readCacheEntries.set(0);
+    this.metrics.readCacheBytes.set(0);
   }
 
   private deliver(message: WatchResponse__Output): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (!this.following) return Promise.resolve();
     this.cache.follow(message.events, message.revision);
     if (message.header !== null) this.header = message.header;
     this.lastMessageAt = Date.now();
