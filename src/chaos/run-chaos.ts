@@ -72,8 +72,13 @@ export interface ChaosResult {
  */
 const CHAOS_STORAGE_FLAGS = ['--snapshot-entries=200', '--log-tail-entries=50', '--auto-compaction-retention=2000'];
 
-export function chaosTopology(shape: ChaosShape): Promise<Topology> {
-  return loopbackTopology({ ...shape, storageFlags: CHAOS_STORAGE_FLAGS }, 'chaos');
+/** Nodes cache one-key reads from the start, so every run checks cached answers too (a run's reads are too few to start it). */
+const CHAOS_NODE_FLAGS = ['--read-cache-follow-at=0'];
+
+export async function chaosTopology(shape: ChaosShape): Promise<Topology> {
+  const topology = await loopbackTopology({ ...shape, storageFlags: CHAOS_STORAGE_FLAGS }, 'chaos');
+  for (const node of [...topology.writers, ...topology.readers]) node.flags = [...(node.flags ?? []), ...CHAOS_NODE_FLAGS];
+  return topology;
 }
 
 interface SnapshotCount {

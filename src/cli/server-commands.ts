@@ -107,11 +107,12 @@ export const storageCommand: Command = {
 export const nodeCommand: Command = {
   name: 'node',
   summary: 'run a compute node: --mode writer (reads and writes) or --mode reader (reads and watches)',
-  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--watch-progress-notify-ms MS (etcd watches; default 600000 or $QUORUMKV_WATCH_PROGRESS_NOTIFY_MS)] [--auth-token-ttl SECONDS (tokens from Authenticate; default 300)] [--read-cache-keys N (keys cached for one-key reads; default 100000, 0 turns the cache off)] ' + LOG_USAGE,
+  usage: 'quorumkv node --mode writer|reader --id ID --listen HOST:PORT [--advertise HOST:PORT] --storage ID=HOST:PORT,... [--metrics-listen HOST:PORT] [--zone ZONE] [--cluster NAME] [--watch-progress-notify-ms MS (etcd watches; default 600000 or $QUORUMKV_WATCH_PROGRESS_NOTIFY_MS)] [--auth-token-ttl SECONDS (tokens from Authenticate; default 300)] [--read-cache-keys N (keys cached for one-key reads; default 100000, 0 turns the cache off)] [--read-cache-follow-at N (one-key reads in a second that start following the log for the cache; default 50, 0 follows always)] ' + LOG_USAGE,
   options: {
     ...LOG_OPTIONS,
     mode: { type: 'string' },
     'read-cache-keys': { type: 'string' },
+    'read-cache-follow-at': { type: 'string' },
     'watch-progress-notify-ms': { type: 'string' },
     'auth-token-ttl': { type: 'string' },
     id: { type: 'string' },
@@ -137,6 +138,7 @@ export const nodeCommand: Command = {
       authTokenTtlMs: secondsAsMs(integer({ 'auth-token-ttl': values['auth-token-ttl'] }, 'auth-token-ttl')),
       // 0 is allowed (no cache): resolveNodeOptions checks the range.
       readCacheKeys: values['read-cache-keys'] === undefined ? undefined : Number(values['read-cache-keys']),
+      readCacheFollowAt: values['read-cache-follow-at'] === undefined ? undefined : Number(values['read-cache-follow-at']),
     };
     const config = resolveNodeOptions(options);
     const setUpLog = logSetup(values, config.mode, config.id, options.cluster);

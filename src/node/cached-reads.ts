@@ -31,9 +31,8 @@ const FOLLOW_WAIT_MS = 200;
 const CONFIRM_TIMEOUT_MS = 1_000;
 /**
  * Following costs every write a message to this node, so the log is followed only while one-key
- * reads come often: from a second with this many, until IDLE_PERIODS seconds have fewer together.
+ * reads come often: from a second with `followAtReads`, until IDLE_PERIODS seconds have fewer together.
  */
-const FOLLOW_AT_READS_PER_PERIOD = 50;
 const DEMAND_PERIOD_MS = 1_000;
 const IDLE_PERIODS = 10;
 const CONFIRM_REQUEST = Storage.service.Read.requestSerialize({ key: EVERY_KEY, countOnly: true });
@@ -59,7 +58,9 @@ export class CachedReads {
   constructor(
     private readonly storage: StorageRouter,
     private readonly metrics: Metrics,
-    limits: LatestValueCacheLimits = DEFAULT_READ_CACHE_LIMITS,
+    limits: LatestValueCacheLimits,
+    /** One-key reads in a second that start the follow (DEFAULT_READ_CACHE_FOLLOW_AT); 0: follow from the start, always. */
+    private readonly followAtReads: number,
   ) {
     this.cache = new LatestValueCache(limits);
     this.rounds = new ConfirmationRounds(() => this.confirmedRevision(), MAX_WAITING_READS);
@@ -70,6 +71,10 @@ export class CachedReads {
 
   /** Starts judging demand each second: the log is followed only while one-key reads come often enough. */
   start(): void {
+    if (this.followAtReads === 0) {
+      void this.follow();
+      return;
+    }
     this.demandTimer = setInterval(() => this.judgeDemand(), DEMAND_PERIOD_MS);
     this.demandTimer.unref();
   }
@@ -83,9 +88,9 @@ export class CachedReads {
     this.readsPerPeriod.push(this.readsThisPeriod);
     this.readsThisPeriod = 0;
     if (this.readsPerPeriod.length > IDLE_PERIODS) this.readsPerPeriod.shift();
-    if (!this.following && this.readsPerPeriod.at(-1)! >= FOLLOW_AT_READS_PER_PERIOD) void this.follow();
+    if (!this.following && this.readsPerPeriod.at(-1)! >= this.followAtReads) void this.follow();
     const recent = this.readsPerPeriod.reduce((sum, reads) => sum + reads, 0);
-    if (this.following && this.readsPerPeriod.length === IDLE_PERIODS && recent < FOLLOW_AT_READS_PER_PERIOD) this.stopFollowing();
+    if (this.following && this.readsPerPeriod.length === IDLE_PERIODS && recent < this.followAtReads) this.stopFollowing();
   }
 
   private stopFollowing(): void {

@@ -23,9 +23,12 @@ export interface NodeOptions {
   authTokenTtlMs?: number;
   /** Keys kept in the latest-value cache that answers one-key reads (0: no cache). */
   readCacheKeys?: number;
+  /** One-key reads in a second that start the cache's follow of the log (0: follow from the start, always). */
+  readCacheFollowAt?: number;
 }
 
 export const DEFAULT_READ_CACHE_KEYS = 100_000;
+export const DEFAULT_READ_CACHE_FOLLOW_AT = 50;
 const MAX_READ_CACHE_KEYS = 10_000_000;
 
 export interface NodeConfig extends Required<Omit<NodeOptions, 'metricsListen' | 'mode' | 'advertise'>> {
@@ -56,5 +59,7 @@ export function resolveNodeOptions(options: NodeOptions): NodeConfig {
   if (!Number.isSafeInteger(readCacheKeys) || readCacheKeys < 0 || readCacheKeys > MAX_READ_CACHE_KEYS) {
     throw new Error(`--read-cache-keys must be an integer from 0 (no cache) to ${MAX_READ_CACHE_KEYS}, got ${readCacheKeys}`);
   }
-  return { ...options, mode: options.mode, advertise: options.advertise ?? options.listen, zone: options.zone ?? '', metricsListen: options.metricsListen, watchProgressNotifyMs, authTokenTtlMs, readCacheKeys };
+  const readCacheFollowAt = options.readCacheFollowAt ?? DEFAULT_READ_CACHE_FOLLOW_AT;
+  if (!Number.isSafeInteger(readCacheFollowAt) || readCacheFollowAt < 0) throw new Error(`--read-cache-follow-at must be a whole number of reads a second, got ${readCacheFollowAt}`);
+  return { ...options, mode: options.mode, advertise: options.advertise ?? options.listen, zone: options.zone ?? '', metricsListen: options.metricsListen, watchProgressNotifyMs, authTokenTtlMs, readCacheKeys, readCacheFollowAt };
 }

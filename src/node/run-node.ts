@@ -50,7 +50,7 @@ export async function runNode(config: NodeConfig): Promise<void> {
   const rpc = new RpcServer(metrics);
   const lag = config.mode === 'reader' ? new LagTracker(storage) : undefined;
   const auth = new AuthCache(storage);
-  const cachedReads = config.readCacheKeys > 0 ? new CachedReads(storage, metrics, { ...DEFAULT_READ_CACHE_LIMITS, maxEntries: config.readCacheKeys }) : undefined;
+  const cachedReads = config.readCacheKeys > 0 ? new CachedReads(storage, metrics, { ...DEFAULT_READ_CACHE_LIMITS, maxEntries: config.readCacheKeys }, config.readCacheFollowAt) : undefined;
   const kv = kvBackend(storage, writePathFor(config, storage, metrics), new Authorizer(auth), cachedReads);
   const leases = leaseBackend(storage, kv);
   addKvService(rpc, kv);
