@@ -40,6 +40,11 @@ export interface FaultProxyOptions {
   random?: () => number;
   /** For messages. */
   name?: string;
+  /**
+   * Another proxy to the same target that an accepted connection belongs to (the mesh's link of
+   * the process that really dialed it), or undefined to keep it here.
+   */
+  route?: (socket: net.Socket) => FaultProxy | undefined;
 }
 
 export interface FaultProxyStats {
@@ -118,6 +123,13 @@ export class FaultProxy {
   }
 
   private accept(downstream: net.Socket): void {
+    const owner = this.options.route?.(downstream);
+    if (owner !== undefined && owner !== this) owner.adopt(downstream);
+    else this.adopt(downstream);
+  }
+
+  /** @internal Carries a connection accepted by another proxy to the same target. */
+  adopt(downstream: net.Socket): void {
     this.counters.accepted++;
     if (this.modeValue.kind === 'cut') {
       this.counters.reset++;

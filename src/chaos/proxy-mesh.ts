@@ -3,6 +3,7 @@
  * them at once. The cluster wiring asks `addressFor(from, to)` for the address `from` must dial to
  * reach `to`.
  */
+import type { Socket } from 'node:net';
 import { FaultProxy, PASS, DROP, type FaultMode } from './fault-proxy.js';
 import { blockedLinks, linkId, type Link, type PartitionSpec } from './partitions.js';
 
@@ -20,6 +21,12 @@ export interface ProxyMeshOptions {
   /** Passed to every proxy. */
   maxQueuedBytes?: number;
   random?: () => number;
+  /**
+   * The process that opened an accepted connection, when it can be told (socket-owner.ts). A link's
+   * address can leak to another process (storage members adopt the leader's address book), so a
+   * connection is judged by who dialed it, not by which proxy it reached.
+   */
+  ownerOf?: (socket: Socket) => string | undefined;
 }
 
 export class ProxyMesh {
@@ -41,7 +48,8 @@ export class ProxyMesh {
       if (!addresses.has(from)) throw new RangeError(`proxy mesh: link from unknown process ${JSON.stringify(from)}`);
       if (target === undefined) throw new RangeError(`proxy mesh: link to ${JSON.stringify(to)}, which is unknown or has no address`);
       if (from === to) throw new RangeError(`proxy mesh: a link from ${JSON.stringify(from)} to itself`);
-      const proxy = new FaultProxy({ target, name: `proxy ${linkId(from, to)}`, maxQueuedBytes: options.maxQueuedBytes, random: options.random });
+      const route = options.ownerOf && ((socket: Socket) => this.proxyOfOwner(options.ownerOf!(socket), from, to));
+      const proxy = new FaultProxy({ target, name: `proxy ${linkId(from, to)}`, maxQueuedBytes: options.maxQueuedBytes, random: options.random, route });
       this.proxies.set(linkId(from, to), { link: [from, to], proxy });
     }
   }
@@ -124,6 +132,12 @@ export class ProxyMesh {
     }
     const links = faulty.length === 0 ? 'all pass' : faulty.length <= 6 ? faulty.join(', ') : `${faulty.length} of ${this.proxies.size} links not passing`;
     return `proxies: ${open} open, ${links}`;
+  }
+
+  /** The proxy of the link from `owner` to `to`, if `owner` is known and is not `from`. */
+  private proxyOfOwner(owner: string | undefined, from: string, to: string): FaultProxy | undefined {
+    if (owner === undefined || owner === from) return undefined;
+    return this.proxies.get(linkId(owner, to))?.proxy;
   }
 
   private refresh(): void {

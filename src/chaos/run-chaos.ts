@@ -18,6 +18,7 @@ import { Nemesis, sleepUntil, withTimeout } from './nemesis.js';
 import type { ChaosConfig, ChaosShape, WorkloadName } from './options.js';
 import type { Link } from './partitions.js';
 import { ProxyMesh } from './proxy-mesh.js';
+import { socketOwner } from './socket-owner.js';
 import { SeededRandom } from './random.js';
 import { countsBy, faultGaps, gapStats, writeHistory, writeReportFiles } from './report.js';
 import { buildSchedule, faultName, type ScheduleOptions } from './schedule.js';
@@ -122,10 +123,14 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
   const topology = await chaosTopology(config.shape);
   const meshRandom = new SeededRandom(config.seed ^ 0x5bd1e995);
   const all = [...topology.storage, ...topology.writers, ...topology.readers, topology.gateway];
-  const mesh = new ProxyMesh(all.map((p) => ({ name: p.id, address: p.listen })), { links: chaosLinks(topology), random: () => meshRandom.next() });
+  let cluster: LocalCluster | undefined;
+  const mesh = new ProxyMesh(all.map((p) => ({ name: p.id, address: p.listen })), {
+    links: chaosLinks(topology),
+    random: () => meshRandom.next(),
+    ownerOf: socketOwner(() => cluster?.names.map((name) => [name, cluster!.pidOf(name)] as const) ?? []),
+  });
   const unexpectedExits: Array<{ name: string; code: number | null; signal: string | null; atMs: number }> = [];
   let now = () => 0;
-  let cluster: LocalCluster | undefined;
   const clients: QuorumkvClient[] = [];
   const client = (endpoints: string[], timeoutMs: number) => {
     // TLS as every local cluster runs: the root user's certificate from the cluster's folder.

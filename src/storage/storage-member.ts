@@ -721,6 +721,7 @@ export class StorageMember {
     if (leader !== this.leader) {
       const previous = this.leader;
       this.leader = leader;
+      log.info({ previous: previous || null, leader: leader || null, term: this.raft.currentTerm() }, leader === NONE ? 'storage leader lost' : `storage leader is ${leader}`);
       this.leaderContact.leaderChanged(this.config.id, leader, this.raft.status().config.voters, Date.now());
       this.metrics.leaderChanges.inc();
       this.reads.abortRound('the storage leader changed while confirming a read; retry');

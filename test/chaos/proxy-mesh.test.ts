@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CUT, PASS, delayMode } from '../../src/chaos/fault-proxy.js';
 import { blockedLinks, linkId, ringReach, type Link, type PartitionSpec } from '../../src/chaos/partitions.js';
@@ -131,5 +132,41 @@ describe('ProxyMesh', () => {
     expect(mesh.proxy('a', 'b').mode).toEqual(delayMode(5, 1));
     expect(mesh.proxy('c', 'a').mode).toEqual(CUT);
     expect(mesh.partition).toEqual({ kind: 'split', groups: [['a', 'b'], ['c']] });
+  });
+});
+
+describe('ProxyMesh: a connection is judged by the process that dialed it', () => {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  // Storage members adopt the leader's address book, so b may dial c at the address handed to a.
+  async function leakedAddress(ownerOf: ((socket: Socket) => string | undefined) | undefined) {
+    const server = await startEchoServer();
+    cleanups.push(() => server.close());
+    const mesh = new ProxyMesh([{ name: 'a' }, { name: 'b' }, { name: 'c', address: server.address }], { links: [['a', 'c'], ['b', 'c']], ownerOf });
+    await mesh.start();
+    cleanups.push(() => mesh.stop());
+    mesh.split(['b'], ['c']);
+    const c = new TestClient(mesh.addressFor('a', 'c'));
+    cleanups.push(() => c.destroy());
+    c.socket.write('from b');
+    return { mesh, c };
+  }
+
+  it("carries it on the dialer's own link, so cutting b off from c silences it", async () => {
+    const { mesh, c } = await leakedAddress(() => 'b');
+    await expectSilence(c, 200);
+    expect(mesh.proxy('b', 'c').stats().accepted).toBe(1);
+    expect(mesh.proxy('a', 'c').stats().accepted).toBe(0);
+  });
+
+  it('keeps it on the link it reached when the dialer is that link’s own process, or unknown', async () => {
+    for (const owner of ['a', undefined]) {
+      const { mesh, c } = await leakedAddress(() => owner);
+      expect((await c.receive(6)).toString()).toBe('from b');
+      expect(mesh.proxy('a', 'c').stats().accepted).toBe(1);
+    }
   });
 });
