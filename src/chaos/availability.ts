@@ -30,7 +30,7 @@ export interface FaultAvailability {
   target: string;
   /** From the fault's start to the return of the first successful write sent after it. */
   writesResumeMs: number | null;
-  /** The same from the heal. */
+  /** From the heal to the first write acknowledged after it, whenever it was sent: how soon traffic flows again. */
   writesResumeAfterHealMs: number | null;
   byClass: Record<RequestClass, ClassFigures>;
   goal: { text: string; met: boolean } | null;
@@ -56,7 +56,8 @@ export function isUnavailable(op: OpRecord): boolean {
  */
 export function availability(events: readonly FaultEvent[], allOps: readonly OpRecord[]): AvailabilityReport {
   const ops = allOps.filter((op) => op.endpoint === 'gateway' || op.endpoint === 'reader');
-  const windows = events.map((e) => [e.startMs, (e.endMs ?? e.startMs) + SETTLE_MS] as const);
+  // A window ends where the next fault starts: what happens then is the next fault's doing.
+  const windows = events.map((e, i) => [e.startMs, Math.min((e.endMs ?? e.startMs) + SETTLE_MS, events[i + 1]?.startMs ?? Infinity)] as const);
   const calm = ops.filter((op) => !windows.some(([from, to]) => op.call <= to && (op.ret ?? Infinity) >= from));
   const baseline = figuresByClass(calm);
   const faults = events.map((event, i) => {
@@ -69,7 +70,7 @@ export function availability(events: readonly FaultEvent[], allOps: readonly OpR
       fault: `${event.kind}:${event.variant}`,
       target: event.target,
       writesResumeMs: firstWriteAfter(ops, event.startMs),
-      writesResumeAfterHealMs: event.endMs === null ? null : firstWriteAfter(ops, healMs),
+      writesResumeAfterHealMs: event.endMs === null ? null : firstAcknowledgedAfter(ops, healMs),
       byClass,
       goal: null,
     };
@@ -98,6 +99,15 @@ function firstWriteAfter(ops: readonly OpRecord[], fromMs: number): number | nul
   let first: number | null = null;
   for (const op of ops) {
     if (op.outcome !== 'ok' || op.ret === null || op.call < fromMs || !WRITES.has(op.f)) continue;
+    if (first === null || op.ret < first) first = op.ret;
+  }
+  return first === null ? null : round(first - fromMs);
+}
+
+function firstAcknowledgedAfter(ops: readonly OpRecord[], fromMs: number): number | null {
+  let first: number | null = null;
+  for (const op of ops) {
+    if (op.outcome !== 'ok' || op.ret === null || op.ret < fromMs || !WRITES.has(op.f)) continue;
     if (first === null || op.ret < first) first = op.ret;
   }
   return first === null ? null : round(first - fromMs);

@@ -70,4 +70,22 @@ describe('availability through faults', () => {
     expect(missed.faults[0].goal).toMatchObject({ met: false });
     expect(availabilityTable(missed)).toContain('MISSED');
   });
+
+  it('counts traffic as flowing again at the first write acknowledged after the heal, whenever it was sent', () => {
+    const start = 5_000;
+    const heal = 8_000;
+    // Writes flow through the fault (a new leader took over): the heal changes nothing.
+    const ops = calm(0, 0, 4).filter((o) => o.call < start || o.call > heal + SETTLE_MS);
+    for (let t = start; t <= heal + SETTLE_MS; t += 100) ops.push(op('put', 'gateway', t, t + 130));
+    const [f] = availability([fault('partition', 'isolate-storage', 's1 isolated (leader)', start, heal)], ops).faults;
+    expect(f.writesResumeAfterHealMs).toBe(30);
+  });
+
+  it('ends a window where the next fault starts, so a request slowed by the next fault is charged to it', () => {
+    const ops = [...calm(5_000, 12_000, 4), op('get', 'gateway', 8_600, 9_900)];
+    const events = [fault('partition', 'isolate-storage', 's2 isolated (follower)', 5_000, 7_000), { ...fault('partition', 'isolate-storage', 's1 isolated (leader)', 8_500, 10_000), index: 1 }];
+    const [follower, leader] = availability(events, ops).faults;
+    expect(follower.byClass.read.ops).toBe(0);
+    expect(leader.byClass.read.maxMs).toBe(1_300);
+  });
 });
