@@ -73,7 +73,10 @@ export async function runNode(config: NodeConfig): Promise<void> {
   const judge = (statuses: MemberStatus__Output[]) => {
     lag?.observe(statuses);
     const sameZone = statuses.find((s) => s.zone !== '' && s.zone === config.zone && s.healthy);
-    if (!homeChosen && sameZone) storage.setHome(sameZone.id);
+    if (!homeChosen) {
+      if (sameZone) storage.setHome(sameZone.id);
+      else storage.spreadHome(config.id);
+    }
     homeChosen = true;
     health = auth.loaded
       ? nodeHealth(config.mode, { answered: storage.answeredWithin(CUT_OFF_AFTER_MS), knowLeader: storage.answeringWithLeader(CUT_OFF_AFTER_MS), members: storage.members.length }, lag)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { NotLeaderError, UnavailableError } from '../errors.js';
 import { fromServiceError, isServiceError, statusOf } from '../rpc/status.js';
@@ -95,6 +96,16 @@ export class StorageRouter {
   setHome(id: string): void {
     const index = this.members.findIndex((m) => m.id === id);
     if (index >= 0) this.home = index;
+  }
+
+  /**
+   * With no member in this node's zone: a home picked by this node's id, so the nodes of a
+   * cluster spread their replica reads and follows over the members instead of all loading
+   * (and all stalling with) the first one listed.
+   */
+  spreadHome(nodeId: string): void {
+    const ids = this.members.map((m) => m.id).sort();
+    this.setHome(ids[homeIndexFor(nodeId, ids.length)]);
   }
 
   /** The home member failed: prefer the next one. */
@@ -356,6 +367,11 @@ export class StorageRouter {
     if (hinted >= 0 && this.members[hinted] !== failed) this.leaderGuess = hinted;
     else if (this.members[this.leaderGuess] === failed) this.leaderGuess = (this.leaderGuess + 1) % this.members.length;
   }
+}
+
+/** Which of `count` members (sorted by id) is home to the node `nodeId`: a hash of the id, so every start picks the same. */
+export function homeIndexFor(nodeId: string, count: number): number {
+  return createHash('sha256').update(nodeId).digest().readUInt32BE(0) % count;
 }
 
 function memberHandle(id: string, address: string): StorageMemberHandle {
