@@ -6,6 +6,7 @@ import { log } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { Storage } from '../proto/services.js';
 import { ConfirmationRounds } from './confirmation-rounds.js';
+import { DEMAND_PERIOD_MS, FollowDemand } from './follow-demand.js';
 import { LatestValueCache, type CachedState, type LatestValueCacheLimits } from './latest-value-cache.js';
 import { encodedCall, type StorageRouter } from './storage-router.js';
 import { followResuming } from './watch-service.js';
@@ -29,12 +30,6 @@ const MAX_WAITING_READS = 10_000;
 /** A linearizable read waits this long for the follow to reach the confirmed revision, then asks the leader itself. */
 const FOLLOW_WAIT_MS = 200;
 const CONFIRM_TIMEOUT_MS = 1_000;
-/**
- * Following costs every write a message to this node, so the log is followed only while one-key
- * reads come often: from a second with `followAtReads`, until IDLE_PERIODS seconds have fewer together.
- */
-const DEMAND_PERIOD_MS = 1_000;
-const IDLE_PERIODS = 10;
 const CONFIRM_REQUEST = Storage.service.Read.requestSerialize({ key: EVERY_KEY, countOnly: true });
 
 export class CachedReads {
@@ -45,9 +40,7 @@ export class CachedReads {
   /** A follow runs (or is starting over); see judgeDemand. */
   private following = false;
   private demandTimer: NodeJS.Timeout | undefined;
-  private readsThisPeriod = 0;
-  /** One-key reads seen in each of the last periods, oldest first. */
-  private readonly readsPerPeriod: number[] = [];
+  private readonly demand: FollowDemand;
   private readonly goneListeners = new Set<() => void>();
   private readonly followWaiters = new Set<{ revision: number; resolve(reached: boolean): void }>();
   private readonly rounds: ConfirmationRounds<ResponseHeader__Output>;
@@ -63,6 +56,7 @@ export class CachedReads {
     private readonly followAtReads: number,
   ) {
     this.cache = new LatestValueCache(limits);
+    this.demand = new FollowDemand(followAtReads);
     this.rounds = new ConfirmationRounds(() => this.confirmedRevision(), MAX_WAITING_READS);
     this.hits = metrics.readCacheLookups.labels('hit');
     this.misses = metrics.readCacheLookups.labels('miss');
@@ -85,12 +79,9 @@ export class CachedReads {
   }
 
   private judgeDemand(): void {
-    this.readsPerPeriod.push(this.readsThisPeriod);
-    this.readsThisPeriod = 0;
-    if (this.readsPerPeriod.length > IDLE_PERIODS) this.readsPerPeriod.shift();
-    if (!this.following && this.readsPerPeriod.at(-1)! >= this.followAtReads) void this.follow();
-    const recent = this.readsPerPeriod.reduce((sum, reads) => sum + reads, 0);
-    if (this.following && this.readsPerPeriod.length === IDLE_PERIODS && recent < this.followAtReads) this.stopFollowing();
+    const verdict = this.demand.endPeriod(this.following);
+    if (verdict === 'start') void this.follow();
+    else if (verdict === 'stop') this.stopFollowing();
   }
 
   private stopFollowing(): void {
@@ -100,7 +91,7 @@ export class CachedReads {
 
   /** The encoded answer to a serializable read, from the cache, or undefined: ask storage (and `learn`). */
   answer(request: RangeRequest__Output): Buffer | undefined {
-    this.readsThisPeriod++;
+    if (isOneKeyLatest(request)) this.demand.read();
     if (!request.serializable || request.maxStalenessMs > 0 || !this.answersFor(request)) {
       this.bypasses.inc();
       return undefined;
@@ -122,7 +113,7 @@ export class CachedReads {
    * before the read is then in the answer.
    */
   async answerLinearizable(request: RangeRequest__Output): Promise<Buffer | undefined> {
-    this.readsThisPeriod++;
+    if (isOneKeyLatest(request)) this.demand.read();
     if (!this.answersFor(request) || this.cache.lookup(request.key) === undefined) {
       (this.answersFor(request) ? this.misses : this.bypasses).inc();
       return undefined;
@@ -145,7 +136,7 @@ export class CachedReads {
 
   /** One key at the latest revision, while the follow is live. */
   private answersFor(request: RangeRequest__Output): boolean {
-    return request.rangeEnd.length === 0 && request.revision <= 0 && this.header !== null && Date.now() - this.lastMessageAt <= LIVE_MS;
+    return isOneKeyLatest(request) && this.header !== null && Date.now() - this.lastMessageAt <= LIVE_MS;
   }
 
   /** `header`: the member the answer names (by default the one followed). */
@@ -179,7 +170,7 @@ export class CachedReads {
 
   /** Learns the key's state from a storage member's encoded answer to `request`. */
   learn(request: RangeRequest__Output, encoded: Buffer): void {
-    if (request.rangeEnd.length > 0 || request.revision > 0 || request.keysOnly || request.countOnly) return;
+    if (this.header === null || !isOneKeyLatest(request) || request.keysOnly || request.countOnly) return;
     const response = Storage.service.Read.responseDeserialize(encoded) as RangeResponse__Output;
     if (response.header === null || response.kvs.length > 1) return;
     this.cache.learn(request.key, response.kvs[0] ?? null, response.header.revision);
@@ -235,4 +226,9 @@ export class CachedReads {
     this.metrics.readCacheBytes.set(this.cache.heldBytes);
     return Promise.resolve();
   }
+}
+
+/** A read of one key at the latest revision: what the cache can answer. */
+function isOneKeyLatest(request: RangeRequest__Output): boolean {
+  return request.rangeEnd.length === 0 && request.revision <= 0;
 }

@@ -53,11 +53,14 @@ export function kvBackend(storage: StorageRouter, path: WritePath, authorizer: A
       hideReservedInRange(request);
       await authorizer.checkRange(caller, request.key, request.rangeEnd, deadline);
     }
-    const read = encodedCall(Storage.service.Read, Storage.service.Read.requestSerialize(request));
-    if (cached === undefined) return request.serializable ? storage.toReplica(deadline, read) : storage.toLeader(deadline, read);
+    const fromStorage = () => {
+      const read = encodedCall(Storage.service.Read, Storage.service.Read.requestSerialize(request));
+      return request.serializable ? storage.toReplica(deadline, read) : storage.toLeader(deadline, read);
+    };
+    if (cached === undefined) return fromStorage();
     const answer = request.serializable ? cached.answer(request) : await cached.answerLinearizable(request);
     if (answer !== undefined) return answer;
-    const encoded = await (request.serializable ? storage.toReplica(deadline, read) : storage.toLeader(deadline, read));
+    const encoded = await fromStorage();
     cached.learn(request, encoded);
     return encoded;
   };

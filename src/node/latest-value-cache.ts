@@ -56,7 +56,7 @@ export class LatestValueCache {
     if (this.entries.has(id)) return;
     const size = sizeOf(key, kv);
     if (size > this.limits.maxBytes) return;
-    this.entries.set(id, { kv, revision });
+    this.entries.set(id, { kv: kv && owned(kv), revision });
     this.bytes += size;
     this.evictOverLimits();
   }
@@ -69,7 +69,7 @@ export class LatestValueCache {
       const id = kv.key.toString('latin1');
       const entry = this.entries.get(id);
       if (entry === undefined || entry.revision > kv.modRevision) continue;
-      const next = event.type === 'DELETE' ? null : kv;
+      const next = event.type === 'DELETE' ? null : owned(kv);
       this.bytes += sizeOf(kv.key, next) - sizeOf(kv.key, entry.kv);
       entry.kv = next;
       entry.revision = kv.modRevision;
@@ -97,4 +97,9 @@ export class LatestValueCache {
 
 function sizeOf(key: Buffer, kv: KeyValue__Output | null): number {
   return ENTRY_OVERHEAD_BYTES + key.length + (kv?.value.length ?? 0);
+}
+
+/** The key-value with its own copies of key and value: decoded ones are views of a whole message (a follow batch), which they would keep alive. */
+function owned(kv: KeyValue__Output): KeyValue__Output {
+  return { ...kv, key: Buffer.from(kv.key), value: Buffer.from(kv.value) };
 }

@@ -124,6 +124,12 @@ function joinAddresses(specs: ProcessSpec[], from: string, route: Route): string
 
 /** The `quorumkv` command line of every process in the topology, storage first. */
 export function childSpecs(topology: Topology, dataDir: string, route: Route = direct): ChildSpec[] {
+  // A member's own entry is what its peers learn from its address book with a snapshot, so on a
+  // routed network it goes through a peer's route to it too: else they would learn a way round.
+  const ownEntry = (s: ProcessSpec) => {
+    const peer = topology.storage.find((p) => p.id !== s.id);
+    return peer === undefined ? s.listen : route(peer.id, s.id, s.listen);
+  };
   const storage = topology.storage.map((s) => ({
     name: s.id,
     role: 'storage' as const,
@@ -133,7 +139,7 @@ export function childSpecs(topology: Topology, dataDir: string, route: Route = d
       `--id=${s.id}`,
       `--cluster=${topology.cluster}`,
       `--listen=${s.listen}`,
-      `--peers=${topology.storage.map((p) => `${p.id}=${p.id === s.id ? p.listen : route(s.id, p.id, p.listen)}`).join(',')}`,
+      `--peers=${topology.storage.map((p) => `${p.id}=${p.id === s.id ? ownEntry(p) : route(s.id, p.id, p.listen)}`).join(',')}`,
       `--data-dir=${join(dataDir, s.id)}`,
       `--metrics-listen=${s.metrics}`,
       ...(s.zone ? [`--zone=${s.zone}`] : []),

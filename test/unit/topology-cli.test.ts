@@ -147,6 +147,16 @@ describe('the command lines of a topology are real', () => {
     ]);
   });
 
+  it("routes a storage member's own --peers entry through a peer's route, so its peers cannot learn a way round it", () => {
+    const topology = loadTopology(LOCAL_YAML);
+    const peersOf = (specs: ReturnType<typeof childSpecs>, id: string) => specs.find((s) => s.name === id)!.args.find((a) => a.startsWith('--peers='))!;
+    const [first, second] = topology.storage;
+    expect(peersOf(childSpecs(topology, '/tmp/x'), first.id)).toContain(`${first.id}=${first.listen}`);
+    const routed = childSpecs(topology, '/tmp/x', (from, to) => `${from}.to.${to}:1`);
+    expect(peersOf(routed, first.id)).toContain(`${first.id}=${second.id}.to.${first.id}:1`);
+    expect(peersOf(routed, first.id)).toContain(`${second.id}=${first.id}.to.${second.id}:1`);
+  });
+
   it('every child command line is accepted by parseCommandLine, which starts nothing', () => {
     const specs = childSpecs(loadTopology(LOCAL_YAML), '/tmp/x');
     for (const spec of specs) {
