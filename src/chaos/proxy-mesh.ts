@@ -36,6 +36,9 @@ export class ProxyMesh {
   private baseMode: FaultMode = PASS;
   private spec: PartitionSpec = { kind: 'none' };
   private blocked = new Set<string>();
+  /** Connections whose dialer could not be told, and those carried on their dialer's link rather than the one they reached. */
+  private unknownDialers = 0;
+  private rerouted = 0;
 
   constructor(processes: readonly MeshProcess[], options: ProxyMeshOptions = {}) {
     this.names = processes.map((p) => p.name);
@@ -131,12 +134,15 @@ export class ProxyMesh {
       if (proxy.mode.kind !== 'pass') faulty.push(`${id} ${proxy.mode.kind}`);
     }
     const links = faulty.length === 0 ? 'all pass' : faulty.length <= 6 ? faulty.join(', ') : `${faulty.length} of ${this.proxies.size} links not passing`;
-    return `proxies: ${open} open, ${links}`;
+    const dialers = this.unknownDialers > 0 || this.rerouted > 0 ? `; ${this.rerouted} rerouted to their dialer's link, ${this.unknownDialers} of unknown dialer` : '';
+    return `proxies: ${open} open, ${links}${dialers}`;
   }
 
   /** The proxy of the link from `owner` to `to`, if `owner` is known and is not `from`. */
   private proxyOfOwner(owner: string | undefined, from: string, to: string): FaultProxy | undefined {
+    if (owner === undefined) this.unknownDialers++;
     if (owner === undefined || owner === from) return undefined;
+    this.rerouted++;
     return this.proxies.get(linkId(owner, to))?.proxy;
   }
 

@@ -168,6 +168,8 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
     const random = new SeededRandom(config.seed);
     const schedule = buildSchedule(random.int(0, 2 ** 31 - 1), config.durationMs, config.faults, options.schedule);
     const startedAt = performance.now();
+    /** The wall clock at time 0 of the history, so its times line up with the processes' logs. */
+    const startedAtWall = new Date().toISOString();
     const history = new History(startedAt);
     now = () => history.now();
     let stopped = false;
@@ -263,6 +265,7 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
         seed: config.seed,
         command: options.command ?? null,
         durationMs: config.durationMs,
+        startedAt: startedAtWall,
         topology: config.shape,
         workloads: config.workloads,
         faultsEnabled: config.faults.map(faultName),

@@ -42,6 +42,7 @@ export class SnapshotSender {
       return;
     }
     this.sending.add(to);
+    log.info({ to, index: message.index, term: message.logTerm }, `sending a snapshot to ${to}: its log is behind the part this member still holds`);
     const iterator = source.state.iterator({ keyEncoding: 'buffer', valueEncoding: 'buffer' });
     this.stream(this.clientFor(address), message, iterator, source).then(
       (ok) => this.finish(to, ok),

@@ -619,6 +619,7 @@ export class StorageMember {
     this.metrics.appliedIndex.set(this.state.appliedIndex);
     this.metrics.storeRevision.set(this.state.revision);
     this.metrics.snapshotsInstalled.inc();
+    log.info({ index: snapshot.metadata.index, term: snapshot.metadata.term, revision: this.state.revision }, 'installed a snapshot from the leader');
   }
 
   /**

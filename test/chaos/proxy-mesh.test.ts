@@ -160,6 +160,7 @@ describe('ProxyMesh: a connection is judged by the process that dialed it', () =
     await expectSilence(c, 200);
     expect(mesh.proxy('b', 'c').stats().accepted).toBe(1);
     expect(mesh.proxy('a', 'c').stats().accepted).toBe(0);
+    expect(mesh.describe()).toContain("1 rerouted to their dialer's link, 0 of unknown dialer");
   });
 
   it('keeps it on the link it reached when the dialer is that link’s own process, or unknown', async () => {
