@@ -15,6 +15,14 @@ export const DEFAULT_FAULTS = 'kill,pause,partition,latency,crash';
 export const DEFAULT_TOPOLOGY = 'storage=3,writers=2,readers=1';
 const MAX_DURATION_MS = 24 * 3600_000;
 const DEFECTS: readonly TestDefect[] = ['ack-before-commit', 'weak-dedupe'];
+/**
+ * `stress`: storage members snapshot every 200 entries and keep a tail of 50, so faults hit
+ * snapshot transfers and installs all the time (the default: correctness). `default`: the
+ * settings a deployment runs with, where a briefly cut-off member catches up from the log (what
+ * availability figures should be measured with).
+ */
+export const STORAGE_SETTINGS = ['stress', 'default'] as const;
+export type StorageSettings = (typeof STORAGE_SETTINGS)[number];
 
 export interface ChaosShape {
   storage: number;
@@ -31,6 +39,7 @@ export interface ChaosOptions {
   out?: string;
   defect?: string;
   opTimeout?: string;
+  storageSettings?: string;
 }
 
 export interface ChaosConfig {
@@ -42,6 +51,7 @@ export interface ChaosConfig {
   outDir: string;
   defect: TestDefect | undefined;
   opTimeoutMs: number;
+  storageSettings: StorageSettings;
 }
 
 /** "60s", "2m", "500ms", "1h", or a bare number of seconds. */
@@ -108,6 +118,8 @@ export function compileChaosOptions(options: ChaosOptions): ChaosConfig {
   }
   const opTimeoutMs = parseDurationMs(options.opTimeout ?? `${DEFAULT_OP_TIMEOUT_MS}ms`, 'op-timeout');
   if (opTimeoutMs < 200 || opTimeoutMs > 60_000) throw new RangeError(`op-timeout: must be between 200ms and 60s, got ${options.opTimeout}`);
+  const storageSettings = (options.storageSettings ?? 'stress') as StorageSettings;
+  if (!STORAGE_SETTINGS.includes(storageSettings)) throw new RangeError(`storage-settings: expected ${STORAGE_SETTINGS.join(' or ')}, got ${JSON.stringify(options.storageSettings)}`);
   return {
     seed,
     durationMs,
@@ -117,5 +129,6 @@ export function compileChaosOptions(options: ChaosOptions): ChaosConfig {
     outDir: resolve(options.out ?? `chaos-out/${seed}`),
     defect: options.defect as TestDefect | undefined,
     opTimeoutMs,
+    storageSettings,
   };
 }

@@ -15,7 +15,7 @@ import { LocalCluster } from '../up/local-cluster.js';
 import type { Topology } from '../up/topology.js';
 import { History } from './history.js';
 import { Nemesis, sleepUntil, withTimeout } from './nemesis.js';
-import type { ChaosConfig, ChaosShape, WorkloadName } from './options.js';
+import type { ChaosConfig, ChaosShape, StorageSettings, WorkloadName } from './options.js';
 import type { Link } from './partitions.js';
 import { ProxyMesh } from './proxy-mesh.js';
 import { socketOwner } from './socket-owner.js';
@@ -71,13 +71,16 @@ export interface ChaosResult {
  * the runs exercise snapshot install under faults, not only log replication. History is compacted
  * past 2,000 revisions, so compaction entries and purges run under faults too.
  */
-const CHAOS_STORAGE_FLAGS = ['--snapshot-entries=200', '--log-tail-entries=50', '--auto-compaction-retention=2000'];
+const STORAGE_FLAGS: Record<StorageSettings, string[]> = {
+  stress: ['--snapshot-entries=200', '--log-tail-entries=50', '--auto-compaction-retention=2000'],
+  default: [],
+};
 
 /** Nodes cache one-key reads from the start, so every run checks cached answers too (a run's reads are too few to start it). */
 const CHAOS_NODE_FLAGS = ['--read-cache-follow-at=0'];
 
-export async function chaosTopology(shape: ChaosShape): Promise<Topology> {
-  const topology = await loopbackTopology({ ...shape, storageFlags: CHAOS_STORAGE_FLAGS }, 'chaos');
+export async function chaosTopology(shape: ChaosShape, storageSettings: StorageSettings = 'stress'): Promise<Topology> {
+  const topology = await loopbackTopology({ ...shape, storageFlags: STORAGE_FLAGS[storageSettings] }, 'chaos');
   for (const node of [...topology.writers, ...topology.readers]) node.flags = [...(node.flags ?? []), ...CHAOS_NODE_FLAGS];
   return topology;
 }
@@ -120,7 +123,7 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
   const dataDir = join(config.outDir, 'cluster');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(config.outDir, { recursive: true });
-  const topology = await chaosTopology(config.shape);
+  const topology = await chaosTopology(config.shape, config.storageSettings);
   const meshRandom = new SeededRandom(config.seed ^ 0x5bd1e995);
   const all = [...topology.storage, ...topology.writers, ...topology.readers, topology.gateway];
   let cluster: LocalCluster | undefined;

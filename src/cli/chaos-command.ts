@@ -15,8 +15,10 @@ export const chaosCommand: Command = {
   usage: [
     'quorumkv chaos [--seed N] [--duration 60s] [--faults kill,pause,partition,latency,crash] [--workload register,bank,set,counter,lease,history]',
     `               [--topology ${DEFAULT_TOPOLOGY}] [--out DIR] [--defect ack-before-commit|weak-dedupe] [--op-timeout 3s]`,
+    '               [--storage-settings stress|default]',
     `  --faults: kinds (${DEFAULT_FAULTS}), or kind:variant, e.g. kill:storage-leader,pause:writer,partition:ring,latency:storage`,
     `  --workload: any of ${WORKLOADS.join(', ')} (all by default)`,
+    '  --storage-settings: stress (default) snapshots every 200 entries with a log tail of 50, so faults meet snapshot transfers; default runs storage as deployed, for availability figures',
     '  --out: default ./chaos-out/SEED; --defect runs storage with a deliberate defect (self-test: the verdict must be FAIL)',
   ].join('\n'),
   options: {
@@ -28,6 +30,7 @@ export const chaosCommand: Command = {
     out: { type: 'string' },
     defect: { type: 'string' },
     'op-timeout': { type: 'string' },
+    'storage-settings': { type: 'string' },
   },
   prepare: ({ values }) => {
     const seedText = values.seed as string | undefined;
@@ -43,6 +46,7 @@ export const chaosCommand: Command = {
         out: values.out as string | undefined,
         defect: values.defect as string | undefined,
         opTimeout: values['op-timeout'] as string | undefined,
+        storageSettings: values['storage-settings'] as string | undefined,
       });
     } catch (error) {
       throw new UsageError(`chaos: ${(error as Error).message}`);
@@ -57,7 +61,7 @@ export const chaosCommand: Command = {
       process.on('SIGTERM', onSignal);
       const tty = process.stdout.isTTY;
       try {
-        const command = `quorumkv chaos --seed ${config.seed} --duration ${config.durationMs / 1000}s --faults ${config.faults.map((f) => `${f.kind}:${f.variant}`).join(',')} --workload ${config.workloads.join(',')} --topology storage=${config.shape.storage},writers=${config.shape.writers},readers=${config.shape.readers}${config.defect ? ` --defect ${config.defect}` : ''}`;
+        const command = `quorumkv chaos --seed ${config.seed} --duration ${config.durationMs / 1000}s --faults ${config.faults.map((f) => `${f.kind}:${f.variant}`).join(',')} --workload ${config.workloads.join(',')} --topology storage=${config.shape.storage},writers=${config.shape.writers},readers=${config.shape.readers}${config.defect ? ` --defect ${config.defect}` : ''} --storage-settings ${config.storageSettings}`;
         const { runChaos } = await import('../chaos/run-chaos.js');
         const result = await runChaos(config, {
           signal: abort.signal,

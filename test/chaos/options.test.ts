@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileChaosOptions, parseDurationMs, parseFaults, parseShape } from '../../src/chaos/options.js';
+import { chaosTopology } from '../../src/chaos/run-chaos.js';
 import { buildSchedule } from '../../src/chaos/schedule.js';
 import { faultGaps, gapStats } from '../../src/chaos/report.js';
 import type { OpRecord } from '../../src/chaos/history.js';
@@ -23,6 +24,16 @@ describe('chaos options', () => {
     expect(() => parseFaults('partition:ring', { storage: 1, writers: 1, readers: 0 })).toThrow(/needs more/);
     expect(() => compileChaosOptions({ defect: 'slow-disk' })).toThrow(/defect/);
     expect(compileChaosOptions({ seed: 9 }).outDir).toMatch(/chaos-out\/9$/);
+  });
+
+  it('runs storage with snapshot-heavy settings unless told to run it as deployed', async () => {
+    expect(compileChaosOptions({}).storageSettings).toBe('stress');
+    expect(compileChaosOptions({ storageSettings: 'default' }).storageSettings).toBe('default');
+    expect(() => compileChaosOptions({ storageSettings: 'fast' })).toThrow(/storage-settings: expected stress or default/);
+    const shape = { storage: 3, writers: 1, readers: 0 };
+    const flags = async (settings?: 'stress' | 'default') => (await chaosTopology(shape, settings)).storage[0].flags ?? [];
+    expect(await flags()).toContain('--log-tail-entries=50');
+    expect(await flags('default')).not.toContain('--log-tail-entries=50');
   });
 
   it('derives the same schedule from the same seed, faults apart and inside the run', () => {
