@@ -69,8 +69,8 @@ export function availability(events: readonly FaultEvent[], allOps: readonly OpR
       index: event.index,
       fault: `${event.kind}:${event.variant}`,
       target: event.target,
-      writesResumeMs: firstWriteAfter(ops, event.startMs),
-      writesResumeAfterHealMs: event.endMs === null ? null : firstAcknowledgedAfter(ops, healMs),
+      writesResumeMs: firstWriteAcknowledged(ops, event.startMs),
+      writesResumeAfterHealMs: event.endMs === null ? null : firstWriteAcknowledged(ops, healMs, true),
       byClass,
       goal: null,
     };
@@ -95,19 +95,11 @@ function figuresByClass(ops: readonly OpRecord[]): Record<RequestClass, ClassFig
   return result;
 }
 
-function firstWriteAfter(ops: readonly OpRecord[], fromMs: number): number | null {
+/** How long after `fromMs` the first write was acknowledged, among those sent after it or (`sentAnyTime`) among all. */
+function firstWriteAcknowledged(ops: readonly OpRecord[], fromMs: number, sentAnyTime = false): number | null {
   let first: number | null = null;
   for (const op of ops) {
-    if (op.outcome !== 'ok' || op.ret === null || op.call < fromMs || !WRITES.has(op.f)) continue;
-    if (first === null || op.ret < first) first = op.ret;
-  }
-  return first === null ? null : round(first - fromMs);
-}
-
-function firstAcknowledgedAfter(ops: readonly OpRecord[], fromMs: number): number | null {
-  let first: number | null = null;
-  for (const op of ops) {
-    if (op.outcome !== 'ok' || op.ret === null || op.ret < fromMs || !WRITES.has(op.f)) continue;
+    if (op.outcome !== 'ok' || op.ret === null || !WRITES.has(op.f) || op.ret < fromMs || (!sentAnyTime && op.call < fromMs)) continue;
     if (first === null || op.ret < first) first = op.ret;
   }
   return first === null ? null : round(first - fromMs);
