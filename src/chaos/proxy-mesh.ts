@@ -27,6 +27,8 @@ export interface ProxyMeshOptions {
    * connection is judged by who dialed it, not by which proxy it reached.
    */
   ownerOf?: (socket: Socket) => string | undefined;
+  /** The links whose connections `ownerOf` is asked about (every link by default): a lookup costs a scan of /proc. */
+  ownerLinks?: (link: Link) => boolean;
 }
 
 export class ProxyMesh {
@@ -51,7 +53,8 @@ export class ProxyMesh {
       if (!addresses.has(from)) throw new RangeError(`proxy mesh: link from unknown process ${JSON.stringify(from)}`);
       if (target === undefined) throw new RangeError(`proxy mesh: link to ${JSON.stringify(to)}, which is unknown or has no address`);
       if (from === to) throw new RangeError(`proxy mesh: a link from ${JSON.stringify(from)} to itself`);
-      const route = options.ownerOf && ((socket: Socket) => this.proxyOfOwner(options.ownerOf!(socket), from, to));
+      const asked = options.ownerOf !== undefined && (options.ownerLinks?.([from, to]) ?? true);
+      const route = asked ? (socket: Socket) => this.proxyOfOwner(options.ownerOf!(socket), from, to) : undefined;
       const proxy = new FaultProxy({ target, name: `proxy ${linkId(from, to)}`, maxQueuedBytes: options.maxQueuedBytes, random: options.random, route });
       this.proxies.set(linkId(from, to), { link: [from, to], proxy });
     }

@@ -127,10 +127,14 @@ export async function runChaos(config: ChaosConfig, options: ChaosRunOptions = {
   const meshRandom = new SeededRandom(config.seed ^ 0x5bd1e995);
   const all = [...topology.storage, ...topology.writers, ...topology.readers, topology.gateway];
   let cluster: LocalCluster | undefined;
+  const storageIds = new Set(topology.storage.map((s) => s.id));
   const mesh = new ProxyMesh(all.map((p) => ({ name: p.id, address: p.listen })), {
     links: chaosLinks(topology),
     random: () => meshRandom.next(),
-    ownerOf: socketOwner(() => cluster?.names.map((name) => [name, cluster!.pidOf(name)] as const) ?? []),
+    // Only storage members adopt addresses they were not given (a leader's address book), so only
+    // their links to each other can carry another process's connection.
+    ownerLinks: ([from, to]) => storageIds.has(from) && storageIds.has(to),
+    ownerOf: socketOwner(() => [...storageIds].map((id) => [id, cluster?.pidOf(id)] as const)),
   });
   const unexpectedExits: Array<{ name: string; code: number | null; signal: string | null; atMs: number }> = [];
   let now = () => 0;

@@ -163,6 +163,25 @@ describe('ProxyMesh: a connection is judged by the process that dialed it', () =
     expect(mesh.describe()).toContain("1 rerouted to their dialer's link, 0 of unknown dialer");
   });
 
+  it('asks who dialed only on the links it is told to', async () => {
+    const server = await startEchoServer();
+    cleanups.push(() => server.close());
+    let asked = 0;
+    const mesh = new ProxyMesh([{ name: 'a' }, { name: 'b' }, { name: 'c', address: server.address }], {
+      links: [['a', 'c'], ['b', 'c']],
+      ownerOf: () => (asked++, 'b'),
+      ownerLinks: ([from]) => from === 'b',
+    });
+    await mesh.start();
+    cleanups.push(() => mesh.stop());
+    const c = new TestClient(mesh.addressFor('a', 'c'));
+    cleanups.push(() => c.destroy());
+    c.socket.write('from a');
+    expect((await c.receive(6)).toString()).toBe('from a');
+    expect(asked).toBe(0);
+    expect(mesh.proxy('a', 'c').stats().accepted).toBe(1);
+  });
+
   it('keeps it on the link it reached when the dialer is that link’s own process, or unknown', async () => {
     for (const owner of ['a', undefined]) {
       const { mesh, c } = await leakedAddress(() => owner);
