@@ -11,9 +11,15 @@ import type { FaultEvent } from './nemesis.js';
 /** After a fault is lifted, requests still feel it for a while (reconnects, catch-up). */
 export const SETTLE_MS = 2_000;
 
-export type RequestClass = 'write' | 'read' | 'replica-read';
-const CLASSES: RequestClass[] = ['write', 'read', 'replica-read'];
-const WRITES = new Set(['put', 'cas', 'add', 'transfer']);
+export type RequestClass = 'write' | 'read' | 'replica-read' | 'transaction';
+const CLASSES: RequestClass[] = ['write', 'read', 'replica-read', 'transaction'];
+/** One request that writes: the lease calls and a transaction that reads old revisions and writes a marker too. */
+const WRITES = new Set(['put', 'cas', 'add', 'txn-read-at', 'grant', 'keepalive', 'revoke']);
+/**
+ * Several requests (reads, then a commit retried on conflict): their latency grows with
+ * contention, not only with availability, so they get their own figures.
+ */
+const TRANSACTIONS = new Set(['transfer']);
 /** Refusals that prove the request was decided (a conflict, a bad argument): not unavailability. */
 const DECIDED = /^(ConflictError|TooOldError|InvalidArgumentError|ReadOnlyError|FutureRevisionError|CompactedRevisionError)\b/;
 
@@ -43,6 +49,7 @@ export interface AvailabilityReport {
 
 export function classOf(op: OpRecord): RequestClass {
   if (WRITES.has(op.f)) return 'write';
+  if (TRANSACTIONS.has(op.f)) return 'transaction';
   return op.endpoint === 'reader' ? 'replica-read' : 'read';
 }
 
@@ -60,10 +67,21 @@ export function availability(events: readonly FaultEvent[], allOps: readonly OpR
   const windows = events.map((e, i) => [e.startMs, Math.min((e.endMs ?? e.startMs) + SETTLE_MS, events[i + 1]?.startMs ?? Infinity)] as const);
   const calm = ops.filter((op) => !windows.some(([from, to]) => op.call <= to && (op.ret ?? Infinity) >= from));
   const baseline = figuresByClass(calm);
+  // A request is charged to the last fault it was in flight for: one sent just before a fault
+  // started, or just before the next one, felt that fault.
+  const charged = events.map((): OpRecord[] => []);
+  for (const op of ops) {
+    const ret = op.ret ?? op.call;
+    for (let i = windows.length - 1; i >= 0; i--) {
+      const [from, to] = windows[i];
+      if (op.call <= to && ret >= from) {
+        charged[i].push(op);
+        break;
+      }
+    }
+  }
   const faults = events.map((event, i) => {
-    const [from, to] = windows[i];
-    const inside = ops.filter((op) => op.call >= from && op.call <= to);
-    const byClass = figuresByClass(inside);
+    const byClass = figuresByClass(charged[i]);
     const healMs = event.endMs ?? event.startMs;
     const result: FaultAvailability = {
       index: event.index,
@@ -99,7 +117,7 @@ function figuresByClass(ops: readonly OpRecord[]): Record<RequestClass, ClassFig
 function firstWriteAcknowledged(ops: readonly OpRecord[], fromMs: number, sentAnyTime = false): number | null {
   let first: number | null = null;
   for (const op of ops) {
-    if (op.outcome !== 'ok' || op.ret === null || !WRITES.has(op.f) || op.ret < fromMs || (!sentAnyTime && op.call < fromMs)) continue;
+    if (op.outcome !== 'ok' || op.ret === null || !(WRITES.has(op.f) || TRANSACTIONS.has(op.f)) || op.ret < fromMs || (!sentAnyTime && op.call < fromMs)) continue;
     if (first === null || op.ret < first) first = op.ret;
   }
   return first === null ? null : round(first - fromMs);
@@ -150,8 +168,8 @@ export function availabilityTable(report: AvailabilityReport): string {
   const ms = (v: number | null) => (v === null ? '-' : `${v}`);
   const b = report.baseline;
   const lines = [
-    `no-fault p99 ms: write ${ms(b.write.p99Ms)}, read ${ms(b.read.p99Ms)}, replica-read ${ms(b['replica-read'].p99Ms)}`,
-    'fault                      target                        writes-resume  after-heal  failed w/r/rr  p99 w/r/rr      goal',
+    `no-fault p99 ms: write ${ms(b.write.p99Ms)}, read ${ms(b.read.p99Ms)}, replica-read ${ms(b['replica-read'].p99Ms)}, transaction ${ms(b.transaction.p99Ms)}`,
+    'fault                      target                        writes-resume  after-heal  failed w/r/rr/tx  p99 w/r/rr/tx        goal',
   ];
   for (const f of report.faults) {
     const c = f.byClass;
@@ -161,8 +179,8 @@ export function availabilityTable(report: AvailabilityReport): string {
         f.target.slice(0, 29).padEnd(29),
         ms(f.writesResumeMs).padStart(13),
         ms(f.writesResumeAfterHealMs).padStart(11),
-        `${c.write.failed}/${c.read.failed}/${c['replica-read'].failed}`.padStart(14),
-        `${ms(c.write.p99Ms)}/${ms(c.read.p99Ms)}/${ms(c['replica-read'].p99Ms)}`.padStart(15),
+        `${c.write.failed}/${c.read.failed}/${c['replica-read'].failed}/${c.transaction.failed}`.padStart(17),
+        `${ms(c.write.p99Ms)}/${ms(c.read.p99Ms)}/${ms(c['replica-read'].p99Ms)}/${ms(c.transaction.p99Ms)}`.padStart(20),
         f.goal === null ? '  -' : `  ${f.goal.met ? 'met' : 'MISSED'}: ${f.goal.text}`,
       ].join(' '),
     );

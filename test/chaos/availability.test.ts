@@ -27,6 +27,8 @@ describe('availability through faults', () => {
     expect(classOf(op('cas', 'gateway', 0, 1))).toBe('write');
     expect(classOf(op('get', 'gateway', 0, 1))).toBe('read');
     expect(classOf(op('read', 'reader', 0, 1))).toBe('replica-read');
+    expect(classOf(op('grant', 'gateway', 0, 1))).toBe('write');
+    expect(classOf(op('transfer', 'gateway', 0, 1))).toBe('transaction');
     expect(isUnavailable(op('put', 'gateway', 0, null, 'unknown'))).toBe(true);
     expect(isUnavailable(op('get', 'reader', 0, 5, 'fail', 'UnavailableError: no leader'))).toBe(true);
     expect(isUnavailable(op('cas', 'gateway', 0, 5, 'fail', 'ConflictError: conflict on k'))).toBe(false);
@@ -87,5 +89,27 @@ describe('availability through faults', () => {
     const [follower, leader] = availability(events, ops).faults;
     expect(follower.byClass.read.ops).toBe(0);
     expect(leader.byClass.read.maxMs).toBe(1_300);
+  });
+
+  it('charges a request sent just before the next fault, and slowed by it, to that fault', () => {
+    const ops = [...calm(5_000, 12_000, 4), op('put', 'gateway', 8_450, 9_200)];
+    const events = [fault('partition', 'isolate-storage', 's2 isolated (follower)', 5_000, 7_000), { ...fault('partition', 'isolate-storage', 's1 isolated (leader)', 8_500, 10_000), index: 1 }];
+    const [follower, leader] = availability(events, ops).faults;
+    expect(follower.byClass.write.ops).toBe(0);
+    expect(follower.goal).toMatchObject({ met: true });
+    expect(leader.byClass.write.maxMs).toBe(750);
+  });
+
+  it('judges transactions of several requests against their own no-fault p99, not against single writes', () => {
+    const ops = calm(5_000, 9_000, 4);
+    for (let t = 0; t < 20_000; t += 500) if (t < 5_000 - 300 || t > 9_000) ops.push(op('transfer', 'gateway', t, t + 300));
+    ops.push(op('transfer', 'gateway', 5_100, 5_500), op('put', 'gateway', 5_100, 5_107));
+    const events = [fault('partition', 'isolate-storage', 's2 isolated (follower)', 5_000, 7_000)];
+    const [met] = availability(events, ops).faults;
+    expect(met.byClass.write.p99Ms).toBe(7);
+    expect(met.byClass.transaction.p99Ms).toBe(400);
+    expect(met.goal).toMatchObject({ met: true });
+    const [missed] = availability(events, [...ops, op('transfer', 'gateway', 5_200, 5_900)]).faults;
+    expect(missed.goal).toMatchObject({ met: false });
   });
 });
