@@ -70,9 +70,18 @@ export class Watcher implements AsyncIterable<WatchBatch> {
     const startRevision = this.delivered >= 0 ? this.delivered + 1 : 0;
     const stream = this.clientFor(this.attempts).watch({ ...this.request, startRevision });
     this.stream = stream;
-    stream.on('data', (response: WatchResponse__Output) => this.receive(response));
-    stream.on('error', (error: ServiceError) => this.broken(error));
-    stream.on('end', () => this.broken(undefined));
+    // A stream that fails emits 'error' and then 'end': only its first word counts, and only
+    // while it is the current stream, or every break would open two streams in its place.
+    const broken = (error: ServiceError | undefined) => {
+      if (this.stream !== stream) return;
+      this.stream = undefined;
+      this.broken(error);
+    };
+    stream.on('data', (response: WatchResponse__Output) => {
+      if (this.stream === stream) this.receive(response);
+    });
+    stream.on('error', (error: ServiceError) => broken(error));
+    stream.on('end', () => broken(undefined));
   }
 
   private receive(response: WatchResponse__Output): void {
