@@ -74,18 +74,23 @@ export class SnapshotSender {
   private async stream(client: RaftClient, message: Message, iterator: { nextv(size: number): Promise<Array<[Buffer, Buffer]>>; close(): Promise<void> }, source: SnapshotSource): Promise<boolean> {
     let settle!: (response: InstallSnapshotResponse__Output | undefined) => void;
     const answered = new Promise<InstallSnapshotResponse__Output | undefined>((resolve) => (settle = resolve));
-    const call = client.installSnapshot({ deadline: Date.now() + SEND_TIMEOUT_MS }, (error, response) => settle(error ? undefined : response));
+    let chunks!: ChunkWriter;
+    const call = client.installSnapshot({ deadline: Date.now() + SEND_TIMEOUT_MS }, (error, response) => {
+      chunks.ended(error ?? undefined);
+      settle(error ? undefined : response);
+    });
+    chunks = new ChunkWriter(call);
     try {
-      await write(call, { cluster: source.cluster, message: toWire(message), addresses: source.addresses, pairs: [] });
-      const chunks = new ChunkBuilder();
+      await chunks.write({ cluster: source.cluster, message: toWire(message), addresses: source.addresses, pairs: [] });
+      const builder = new ChunkBuilder();
       // nextv reads many entries per call into the iterator's native cache: one entry per await
       // would make a large state crawl.
       for (let batch = await iterator.nextv(CHUNK_PAIRS); batch.length > 0; batch = await iterator.nextv(CHUNK_PAIRS)) {
         for (const [key, value] of batch) {
-          for (const pairs of chunks.add(key, value)) await write(call, { pairs });
+          for (const pairs of builder.add(key, value)) await chunks.write({ pairs });
         }
       }
-      await write(call, { pairs: chunks.finish() ?? [], last: true });
+      await chunks.write({ pairs: builder.finish() ?? [], last: true });
       call.end();
     } catch (error) {
       call.cancel();
@@ -98,15 +103,35 @@ export class SnapshotSender {
   }
 }
 
-/** Writes one chunk, waiting for the stream to drain when its buffer is full. */
-function write(call: grpc.ClientWritableStream<SnapshotChunk>, chunk: SnapshotChunk): Promise<void> {
-  if (call.write(chunk)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    call.once('error', onError);
-    call.once('drain', () => {
-      call.off('error', onError);
-      resolve();
+/**
+ * Writes chunks, waiting for the stream to drain when its buffer is full. A client stream with a
+ * callback reports its end only to the callback (never as an 'error' event), and a stream that
+ * ended never drains: `ended` is what stops a write waiting on it. Without it, a follower that
+ * died mid-transfer held this sender, and every later snapshot to that follower, for good.
+ */
+class ChunkWriter {
+  private waiting: { resolve(): void; reject(error: Error): void } | undefined;
+  private end: Error | undefined;
+
+  constructor(private readonly call: grpc.ClientWritableStream<SnapshotChunk>) {
+    call.on('drain', () => {
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting?.resolve();
     });
-  });
+  }
+
+  /** The call is over: with `error`, or answered before the last chunk was sent. */
+  ended(error: Error | undefined): void {
+    this.end = new Error(`the follower ended the snapshot stream before it was sent in full${error ? `: ${error.message}` : ''}`);
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.reject(this.end);
+  }
+
+  write(chunk: SnapshotChunk): Promise<void> {
+    if (this.end) return Promise.reject(this.end);
+    if (this.call.write(chunk)) return Promise.resolve();
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
 }
