@@ -8,7 +8,7 @@ import { encodeGrpcMessage, frame, grpcTimeout, parseGrpcTimeoutMs, PREFIX_BYTES
 import { classifyAttempt, type AttemptOutcome, type AttemptReport } from '../rpc/attempt.js';
 import type { Backend, BackendPool } from './backend-pool.js';
 import { endToEndHeaders, responseHeaders } from './end-to-end-headers.js';
-import type { H2Channel } from './h2-channel.js';
+import { SILENT_MS, type H2Channel } from './h2-channel.js';
 import { routeOf, type Route } from './method-table.js';
 import { servedWithoutLeader } from './read-consistency.js';
 import { withRequestId } from './request-id-field.js';
@@ -239,12 +239,18 @@ export class Relay {
         timedOut = true;
         upstream.close(NGHTTP2_CANCEL);
       }, Math.max(0, deadline - Date.now()));
+      // A silent connection (h2-channel.ts) may never answer: the call moves on, as after a timeout.
+      const stopWatching = channel.onSilent(() => {
+        error = new Error(`the connection to the node went silent (no answer to a PING within ${SILENT_MS} ms)`);
+        upstream.close(NGHTTP2_CANCEL);
+      });
       upstream.on('response', (h) => (headers = h));
       upstream.on('data', (chunk: Buffer) => data.push(chunk));
       upstream.on('trailers', (t) => (trailers = t));
-      upstream.on('error', (e) => (error = e));
+      upstream.on('error', (e) => (error ??= e));
       upstream.once('close', () => {
         clearTimeout(timer);
+        stopWatching();
         const complete = headers !== undefined && (headers['grpc-status'] !== undefined || trailers !== undefined);
         resolve({
           sent: headers !== undefined || !(isNeverSent(error) || upstream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM),

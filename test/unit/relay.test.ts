@@ -2,7 +2,8 @@ import * as http2 from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendPool } from '../../src/gateway/backend-pool.js';
 import { H2Channel } from '../../src/gateway/h2-channel.js';
-import { Relay, type Endpoint } from '../../src/gateway/relay.js';
+import { ATTEMPT_TIMEOUT_MS, Relay, type Endpoint } from '../../src/gateway/relay.js';
+import { DROP, FaultProxy } from '../../src/chaos/fault-proxy.js';
 import { listenHttp2, type Http2Listener } from '../../src/gateway/relay-server.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { KV } from '../../src/proto/services.js';
@@ -207,6 +208,31 @@ describe('gateway relay', () => {
     expect(write).toMatchObject({ grpcStatus: 9, grpcMessage: expect.stringMatching(/reader endpoint serves reads only; send writes to the cluster endpoint/) });
     const unknown = await rawCall(reader.address, '/no.Such/Method', putBody());
     expect(unknown).toMatchObject({ grpcStatus: 12, grpcMessage: expect.stringContaining('/no.Such/Method') });
+  });
+
+  it('moves a call off a node whose link goes silent within a few hundred ms, well before the attempt timeout', async () => {
+    let received!: () => void;
+    const arrived = new Promise<void>((resolve) => (received = resolve));
+    const hanging = await fakeNode(() => received()); // takes the call, never answers
+    const proxy = new FaultProxy({ target: hanging.address });
+    await proxy.start();
+    closers.push(() => proxy.stop());
+    const good = await fakeNode(answerOk);
+    const { address, pool } = await relayTo([{ ...hanging, address: proxy.address }, good]);
+    let first = true;
+    (pool as unknown as { pick: BackendPool['pick'] }).pick = (exclude = new Set()) => {
+      const backend = first ? pool.backends[0] : pool.backends.find((b) => !exclude.has(b));
+      first = false;
+      return backend;
+    };
+    const answer = rawCall(address, PUT, putBody(), { 'grpc-timeout': '10S' });
+    await arrived;
+    const cutAt = Date.now();
+    proxy.setMode(DROP); // a partition: nothing is closed, nothing answers, PINGs included
+    expect((await answer).grpcStatus).toBe(0);
+    expect(good.seen).toHaveLength(1);
+    // PINGs every 1 s with a 1 s timeout, or the 1.5 s attempt timeout, would take 1 s or more.
+    expect(Date.now() - cutAt).toBeLessThan(ATTEMPT_TIMEOUT_MS - 550);
   });
 
   it('relays a stream with flow control: a client that does not read stops the node\'s writes', async () => {
