@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Level } from 'level';
 import { validateRange, validateTxn } from '../api/validate.js';
-import { MemoryLogStorage } from '../consensus/memory-storage.js';
 import { RaftNode, type ReadIndexResult } from '../consensus/raft.js';
 import { encodeConfState } from '../consensus/conf-change.js';
 import { EntryType, MessageType, NONE, type ConfState, type Entry, type Message, type Ready, type Snapshot } from '../consensus/types.js';
@@ -30,6 +29,7 @@ import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import { NodeRegistry } from './node-registry.js';
 import { ProposalTracker } from './proposal-tracker.js';
 import { RaftLogStore } from './raft-log-store.js';
+import { DurableLog } from './durable-log.js';
 import { MAX_ENTRY_BYTES } from './peer-limits.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import { SnapshotReceiver, type ReceiveResult } from './snapshot-receiver.js';
@@ -51,7 +51,7 @@ import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_
 // transport. It feeds the core ticks and messages and carries out each Ready in order:
 // persist (fsync) → send → apply → advance.
 
-/** Logs a warning (the constructor's `log` is the raft log store). */
+/** Logs a warning (the constructor's `log` is the durable raft log). */
 function warnLogged(fields: Record<string, unknown>, message: string): void {
   log.warn(fields, message);
 }
@@ -95,7 +95,6 @@ export class StorageMember {
   private readonly receiver: SnapshotReceiver;
   /** The configuration as of the applied state (the core's may run ahead within a Ready). */
   private appliedConf: ConfState;
-  private lastSnapshotIndex: number;
   private readonly snapshotRequests: Array<() => void> = [];
   /** The purge of compacted history running in the background, if any. */
   private historyPurge: Promise<void> | undefined;
@@ -108,15 +107,12 @@ export class StorageMember {
   private readonly leaderContact = new LeaderContact();
   /** Which peers' messages count, by their incarnations (incarnations.ts). */
   private readonly admission: PeerAdmission;
-  /** Bytes of log entries written since the last snapshot: the in-memory log is bounded by them too. */
-  private logBytesSinceSnapshot = 0;
 
   private constructor(
     readonly config: StorageConfig,
     private readonly db: Level<Buffer, Buffer>,
     private readonly raft: RaftNode,
-    private readonly memory: MemoryLogStorage,
-    private readonly log: RaftLogStore,
+    private readonly log: DurableLog,
     private readonly slots: StateSlots,
     private state: MvccStore,
     private readonly addresses: AddressBook,
@@ -128,7 +124,7 @@ export class StorageMember {
     this.admission = new PeerAdmission(config.id, incarnations, {
       listed: (id) => addresses.get(id) !== undefined,
       leading: () => this.leader === config.id,
-      fresh: () => memory.lastIndex() === 0,
+      fresh: () => log.lastIndex() === 0,
       refused: (reason) => metrics.raftMessagesRefused.inc({ reason }),
       knownChanged: (count) => metrics.peerIncarnationsKnown.set(count),
       warn: warnLogged,
@@ -174,13 +170,12 @@ export class StorageMember {
           this.scheduleReady();
           return result;
         },
-        ensureSnapshot: () => (memory.firstIndex() === 1 ? this.requestSnapshot() : Promise.resolve()),
+        ensureSnapshot: () => (log.firstIndex() === 1 ? this.requestSnapshot() : Promise.resolve()),
         appliedOrTimeout: (timeoutMs) => this.appliedOrTimeout(timeoutMs),
       },
       addresses,
       transport,
     );
-    this.lastSnapshotIndex = memory.snapshot().metadata.index;
     this.proposals = new ProposalTracker(config.id, config.proposalTimeoutMs, DEFAULT_MAX_PENDING_PROPOSALS);
     this.reads = new ReadIndexBatcher(
       { requestReadIndex: (context) => this.requestReadIndex(context) },
@@ -218,12 +213,11 @@ export class StorageMember {
     if (adopted !== undefined) {
       log.warn({ index: adopted.index, term: adopted.term }, 'a snapshot install was cut short after the state was switched to it: the raft log now starts after it');
     }
-    const { entries, snapshot } = stored;
     const { hardState, raisedFrom } = recoverCommit(stored, state.appliedIndex);
     if (raisedFrom !== undefined) {
       log.warn({ commit: raisedFrom, applied: state.appliedIndex }, 'the commit index on disk was behind the applied state (an unsynced write was lost); raised to the applied index, whose entries the log still holds');
     }
-    const memory = new MemoryLogStorage(hardState, entries, snapshot.index > 0 ? { metadata: snapshot } : undefined);
+    const durableLog = new DurableLog(raftLog, { ...stored, hardState });
     const raft = new RaftNode(
       {
         id: config.id,
@@ -236,12 +230,12 @@ export class StorageMember {
         seed: (numericId(config.id) ^ process.pid ^ Date.now()) >>> 0,
         applied: state.appliedIndex,
       },
-      memory,
+      durableLog.coreView,
     );
     metrics.appliedIndex.set(state.appliedIndex);
     metrics.storeRevision.set(state.revision);
     metrics.peerIncarnationsKnown.set(incarnations.count);
-    return new StorageMember(config, db, raft, memory, raftLog, slots, state, addresses, transport, metrics, incarnations);
+    return new StorageMember(config, db, raft, durableLog, slots, state, addresses, transport, metrics, incarnations);
   }
 
   start(): void {
@@ -402,8 +396,8 @@ export class StorageMember {
       revision: this.state.revision,
       lagRevisions: 0,
       lagMs: this.lagMs(),
-      firstIndex: this.memory.firstIndex(),
-      snapshotIndex: this.memory.snapshot().metadata.index,
+      firstIndex: this.log.firstIndex(),
+      snapshotIndex: this.log.snapshotMetadata().index,
       metricsAddress: this.config.metricsListen ?? '',
       version: quorumkvVersion(),
       dbSizeBytes: directoryBytes(this.config.dataDir),
@@ -556,16 +550,9 @@ export class StorageMember {
     }
     if (ready.hardState || ready.entries.length > 0) {
       const started = performance.now();
-      await failpoint('raft-save-before');
       await this.log.save(ready.hardState, ready.entries);
-      await failpoint('raft-save-after');
       this.metrics.fsyncDuration.observe((performance.now() - started) / 1000);
-      if (ready.entries.length > 0) {
-        this.memory.append(ready.entries);
-        for (const entry of ready.entries) this.logBytesSinceSnapshot += entry.data.length;
-      }
       if (ready.hardState) {
-        this.memory.setHardState(ready.hardState);
         this.metrics.raftTerm.set(ready.hardState.term);
         this.metrics.commitIndex.set(ready.hardState.commit);
       }
@@ -590,7 +577,7 @@ export class StorageMember {
     const index = this.state.appliedIndex;
     const source = { cluster: this.config.cluster, state: this.slots.activeSpace(), addresses: Object.fromEntries(this.addresses.entries()) };
     for (const m of messages.filter((m) => m.type === MessageType.Snap)) {
-      const message = { ...m, index, logTerm: this.memory.term(index), context: encodeConfState(this.appliedConf) };
+      const message = { ...m, index, logTerm: this.log.term(index), context: encodeConfState(this.appliedConf) };
       this.snapshots.send(message, this.addresses.get(m.to), source);
     }
     return messages.filter((m) => m.type !== MessageType.Snap);
@@ -607,10 +594,8 @@ export class StorageMember {
     if (this.state.appliedIndex !== snapshot.metadata.index) {
       throw new Error(`staged state is at index ${this.state.appliedIndex}, the snapshot at ${snapshot.metadata.index}`);
     }
-    this.memory.applySnapshot(snapshot);
-    await this.log.reset(snapshot.metadata);
+    await this.log.applySnapshot(snapshot);
     await failpoint('install-log-reset-after');
-    this.lastSnapshotIndex = snapshot.metadata.index;
     this.appliedConf = { voters: [...snapshot.metadata.voters], learners: [...snapshot.metadata.learners] };
     this.receiver.installed(snapshot.metadata.index);
     // Reads waiting for an index the snapshot covers are answered now, not at the next write.
@@ -628,10 +613,10 @@ export class StorageMember {
    * advance() and the next ready(), as the core requires.
    */
   private async maybeSnapshot(): Promise<void> {
-    const entries = this.state.appliedIndex - this.lastSnapshotIndex;
-    if ((entries < this.config.snapshotEntries && this.logBytesSinceSnapshot < SNAPSHOT_LOG_BYTES) || this.receiver.installPending) return;
+    const entries = this.state.appliedIndex - this.log.snapshotMetadata().index;
+    if ((entries < this.config.snapshotEntries && this.log.bytesSinceSnapshot < SNAPSHOT_LOG_BYTES) || this.receiver.installPending) return;
     // The tail kept for slow followers is bounded in bytes too: large entries make a short tail.
-    const bytesPerEntry = this.logBytesSinceSnapshot / Math.max(1, entries);
+    const bytesPerEntry = this.log.bytesSinceSnapshot / Math.max(1, entries);
     await this.snapshotNow(Math.min(this.config.logTailEntries, Math.floor(LOG_TAIL_BYTES / Math.max(1, bytesPerEntry))));
     this.proposeHistoryCompaction(this.autoCompactor.targetAtRevision(this.state.revision, this.state.compactRevision));
   }
@@ -646,23 +631,13 @@ export class StorageMember {
   /** Snapshots the applied state and compacts the log up to `tailEntries` behind it. */
   private async snapshotNow(tailEntries: number): Promise<void> {
     const applied = this.state.appliedIndex;
-    if (applied <= this.lastSnapshotIndex) return;
+    if (applied <= this.log.snapshotMetadata().index) return;
     const flush = this.db.batch();
     flush.put(FLUSH_KEY, Buffer.from(String(applied)));
     await flush.write({ sync: true });
-    const metadata = { index: applied, term: this.memory.term(applied), ...this.raft.confState() };
-    this.memory.createSnapshot({ metadata });
-    await failpoint('snapshot-save-before');
-    await this.log.saveSnapshot(metadata);
-    await failpoint('snapshot-save-after');
-    this.lastSnapshotIndex = applied;
-    this.logBytesSinceSnapshot = 0;
+    await this.log.recordSnapshot({ index: applied, term: this.log.term(applied), ...this.raft.confState() });
     this.metrics.snapshotsTaken.inc();
-    const upTo = applied - tailEntries;
-    if (upTo >= this.memory.firstIndex()) {
-      this.memory.compact(upTo);
-      await this.log.compact(upTo);
-    }
+    await this.log.compact(applied - tailEntries);
   }
 
   /**
