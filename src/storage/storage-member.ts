@@ -30,6 +30,7 @@ import { NodeRegistry } from './node-registry.js';
 import { ProposalTracker } from './proposal-tracker.js';
 import { RaftLogStore } from './raft-log-store.js';
 import { DurableLog } from './durable-log.js';
+import { ReadyDriver } from './ready-driver.js';
 import { MAX_ENTRY_BYTES } from './peer-limits.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import { SnapshotReceiver, type ReceiveResult } from './snapshot-receiver.js';
@@ -48,8 +49,8 @@ import { quorumkvVersion } from '../version.js';
 import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_TIMEOUT_MS, type StorageConfig } from './options.js';
 
 // A storage member: the consensus core glued to LevelDB (durable log + MVCC state) and to a
-// transport. It feeds the core ticks and messages and carries out each Ready in order:
-// persist (fsync) → send → apply → advance.
+// transport. It feeds the core ticks and messages; its ReadyDriver carries out each Ready in
+// order (persist (fsync) → send → apply → advance) through the hooks this member supplies.
 
 /** Logs a warning (the constructor's `log` is the durable raft log). */
 function warnLogged(fields: Record<string, unknown>, message: string): void {
@@ -78,8 +79,7 @@ export class StorageMember {
   private readonly reads: ReadIndexBatcher;
   private readonly appliedWaiters = new AppliedWaiters(DEFAULT_READ_TIMEOUT_MS, DEFAULT_MAX_PENDING_READS);
   private tickTimer: NodeJS.Timeout | undefined;
-  private readyLoop: Promise<void> | undefined;
-  private readyAgain = false;
+  private readonly readyDriver: ReadyDriver;
   private isStopped = false;
   private readonly appliedListeners = new Set<() => void>();
   /** Since when this member has known of committed entries it has not applied (0: caught up). */
@@ -135,7 +135,7 @@ export class StorageMember {
     this.snapshots = new SnapshotSender((to, ok) => {
       if (this.isStopped) return;
       this.raft.reportSnapshot(to, ok);
-      this.scheduleReady();
+      this.readyDriver.schedule();
     });
     this.receiver = new SnapshotReceiver(
       {
@@ -144,7 +144,7 @@ export class StorageMember {
         term: () => raft.currentTerm(),
         offer: (message) => {
           raft.step(message);
-          this.scheduleReady();
+          this.readyDriver.schedule();
           return raft.pendingSnapshotIndex() === message.index;
         },
         adoptAddresses: async (addresses) => {
@@ -167,7 +167,7 @@ export class StorageMember {
         header: () => this.header(),
         proposeConfChange: (change) => {
           const result = raft.proposeConfChange(change);
-          this.scheduleReady();
+          this.readyDriver.schedule();
           return result;
         },
         ensureSnapshot: () => (log.firstIndex() === 1 ? this.requestSnapshot() : Promise.resolve()),
@@ -193,6 +193,29 @@ export class StorageMember {
         const readIndex = await this.reads.readIndex();
         await this.appliedWaiters.wait(readIndex, this.state.appliedIndex);
       },
+    });
+    this.readyDriver = new ReadyDriver(raft, log, {
+      onSoftState: (soft) => this.onSoftState(soft.leader, soft.role === 'leader'),
+      installSnapshot: (snapshot) => this.installSnapshot(snapshot),
+      sendSnapshots: (messages) => this.sendSnapshots(messages),
+      send: (messages) => transport.send(messages),
+      saved: (hardState, durationS) => {
+        metrics.fsyncDuration.observe(durationS);
+        if (hardState) {
+          metrics.raftTerm.set(hardState.term);
+          metrics.commitIndex.set(hardState.commit);
+        }
+      },
+      apply: (entries) => this.applyCommitted(entries),
+      onReadStates: (readStates) => {
+        for (const readState of readStates) this.reads.onReadState(readState.context, readState.index, readState.overloaded);
+      },
+      afterAdvance: async (ready) => {
+        this.afterAdvance(ready);
+        await this.maybeSnapshot();
+      },
+      betweenReadies: () => this.takeRequestedSnapshot(),
+      fatal: (where, error) => this.fatal(where, error),
     });
   }
 
@@ -242,9 +265,9 @@ export class StorageMember {
     this.tickTimer = setInterval(() => {
       this.raft.tick();
       this.proposeHistoryCompaction(this.autoCompactor.sample(Date.now(), this.state.revision, this.state.compactRevision));
-      this.scheduleReady();
+      this.readyDriver.schedule();
     }, this.config.tickMs);
-    this.scheduleReady();
+    this.readyDriver.schedule();
     // Finishes a purge that a crash or a stop cut short.
     this.purgeHistoryInBackground();
   }
@@ -268,7 +291,7 @@ export class StorageMember {
       this.raft.step(message);
     }
     if (leader !== undefined) this.admission.learnVouched(leader, knownIncarnations);
-    this.scheduleReady();
+    this.readyDriver.schedule();
   }
 
   /** Commits the transactions as one log entry and returns their outcomes once applied here. */
@@ -435,7 +458,7 @@ export class StorageMember {
     this.reads.failAll(error);
     this.appliedWaiters.failAll(error);
     this.receiver.stop();
-    await this.readyLoop;
+    await this.readyDriver.stop();
     await this.stopHistoryPurge();
     this.snapshots.close();
     await this.db.close();
@@ -465,7 +488,7 @@ export class StorageMember {
       () => this.metrics.proposalsPending.dec(),
       () => (this.metrics.proposalsPending.dec(), this.metrics.proposalsFailed.inc()),
     );
-    this.scheduleReady();
+    this.readyDriver.schedule();
     return outcome;
   }
 
@@ -499,69 +522,12 @@ export class StorageMember {
 
   private requestReadIndex(context: Buffer): ReadIndexResult {
     const accepted = this.raft.readIndex(context);
-    this.scheduleReady();
+    this.readyDriver.schedule();
     return accepted;
   }
 
-  /** Runs the Ready loop; inputs that arrive while it runs are picked up before it ends. */
-  private scheduleReady(): void {
-    if (this.readyLoop) {
-      this.readyAgain = true;
-      return;
-    }
-    this.readyLoop = this.runReadyLoop().finally(() => {
-      this.readyLoop = undefined;
-    });
-  }
-
-  private async runReadyLoop(): Promise<void> {
-    try {
-      do {
-        this.readyAgain = false;
-        while (!this.isStopped && this.raft.hasReady()) {
-          await this.handleReady(this.raft.ready());
-          await this.maybeSnapshot();
-        }
-        // Between advance() and the next ready(): the one place a snapshot may be recorded.
-        const requested = this.snapshotRequests.splice(0);
-        if (requested.length > 0 && !this.isStopped) {
-          await this.snapshotNow(0);
-          for (const done of requested) done();
-        }
-      } while ((this.readyAgain || this.snapshotRequests.length > 0) && !this.isStopped);
-    } catch (error) {
-      this.fatal('ready loop', error);
-    }
-  }
-
-  private async handleReady(ready: Ready): Promise<void> {
-    if (ready.softState) this.onSoftState(ready.softState.leader, ready.softState.role === 'leader');
-    if (ready.snapshot) await this.installSnapshot(ready.snapshot);
-    ready = { ...ready, messages: this.sendSnapshots(ready.messages) };
-    // A leader's appends and heartbeats may travel while its own copy is being written (Raft
-    // thesis §10.2.1): the leader counts its own entries towards a commit only after advance(),
-    // and followers acknowledge only what they have fsynced. Anything that answers a vote or
-    // acknowledges entries still waits for the disk, as does everything after a term or vote change.
-    const early = this.log.changesTermOrVote(ready.hardState) ? [] : ready.messages.filter(isLeaderReplication);
-    const late = early.length === 0 ? ready.messages : ready.messages.filter((m) => !isLeaderReplication(m));
-    if (early.length > 0) {
-      this.transport.send(early);
-      if (ready.entries.length > 0) await failpoint('send-before-save');
-    }
-    if (ready.hardState || ready.entries.length > 0) {
-      const started = performance.now();
-      await this.log.save(ready.hardState, ready.entries);
-      this.metrics.fsyncDuration.observe((performance.now() - started) / 1000);
-      if (ready.hardState) {
-        this.metrics.raftTerm.set(ready.hardState.term);
-        this.metrics.commitIndex.set(ready.hardState.commit);
-      }
-    }
-    if (late.length > 0) this.transport.send(late);
-    if (ready.committedEntries.length > 0) await this.applyCommitted(ready.committedEntries);
-    for (const readState of ready.readStates) this.reads.onReadState(readState.context, readState.index, readState.overloaded);
-    this.raft.advance();
-    // The core takes a committed membership change into its configuration at advance().
+  /** After advance(), where the core takes a committed membership change into its configuration. */
+  private afterAdvance(ready: Ready): void {
     if (ready.committedEntries.some((e) => e.type === EntryType.ConfChange)) {
       this.appliedConf = this.raft.confState();
       this.leaderContact.retain([...this.appliedConf.voters, ...this.appliedConf.learners]);
@@ -571,16 +537,14 @@ export class StorageMember {
   }
 
   /** Leader: streams its applied state to each follower the core wants a snapshot sent to. */
-  private sendSnapshots(messages: Message[]): Message[] {
-    if (!messages.some((m) => m.type === MessageType.Snap)) return messages;
+  private sendSnapshots(messages: Message[]): void {
     // The state is sent as it is now, at the applied index, so the message must say so.
     const index = this.state.appliedIndex;
     const source = { cluster: this.config.cluster, state: this.slots.activeSpace(), addresses: Object.fromEntries(this.addresses.entries()) };
-    for (const m of messages.filter((m) => m.type === MessageType.Snap)) {
+    for (const m of messages) {
       const message = { ...m, index, logTerm: this.log.term(index), context: encodeConfState(this.appliedConf) };
       this.snapshots.send(message, this.addresses.get(m.to), source);
     }
-    return messages.filter((m) => m.type !== MessageType.Snap);
   }
 
   /** Follower: makes the staged snapshot the applied state, and the log start after it. */
@@ -624,8 +588,17 @@ export class StorageMember {
   /** Has the ready loop snapshot the applied state and compact the whole log behind it. */
   private requestSnapshot(): Promise<void> {
     const done = new Promise<void>((resolve) => this.snapshotRequests.push(resolve));
-    this.scheduleReady();
+    this.readyDriver.schedule();
     return done;
+  }
+
+  /** Between advance() and the next ready(): the one place a requested snapshot may be recorded. */
+  private async takeRequestedSnapshot(): Promise<void> {
+    const requested = this.snapshotRequests.splice(0);
+    if (requested.length > 0 && !this.isStopped) {
+      await this.snapshotNow(0);
+      for (const done of requested) done();
+    }
   }
 
   /** Snapshots the applied state and compacts the log up to `tailEntries` behind it. */
