@@ -32,6 +32,11 @@ export interface ReadyHooks {
 
 export class ReadyDriver {
   private running: Promise<void> | undefined;
+  /**
+   * Set before the loop's first step, which runs synchronously inside schedule(): a hook that
+   * schedules from there (a leader change aborting a read round) must not start a second loop.
+   */
+  private isRunning = false;
   /** An input arrived while the loop ran: look for a Ready again before ending. */
   private again = false;
   private stopped = false;
@@ -44,18 +49,22 @@ export class ReadyDriver {
 
   /** Runs the Ready loop; inputs that arrive while it runs are picked up before it ends. */
   schedule(): void {
-    if (this.running) {
+    if (this.isRunning) {
       this.again = true;
       return;
     }
+    this.isRunning = true;
     this.running = this.run().finally(() => {
+      this.isRunning = false;
       this.running = undefined;
+      // An input that came after the loop's last look, but before it ended, still needs one.
+      if (this.again && !this.stopped) this.schedule();
     });
   }
 
   /** Resolves once the loop is not running. */
   async idle(): Promise<void> {
-    await this.running;
+    while (this.running) await this.running;
   }
 
   /** Ends the loop after the Ready it is carrying out, and waits for it; no Ready is taken after this. */

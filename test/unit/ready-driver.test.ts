@@ -262,6 +262,32 @@ describe('ReadyDriver', () => {
     }
   });
 
+  it('starts no second loop when a hook schedules from inside the first Ready', async () => {
+    const events: Event[] = [];
+    let driver!: ReadyDriver;
+    // A leader change aborts a read round, whose retry asks for a Ready at once: from inside the loop's first step.
+    const a = await rig('a', ['a'], events, { onSoftState: () => driver.schedule() });
+    driver = a.driver;
+    let release!: () => void;
+    a.saveGate = new Promise((resolve) => (release = resolve));
+    for (let i = 0; i < 100 && a.raft.status().role === 'follower'; i++) a.raft.tick();
+    a.driver.schedule();
+    await settle();
+    let idle = false;
+    const waiting = a.driver.idle().then(() => (idle = true));
+    await settle();
+    expect(idle).toBe(false); // the save of the campaign's term is held: the loop is still running
+    release();
+    await waiting;
+    let writing = 0;
+    for (const e of events) {
+      if (e.kind === 'save-begin') expect(++writing).toBe(1);
+      if (e.kind === 'save-end') writing--;
+    }
+    expect(a.raft.status().role).toBe('leader');
+    expect(a.raft.hasReady()).toBe(false);
+  });
+
   it('hands a failed write to fatal and sends, applies and advances nothing after it', async () => {
     const events: Event[] = [];
     const [a, b, c] = await threeNodes(events);
