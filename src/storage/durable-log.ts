@@ -9,11 +9,8 @@ import type { RaftLogStore, StoredLog } from './raft-log-store.js';
 
 export class DurableLog {
   private readonly memory: MemoryLogStorage;
-  /**
-   * Bytes of entry data saved since this member last took a snapshot (an install does not reset
-   * it): the in-memory log is bounded by them too.
-   */
-  private bytesSinceSnapshotTaken = 0;
+  /** Bytes of entry data saved since the last snapshot, taken or installed: the in-memory log is bounded by them too. */
+  private bytesSinceSnapshotCount = 0;
 
   /** `recovered`: the log as loaded at start-up, after recovery (startup-recovery.ts). */
   constructor(
@@ -47,7 +44,7 @@ export class DurableLog {
   }
 
   get bytesSinceSnapshot(): number {
-    return this.bytesSinceSnapshotTaken;
+    return this.bytesSinceSnapshotCount;
   }
 
   /** Whether saving `hardState` would change the term or vote on disk (not just the commit index). */
@@ -62,7 +59,7 @@ export class DurableLog {
     await failpoint('raft-save-after');
     if (entries.length > 0) {
       this.memory.append(entries);
-      for (const entry of entries) this.bytesSinceSnapshotTaken += entry.data.length;
+      for (const entry of entries) this.bytesSinceSnapshotCount += entry.data.length;
     }
     if (hardState) this.memory.setHardState(hardState);
   }
@@ -76,7 +73,7 @@ export class DurableLog {
     await failpoint('snapshot-save-before');
     await this.store.saveSnapshot(metadata);
     await failpoint('snapshot-save-after');
-    this.bytesSinceSnapshotTaken = 0;
+    this.bytesSinceSnapshotCount = 0;
   }
 
   /** Drops the entries up to and including `upTo` (at most the snapshot's index); below firstIndex, nothing. */
@@ -90,5 +87,6 @@ export class DurableLog {
   async applySnapshot(snapshot: Snapshot): Promise<void> {
     this.memory.applySnapshot(snapshot);
     await this.store.reset(snapshot.metadata);
+    this.bytesSinceSnapshotCount = 0;
   }
 }

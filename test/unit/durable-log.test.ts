@@ -83,7 +83,7 @@ describe('DurableLog', () => {
     expect(log.coreView.initialState()).toEqual({ term: 1, vote: 'a', commit: 0 });
   });
 
-  it('counts the entry bytes saved since it last took a snapshot', async () => {
+  it('counts the entry bytes saved since the last snapshot, taken or installed', async () => {
     const { log } = await open();
     await log.save({ term: 1, vote: 'a', commit: 2 }, [entry(1, 1, 'abc'), entry(2, 1, 'de')]);
     expect(log.bytesSinceSnapshot).toBe(5);
@@ -91,6 +91,9 @@ describe('DurableLog', () => {
     expect(log.bytesSinceSnapshot).toBe(0);
     await log.save(undefined, [entry(3, 1, 'fghi')]);
     expect(log.bytesSinceSnapshot).toBe(4);
+    // An installed snapshot replaces the whole log: none of those bytes are held any more.
+    await log.applySnapshot({ metadata: { index: 10, term: 2, voters: ['a'], learners: [] } });
+    expect(log.bytesSinceSnapshot).toBe(0);
   });
 
   it('tells a change of term or vote from a change of the commit index alone', async () => {
