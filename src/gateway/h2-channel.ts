@@ -8,14 +8,14 @@ import { whenSessionEnds } from '../rpc/h2-session.js';
 // it closes. Streams opened while it connects wait for it; a connection that fails fails them.
 // With TLS on, the node must present a certificate of one of `serverRoles`.
 //
-// Liveness: a PING goes out every PING_INTERVAL_MS while the connection is up (one at a time; it
-// is answered below any request code, so it costs the node almost nothing). A PING unanswered
-// for SILENT_MS makes the connection silent: the calls waiting on it are told (`onSilent`), so
-// they move to another node within a few hundred ms instead of after the attempt timeout. A
-// partition closes nothing, and a paused node still holds its sockets, so nothing else would
-// tell them. A PING unanswered for KEEPALIVE_TIMEOUT_MS drops the connection and its streams, and
-// the next call connects afresh. If the gateway's own event loop fell behind, a late answer says
-// nothing about the link, and the PING counts from when the loop ran again.
+// Liveness, per connection: a PING goes out every PING_INTERVAL_MS (one at a time; it is answered
+// below any request code, so it costs the node almost nothing). A PING unanswered for SILENT_MS,
+// or a connection not made within SILENT_MS, makes the connection silent: the calls waiting on it
+// are told (`onSilent`), so they move to another node within a few hundred ms instead of after the
+// attempt timeout. A partition closes nothing, and a paused node still holds its sockets, so
+// nothing else would tell them. Silent for KEEPALIVE_TIMEOUT_MS, the connection is dropped with
+// its streams, and the next call connects afresh. Silence is counted from when the gateway's own
+// event loop last ran on time: a late answer after a stall of its own says nothing of the link.
 
 const MAX_SESSION_MEMORY_MB = 64;
 export const PING_INTERVAL_MS = 50;
@@ -23,10 +23,7 @@ export const SILENT_MS = 250;
 
 export class H2Channel {
   private session: http2.ClientHttp2Session | undefined;
-  /** When the PING in flight was sent (as the event loop saw it), if one is. */
-  private pingSentAt: number | undefined;
-  private silentNotified = false;
-  private readonly silentListeners = new Set<() => void>();
+  private liveness: Liveness | undefined;
 
   constructor(
     readonly address: string,
@@ -38,60 +35,99 @@ export class H2Channel {
     const current = this.session;
     if (current && !current.closed && !current.destroyed) return current;
     const session = connectH2(this.address, this.serverRoles, { maxSessionMemory: MAX_SESSION_MEMORY_MB, settings: { enablePush: false } });
-    let lastTick = Date.now();
-    const keepalive = setInterval(() => {
-      const now = Date.now();
-      if (now - lastTick > SILENT_MS / 2 && this.pingSentAt !== undefined) this.pingSentAt = now;
-      lastTick = now;
-      this.probe(session, now);
-    }, PING_INTERVAL_MS);
-    keepalive.unref();
-    this.pingSentAt = undefined;
-    this.silentNotified = false;
+    const liveness = new Liveness(session);
     const forget = () => {
-      clearInterval(keepalive);
-      if (this.session === session) this.session = undefined;
+      liveness.stop();
+      if (this.session === session) {
+        this.session = undefined;
+        this.liveness = undefined;
+      }
     };
     // A failed connection fails its streams; their handlers see it.
     whenSessionEnds(session, forget);
     this.session = session;
+    this.liveness = liveness;
     return session;
   }
 
-  /** Calls `listener` once if the connection is or turns silent before the returned function is called. */
+  /**
+   * Calls `listener` once if the connection the last get() returned is or turns silent before
+   * the returned function is called.
+   */
   onSilent(listener: () => void): () => void {
-    if (this.silentNotified) {
-      queueMicrotask(listener);
-      return () => {};
-    }
-    this.silentListeners.add(listener);
-    return () => this.silentListeners.delete(listener);
+    return this.liveness?.onSilent(listener) ?? (() => {});
   }
 
   close(): void {
     this.session?.close();
     this.session = undefined;
+    this.liveness = undefined;
+  }
+}
+
+/** The PINGs of one connection, and whether it has gone silent. */
+class Liveness {
+  private readonly timer: NodeJS.Timeout;
+  /** Since when the connection has owed an answer (its connect, or the PING in flight), by the loop's clock. */
+  private owedSince: number | undefined;
+  /** The same, by the wall clock: a connection silent this long is dropped, stalls of ours or not. */
+  private owedSinceWall: number | undefined;
+  private silent = false;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly session: http2.ClientHttp2Session) {
+    this.owedSince = this.owedSinceWall = Date.now();
+    session.once('connect', () => this.answered());
+    let lastTick = Date.now();
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      if (now - lastTick > SILENT_MS / 2 && this.owedSince !== undefined) this.owedSince = now;
+      lastTick = now;
+      this.tick(now);
+    }, PING_INTERVAL_MS);
+    this.timer.unref();
   }
 
-  private probe(session: http2.ClientHttp2Session, now: number): void {
-    if (session.connecting || session.closed || session.destroyed) return;
-    if (this.pingSentAt !== undefined) {
-      const silentMs = now - this.pingSentAt;
-      if (silentMs >= KEEPALIVE_TIMEOUT_MS) session.destroy(new Error(`no answer to an HTTP/2 PING within ${KEEPALIVE_TIMEOUT_MS} ms`));
-      else if (silentMs >= SILENT_MS && !this.silentNotified) {
-        this.silentNotified = true;
-        const listeners = [...this.silentListeners];
-        this.silentListeners.clear();
+  onSilent(listener: () => void): () => void {
+    if (this.silent) {
+      queueMicrotask(listener);
+      return () => {};
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.listeners.clear();
+  }
+
+  private answered(): void {
+    this.owedSince = this.owedSinceWall = undefined;
+    this.silent = false;
+  }
+
+  private tick(now: number): void {
+    const session = this.session;
+    if (session.closed || session.destroyed) return;
+    if (this.owedSince !== undefined) {
+      if (now - this.owedSinceWall! >= KEEPALIVE_TIMEOUT_MS) {
+        session.destroy(new Error(session.connecting ? `not connected within ${KEEPALIVE_TIMEOUT_MS} ms` : `no answer to an HTTP/2 PING within ${KEEPALIVE_TIMEOUT_MS} ms`));
+      } else if (now - this.owedSince >= SILENT_MS && !this.silent) {
+        this.silent = true;
+        const listeners = [...this.listeners];
+        this.listeners.clear();
         for (const listener of listeners) listener();
       }
       return;
     }
     const sent = session.ping((error) => {
-      if (this.session !== session) return;
-      this.pingSentAt = undefined;
-      this.silentNotified = false;
-      if (error && !session.destroyed) session.destroy(error);
+      if (error) {
+        if (!session.destroyed) session.destroy(error);
+        return;
+      }
+      this.answered();
     });
-    if (sent) this.pingSentAt = now;
+    if (sent) this.owedSince = this.owedSinceWall = now;
   }
 }
