@@ -24,6 +24,7 @@ export class Backend {
   readsHealthy = false;
   /** Leaving or no longer listed: takes no new requests; closed once idle. */
   draining = false;
+  private readonly notReadyListeners = new Set<() => void>();
 
   constructor(
     readonly id: string,
@@ -31,6 +32,23 @@ export class Backend {
   ) {
     this.channel = new H2Channel(address, COMPUTE_ROLES);
     this.health = new HealthClient(address, peerChannelCredentials(COMPUTE_ROLES));
+  }
+
+  /**
+   * Calls `listener` once if this node says it is not ready before the returned function is
+   * called: a writer cut off from storage says so within about 600 ms, and a call waiting on it
+   * is better sent to another writer (the gateway's request id keeps it applied once).
+   */
+  onNotReady(listener: () => void): () => void {
+    this.notReadyListeners.add(listener);
+    return () => this.notReadyListeners.delete(listener);
+  }
+
+  /** The node answered its health check with NOT_SERVING. */
+  saidNotReady(): void {
+    const listeners = [...this.notReadyListeners];
+    this.notReadyListeners.clear();
+    for (const listener of listeners) listener();
   }
 
   close(): void {
@@ -126,8 +144,11 @@ export class BackendPool {
 
   private async check(backend: Backend): Promise<void> {
     if (backend.draining) return;
-    backend.healthy = await backend.health.check(HEALTH_TIMEOUT_MS);
+    const status = await backend.health.status(HEALTH_TIMEOUT_MS);
+    backend.healthy = status === 'serving';
     backend.readsHealthy = backend.healthy || (await backend.health.check(HEALTH_TIMEOUT_MS, READS_SERVICE));
+    // Only what the node says counts here: a check that timed out on a busy machine moves nothing.
+    if (status === 'not-serving') backend.saidNotReady();
     this.onHealth(backend);
   }
 }

@@ -181,7 +181,9 @@ export class Relay {
       const pool = poolOf(pools, backend);
       const attemptDeadline = Math.min(deadline, Date.now() + ATTEMPT_TIMEOUT_MS);
       backend.outstanding++;
-      const attempt = this.attempt(backend.channel, path, request, forwarded, attemptDeadline, (upstream) => (current = upstream));
+      // A node picked as ready that then says it is not (a writer cut off from storage): the call moves on.
+      const watchReadiness = backend.healthy ? (giveUp: () => void) => backend.onNotReady(giveUp) : undefined;
+      const attempt = this.attempt(backend.channel, path, request, forwarded, attemptDeadline, (upstream) => (current = upstream), watchReadiness);
       const answer = await attempt;
       current = undefined;
       pool.release(backend);
@@ -213,6 +215,7 @@ export class Relay {
     forwarded: http2.OutgoingHttpHeaders,
     deadline: number,
     onStream: (stream: http2.ClientHttp2Stream) => void,
+    watchReadiness?: (giveUp: () => void) => () => void,
   ): Promise<AttemptResult> {
     return new Promise((resolve) => {
       let upstream: http2.ClientHttp2Stream;
@@ -240,10 +243,19 @@ export class Relay {
         upstream.close(NGHTTP2_CANCEL);
       }, Math.max(0, deadline - Date.now()));
       // A silent connection (h2-channel.ts) may never answer: the call moves on, as after a timeout.
-      const stopWatching = channel.onSilent(() => {
-        error = new Error(`the connection to the node went silent (no answer to a PING within ${SILENT_MS} ms)`);
+      const stopWatchingLink = channel.onSilent(() => {
+        error ??= new Error(`the connection to the node went silent (no answer to a PING within ${SILENT_MS} ms)`);
         upstream.close(NGHTTP2_CANCEL);
       });
+      const stopWatchingNode =
+        watchReadiness?.(() => {
+          error ??= new Error('the node said it is not ready (a writer cut off from storage) while the call waited');
+          upstream.close(NGHTTP2_CANCEL);
+        }) ?? (() => {});
+      const stopWatching = () => {
+        stopWatchingLink();
+        stopWatchingNode();
+      };
       upstream.on('response', (h) => (headers = h));
       upstream.on('data', (chunk: Buffer) => data.push(chunk));
       upstream.on('trailers', (t) => (trailers = t));

@@ -19,14 +19,19 @@ export class HealthClient {
   }
 
   /** True when the process answers SERVING for `service` (default: the whole process) within `timeoutMs`. */
-  check(timeoutMs: number, service = ''): Promise<boolean> {
+  async check(timeoutMs: number, service = ''): Promise<boolean> {
+    return (await this.status(timeoutMs, service)) === 'serving';
+  }
+
+  /** What the process answered for `service` within `timeoutMs`: serving, not serving (it said so), or nothing. */
+  status(timeoutMs: number, service = ''): Promise<'serving' | 'not-serving' | 'no-answer'> {
     return new Promise((resolve) => {
       try {
         (this.client as any).check({ service }, { deadline: Date.now() + timeoutMs }, (error: Error | null, response?: { status: string }) => {
-          resolve(!error && response?.status === 'SERVING');
+          resolve(error ? 'no-answer' : response?.status === 'SERVING' ? 'serving' : 'not-serving');
         });
       } catch {
-        resolve(false); // closed meanwhile (the node left): not serving
+        resolve('no-answer'); // closed meanwhile (the node left)
       }
     });
   }

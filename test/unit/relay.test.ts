@@ -235,6 +235,29 @@ describe('gateway relay', () => {
     expect(Date.now() - cutAt).toBeLessThan(ATTEMPT_TIMEOUT_MS - 550);
   });
 
+  it('moves a call off a node that says it is not ready while the call waits on it (a writer cut off from storage)', async () => {
+    let received!: () => void;
+    const arrived = new Promise<void>((resolve) => (received = resolve));
+    const cutOff = await fakeNode(() => received()); // took the call; its append cannot commit
+    const good = await fakeNode(answerOk);
+    const { address, pool } = await relayTo([cutOff, good]);
+    let first = true;
+    (pool as unknown as { pick: BackendPool['pick'] }).pick = (exclude = new Set()) => {
+      const backend = first ? pool.backends[0] : pool.backends.find((b) => !exclude.has(b));
+      first = false;
+      return backend;
+    };
+    const started = Date.now();
+    const answer = rawCall(address, PUT, putBody(), { 'grpc-timeout': '10S' });
+    await arrived;
+    pool.backends[0].saidNotReady(); // what its health check answered
+    expect((await answer).grpcStatus).toBe(0);
+    expect(cutOff.cancelled).toBe(1);
+    const ids = [...cutOff.seen, ...good.seen].map((seen) => KV.service.Put.requestDeserialize(seen.body.subarray(5)).requestId);
+    expect(new Set(ids).size).toBe(1); // the same request id: applied once
+    expect(Date.now() - started).toBeLessThan(ATTEMPT_TIMEOUT_MS);
+  });
+
   it('relays a stream with flow control: a client that does not read stops the node\'s writes', async () => {
     let writes = 0;
     let blocked = false;
