@@ -17,7 +17,12 @@ export const SYSTEM: Caller = { kind: 'system' };
 
 export function callerOf(call: { metadata: grpc.Metadata; getAuthContext?: () => { sslPeerCertificate?: PeerCertificate } }): Caller {
   const token = call.metadata.get(TOKEN_METADATA)[0];
-  const certificate = call.getAuthContext?.().sslPeerCertificate;
+  let certificate: PeerCertificate | undefined;
+  try {
+    certificate = call.getAuthContext?.().sslPeerCertificate;
+  } catch {
+    certificate = undefined; // the connection closed meanwhile: no answer will reach it anyway
+  }
   const role = roleOf(certificate);
   let certificateUser: string | undefined;
   if (role === 'client') certificateUser = commonNameOf(certificate);

@@ -64,10 +64,31 @@ export function refusal(path: string, role: Role | undefined): string | undefine
 export const roleInterceptor: grpc.ServerInterceptor = (method, call) => {
   const listener = new grpc.ServerListenerBuilder()
     .withOnReceiveMetadata((metadata, next) => {
-      const reason = refusal(method.path, roleOf(call.getAuthContext().sslPeerCertificate));
-      if (reason) call.sendStatus({ code: grpc.status.PERMISSION_DENIED, details: reason });
+      const refused = callRefusal(method.path, call);
+      if (refused) call.sendStatus(refused);
       else next(metadata);
     })
     .build();
   return new grpc.ServerInterceptingCall(call, new grpc.ResponderBuilder().withStart((next) => next(listener)).build());
 };
+
+/** The status a call on `path` is refused with, given its connection's certificate; undefined: it may go on. */
+export function callRefusal(path: string, call: Pick<grpc.ServerInterceptingCallInterface, 'getAuthContext'>): { code: grpc.status; details: string } | undefined {
+  const certificate = peerCertificate(call);
+  if (certificate === 'gone') return { code: grpc.status.UNAVAILABLE, details: `${path}: the connection closed before its certificate could be read` };
+  const reason = refusal(path, roleOf(certificate));
+  return reason ? { code: grpc.status.PERMISSION_DENIED, details: reason } : undefined;
+}
+
+/**
+ * The peer's certificate, or 'gone' when its connection closed before the call's metadata was
+ * handled: grpc-js then throws reading it (the TLS socket has no peer certificate any more), and
+ * an exception here would take the whole process down.
+ */
+function peerCertificate(call: Pick<grpc.ServerInterceptingCallInterface, 'getAuthContext'>): ReturnType<grpc.ServerInterceptingCallInterface['getAuthContext']>['sslPeerCertificate'] | 'gone' {
+  try {
+    return call.getAuthContext().sslPeerCertificate;
+  } catch {
+    return 'gone';
+  }
+}

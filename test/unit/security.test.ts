@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowedRoles, refusal, roleInterceptor } from '../../src/security/call-policy.js';
+import { allowedRoles, callRefusal, refusal, roleInterceptor } from '../../src/security/call-policy.js';
 import { caPaths, createCa, createClientCertificate, createNodeCertificate, type CertificatePaths } from '../../src/security/certificates.js';
 import { channelCredentials, serverCredentials } from '../../src/security/tls.js';
 import { checkTlsFiles } from '../../src/security/tls-flags.js';
@@ -133,6 +133,14 @@ describe('the call policy', () => {
     expect(refusal('/quorumkv.v1.KV/Put', 'client')).toBeUndefined();
     expect(refusal('/grpc.health.v1.Health/Check', undefined)).toBeUndefined();
     expect(refusal('/unknown.Service/Call', 'storage')).toMatch(/no role may call it/);
+  });
+
+  it('refuses, without throwing, a call whose connection closed before its certificate could be read', () => {
+    const closed = { getAuthContext: () => { throw new TypeError("Cannot read properties of null (reading 'raw')"); } };
+    expect(callRefusal(APPEND, closed)).toMatchObject({ code: grpc.status.UNAVAILABLE, details: expect.stringContaining('connection closed') });
+    const writer = { getAuthContext: () => ({ sslPeerCertificate: { subject: { OU: 'writer' } } }) } as unknown as Parameters<typeof callRefusal>[1];
+    expect(callRefusal(APPEND, writer)).toBeUndefined();
+    expect(callRefusal(STEP, writer)).toMatchObject({ code: grpc.status.PERMISSION_DENIED });
   });
 });
 
