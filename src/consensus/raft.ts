@@ -331,6 +331,11 @@ export class RaftNode {
     return this.term;
   }
 
+  /** Leads right now: a proposal made now is appended here, not forwarded to another member. */
+  isLeader(): boolean {
+    return this.role === 'leader';
+  }
+
   /** The highest index known to be committed, without building a whole status. */
   committedIndex(): number {
     return this.log.committed;

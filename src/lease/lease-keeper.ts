@@ -26,6 +26,13 @@ export const MAX_LEASE_KEYS_LISTED = 10_000;
 /** The member the keeper works for. */
 export interface LeaseHost {
   isLeader(): boolean;
+  /**
+   * The consensus core leads at this very moment (isLeader follows it a Ready later). A member
+   * that resumes after a pause may still think it leads while its core has already stepped down
+   * and would forward a proposal to the new leader, which must not receive an expiry decided by
+   * the old leader's clock: the new one restarted every TTL in full.
+   */
+  leadsNow(): boolean;
   leaderHint(): string;
   header(): ResponseHeader;
   /** The applied state's leases (it may be replaced, by a snapshot: always asked afresh). */
@@ -140,7 +147,7 @@ export class LeaseKeeper {
 
   /** Proposes the revocation of each expired lease, one log entry each (every EXPIRY_CHECK_MS while leading). */
   proposeExpired(): void {
-    if (!this.leading) return;
+    if (!this.leading || !this.host.leadsNow()) return;
     const nowMs = this.now();
     const room = MAX_EXPIRIES_IN_FLIGHT - this.inFlight;
     if (room <= 0) return;

@@ -185,6 +185,7 @@ export class StorageMember {
     this.ids = { clusterId: numericId(config.cluster), memberId: numericId(config.id) };
     this.leases = new LeaseKeeper({
       isLeader: () => this.leader === config.id,
+      leadsNow: () => raft.isLeader(),
       leaderHint: () => this.leader,
       header: () => this.header(),
       state: () => this.state,

@@ -40,9 +40,10 @@ describe('the lease clock', () => {
 /** A member whose leases are `leases` and whose proposals are recorded. */
 function fakeHost(leases: LeaseRecord[]) {
   const proposed: TxnRequest__Output[][] = [];
-  const host: LeaseHost & { leader: boolean } = {
+  const host: LeaseHost & { leader: boolean; coreLeads?: boolean } = {
     leader: false,
     isLeader: () => host.leader,
+    leadsNow: () => host.coreLeads ?? host.leader,
     leaderHint: () => 's2',
     header: () => ({ clusterId: 1, memberId: 2, revision: 3, raftTerm: 4 }),
     state: () => ({
@@ -70,6 +71,23 @@ describe('the lease keeper of a storage member', () => {
     keeper = new LeaseKeeper(host, () => 0);
     await expect(keeper.renew(1)).rejects.toBeInstanceOf(NotLeaderError);
     await expect(keeper.timeToLive(1, false)).rejects.toMatchObject({ leaderHint: 's2' });
+  });
+
+  it('proposes no expiry once its consensus core has stepped down, though its leadership news is a Ready behind', async () => {
+    let now = 100_000;
+    const { host, proposed } = fakeHost([{ id: 1, ttl: 5 }]);
+    keeper = new LeaseKeeper(host, () => now);
+    host.leader = true;
+    keeper.onLeadership(true);
+    await settle();
+    // Paused past the lease's TTL; on resuming, the core hears of a newer term and follows first.
+    now += 6_000;
+    host.coreLeads = false;
+    keeper.proposeExpired();
+    expect(proposed).toEqual([]);
+    host.coreLeads = true;
+    keeper.proposeExpired();
+    expect(revokedIds(proposed)).toEqual([1]);
   });
 
   it('a new leader gives every lease in its state its full TTL, whatever was left of it', async () => {
