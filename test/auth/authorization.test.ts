@@ -1,8 +1,9 @@
+import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { InvalidTokenError, KeyPermissionError, NoUserError } from '../../src/auth/auth-errors.js';
 import { AuthState, ENABLED_KEY, ROOT, SIGNING_KEY_KEY, encodeRole, encodeUser, roleKey, userKey } from '../../src/auth/auth-records.js';
 import { Authorizer } from '../../src/auth/authorizer.js';
-import { SYSTEM, type Caller } from '../../src/auth/caller.js';
+import { callerOf, SYSTEM, TOKEN_METADATA, type Caller } from '../../src/auth/caller.js';
 import { accessOfTxn, covers, type Permission } from '../../src/auth/permissions.js';
 import { hideReservedInRange, hideReservedInTxn, RESERVED_PREFIX } from '../../src/auth/reserved-keys.js';
 import { passwordTag, signToken, verifyToken } from '../../src/auth/tokens.js';
@@ -134,5 +135,14 @@ describe('the authorizer', () => {
     const changed = over(records(true, { ...password, hash: 'h2' }));
     await expect(changed.checkRange(client({ token: oldToken }), b('app/x'), EMPTY, 1e15)).rejects.toThrow(/changed password/);
     await expect(changed.checkRange(client({ token: tokenFor('nobody') }), b('app/x'), EMPTY, 1e15)).rejects.toThrow(InvalidTokenError);
+  });
+});
+
+describe('the caller of a call', () => {
+  it('is a client without a certificate user when its connection closed before the certificate was read', () => {
+    const metadata = new grpc.Metadata();
+    metadata.set(TOKEN_METADATA, 'tok');
+    const call = { metadata, getAuthContext: () => { throw new TypeError("Cannot read properties of null (reading 'raw')"); } };
+    expect(callerOf(call)).toEqual({ kind: 'client', token: 'tok', certificateUser: undefined });
   });
 });
