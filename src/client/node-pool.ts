@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import type { MemberStatus__Output } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { StatusResponse__Output } from '../gen/quorumkv/v1/StatusResponse.js';
 import { Cluster, KV, Lease, Watch } from '../proto/client-services.js';
 import type { ClusterClient, KVClient, LeaseClient, WatchClient } from '../proto/services.js';
@@ -8,7 +9,8 @@ import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 // given, in turn. With `balance: 'nodes'`, as etcd's client spreads calls over members: it asks
 // an endpoint (a gateway, usually) for the cluster's status, and sends writes to the healthy
 // writer nodes and reads to the reader nodes, balanced per call and skipping the gateway's hop.
-// The given endpoints are the fallback while no node is known, and the status is asked again in
+// Nodes listed as not healthy come after them, then the given endpoints: the fallback while no
+// node is known or every node known is down. The status is asked again in
 // the background, so nodes that come and go are followed.
 
 export type Route = 'write' | 'read' | 'replica-read' | 'control';
@@ -29,8 +31,8 @@ const DISCOVERY_TIMEOUT_MS = 2_000;
 export class NodePool {
   private readonly byAddress = new Map<string, Endpoint>();
   private readonly given: Endpoint[];
-  private writers: Endpoint[] = [];
-  private readers: Endpoint[] = [];
+  private writers: NodeChoice<Endpoint> = NO_NODES;
+  private readers: NodeChoice<Endpoint> = NO_NODES;
   private turn = 0;
   /** The given endpoint calls start on. */
   private current = 0;
@@ -49,8 +51,7 @@ export class NodePool {
   /**
    * The endpoints to try for one call, in order; an attempt that fails with UNAVAILABLE moves on
    * to the next (`failed`). Given endpoints are used first to last, sticking to one that works;
-   * nodes are used in turn, a call each, with the given endpoints last, for when every node
-   * known is down.
+   * healthy nodes are used in turn, a call each, then the others, then the given endpoints.
    */
   async order(route: Route): Promise<Endpoint[]> {
     if (this.balance === 'nodes' && route !== 'control') await this.discovered();
@@ -84,9 +85,11 @@ export class NodePool {
 
   private orderNow(route: Route): Endpoint[] {
     const given = this.given.map((_, i) => this.given[(this.current + i) % this.given.length]!);
-    const nodes = this.balance === 'nodes' && route !== 'control' ? this.nodesFor(route) : [];
+    const nodes = this.balance === 'nodes' && route !== 'control' ? this.nodesFor(route) : NO_NODES;
     const start = this.turn++;
-    return [...nodes.map((_, i) => nodes[(start + i) % nodes.length]!), ...given.filter((e) => !nodes.includes(e))];
+    const inTurn = nodes.healthy.map((_, i) => nodes.healthy[(start + i) % nodes.healthy.length]!);
+    const tried = [...inTurn, ...nodes.others];
+    return [...tried, ...given.filter((e) => !tried.includes(e))];
   }
 
   private discovered(): Promise<void> {
@@ -94,11 +97,14 @@ export class NodePool {
     return this.firstDiscovery;
   }
 
-  private nodesFor(route: Route): Endpoint[] {
+  private nodesFor(route: Route): NodeChoice<Endpoint> {
     if (route === 'write') return this.writers;
     // Writer and reader nodes both serve every read; serializable ones belong on readers first.
-    if (route === 'replica-read') return this.readers.length > 0 ? this.readers : this.writers;
-    return [...this.writers, ...this.readers];
+    if (route === 'replica-read') {
+      if (this.readers.healthy.length === 0) return { healthy: this.writers.healthy, others: [...this.readers.others, ...this.writers.others] };
+      return { healthy: this.readers.healthy, others: [...this.readers.others, ...this.writers.healthy, ...this.writers.others] };
+    }
+    return { healthy: [...this.writers.healthy, ...this.readers.healthy], others: [...this.writers.others, ...this.readers.others] };
   }
 
   /** Asks the given endpoints, in turn, for the cluster's nodes; keeps what it knew if none answers. */
@@ -110,9 +116,10 @@ export class NodePool {
             error ? reject(error) : resolve(response!),
           ),
         );
-        const healthy = (role: string) => status.members.filter((m) => m.role === role && m.healthy && m.address !== '').map((m) => this.endpoint(m.address));
-        this.writers = healthy('writer');
-        this.readers = healthy('reader');
+        const listed = nodesListed(status.members);
+        const endpoints = (choice: NodeChoice<string>) => ({ healthy: choice.healthy.map((a) => this.endpoint(a)), others: choice.others.map((a) => this.endpoint(a)) });
+        this.writers = endpoints(listed.writers);
+        this.readers = endpoints(listed.readers);
         return;
       } catch {
         // The next endpoint, or the nodes already known.
@@ -140,4 +147,25 @@ export class NodePool {
     }
     return endpoint;
   }
+}
+
+/** Nodes of one role: the healthy ones, used in turn, and the rest, tried after them. */
+export interface NodeChoice<T> {
+  healthy: T[];
+  others: T[];
+}
+
+const NO_NODES: NodeChoice<Endpoint> = { healthy: [], others: [] };
+
+/**
+ * The writer and reader node addresses a status lists. The unhealthy ones are kept as later
+ * choices: a node the gateway has not yet seen ready may well be, and it beats having nothing
+ * left to try when the healthy ones die before the next discovery.
+ */
+export function nodesListed(members: readonly MemberStatus__Output[]): { writers: NodeChoice<string>; readers: NodeChoice<string> } {
+  const of = (role: string) => {
+    const nodes = members.filter((m) => m.role === role && m.address !== '');
+    return { healthy: nodes.filter((m) => m.healthy).map((m) => m.address), others: nodes.filter((m) => !m.healthy).map((m) => m.address) };
+  };
+  return { writers: of('writer'), readers: of('reader') };
 }
