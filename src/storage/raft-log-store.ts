@@ -101,20 +101,20 @@ export class RaftLogStore {
   }
 
   /**
-   * Replaces the log with an installed snapshot: every entry goes, the metadata stays. Entries
-   * above the snapshot go first: once the snapshot is recorded, load reads whatever follows it as
-   * the log, so none of the old log may be left there by a crash midway (entries at or below it are
-   * skipped). A crash before the record leaves the old one, and the install is finished at the next
-   * start (startup-recovery.ts).
+   * Replaces the log with an installed snapshot: every entry goes, the metadata stays. The entries
+   * above the snapshot are deleted in the batch that records it: once the snapshot is recorded,
+   * load reads whatever follows it as the log, so none of the old log may come back there. One
+   * batch survives a power cut whole or not at all; deletes written before it might not, because
+   * a synced write after LevelDB starts a new log file vouches for nothing in the old one. A crash
+   * before the record leaves the old log, and the install is finished at the next start
+   * (startup-recovery.ts). Entries at or below the snapshot go after, in bounded batches.
    */
   async reset(metadata: SnapshotMetadata): Promise<void> {
-    for (let to = this.lastIndex; to > metadata.index; to -= DELETE_BATCH_ENTRIES) {
-      const batch = this.db.batch();
-      for (let i = to; i > Math.max(metadata.index, to - DELETE_BATCH_ENTRIES); i--) batch.del(entryKey(i));
-      await batch.write();
-    }
+    const batch = this.db.batch();
+    for (let i = this.lastIndex; i > metadata.index; i--) batch.del(entryKey(i));
+    batch.put(SNAPSHOT_KEY, Buffer.from(JSON.stringify(metadata), 'utf8'));
+    await batch.write({ sync: true });
     this.lastIndex = Math.min(this.lastIndex, metadata.index);
-    await this.saveSnapshot(metadata);
     await this.compact(metadata.index);
     this.lastIndex = metadata.index;
     this.firstIndex = metadata.index + 1;

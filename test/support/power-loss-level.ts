@@ -1,0 +1,92 @@
+import { MemoryLevel } from 'memory-level';
+import type { SeededRandom } from '../../src/consensus/random.js';
+
+// An in-memory LevelDB that loses what LevelDB loses on a power cut. LevelDB appends every write
+// to its write-ahead log file; a write with `sync` fsyncs that file, which makes every earlier
+// write in the same file durable. When the file fills it starts a new one without syncing the
+// old, so a synced write in the new file vouches for nothing in the old one. After a cut, each
+// file keeps a prefix of its writes: at least up to its last synced write, perhaps more. A batch
+// is one record: all of it survives, or none.
+//
+// `rotateChance` is how often a write starts a new file; `crash` builds the disk a restart would
+// find (treated as durable from then on: LevelDB's recovery writes it out before it opens).
+
+interface Operation {
+  type: 'put' | 'del';
+  key: Buffer;
+  value?: Buffer;
+}
+
+interface Write {
+  operations: Operation[];
+  sync: boolean;
+}
+
+const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
+
+/** The storage methods abstract-level calls, which memory-level implements but does not declare. */
+interface StoreMethods {
+  _put(key: Buffer, value: Buffer, options: object): Promise<void>;
+  _del(key: Buffer, options: object): Promise<void>;
+  _batch(operations: Operation[], options: object): Promise<void>;
+}
+const store = MemoryLevel.prototype as unknown as StoreMethods;
+
+export class PowerLossLevel extends MemoryLevel<Buffer, Buffer> {
+  /** Write-ahead log files since the last crash, oldest first. */
+  private files: Write[][] = [[]];
+  /** Writes since the last crash, replayed by the next one only as far as each file's survivors reach. */
+  private durable: Operation[] = [];
+
+  constructor(
+    private readonly random: SeededRandom,
+    private readonly rotateChance: number,
+  ) {
+    super(BUFFERS);
+  }
+
+  static async open(random: SeededRandom, rotateChance: number): Promise<PowerLossLevel> {
+    const db = new PowerLossLevel(random, rotateChance);
+    await db.open();
+    return db;
+  }
+
+  /** The disk after a power cut now, open; this database is closed. */
+  async crash(): Promise<PowerLossLevel> {
+    const surviving = [...this.durable];
+    for (const file of this.files) {
+      const lastSync = file.map((w) => w.sync).lastIndexOf(true);
+      const kept = this.random.between(lastSync + 1, file.length);
+      for (const write of file.slice(0, kept)) surviving.push(...write.operations);
+    }
+    await this.close();
+    const next = await PowerLossLevel.open(this.random, this.rotateChance);
+    await next.replay(surviving);
+    return next;
+  }
+
+  async _put(key: Buffer, value: Buffer, options: { sync?: boolean }): Promise<void> {
+    this.record([{ type: 'put', key, value }], options);
+    return store._put.call(this, key, value, options);
+  }
+
+  async _del(key: Buffer, options: { sync?: boolean }): Promise<void> {
+    this.record([{ type: 'del', key }], options);
+    return store._del.call(this, key, options);
+  }
+
+  async _batch(operations: Operation[], options: { sync?: boolean }): Promise<void> {
+    this.record(operations.map((o) => ({ type: o.type, key: o.key, value: o.value })), options);
+    return store._batch.call(this, operations, options);
+  }
+
+  private record(operations: Operation[], options: { sync?: boolean }): void {
+    if (this.random.chance(this.rotateChance)) this.files.push([]);
+    this.files[this.files.length - 1]!.push({ operations, sync: options.sync === true });
+  }
+
+  private async replay(operations: Operation[]): Promise<void> {
+    await store._batch.call(this, operations, {});
+    this.durable = operations;
+  }
+}
