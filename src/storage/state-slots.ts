@@ -1,9 +1,11 @@
 import type { Level } from 'level';
 import type { SnapshotMetadata } from '../consensus/types.js';
 import type { Keyspace } from '../mvcc/keyspace.js';
+import { makeWritesDurable } from './durable-barrier.js';
 
 // The applied state lives in one of two sublevels. A snapshot from the leader is staged in the
-// other one, and a single durable write of the pointer makes it the applied state: a crash
+// other one, and a single durable write of the pointer, once the staged writes are durable too
+// (durable-barrier.ts), makes it the applied state: a crash
 // before that write leaves the old state in force, after it the new one. The same write records
 // the snapshot's metadata (index, term, configuration), so a crash before the raft log records
 // the snapshot too can be finished at the next start (startup-recovery.ts).
@@ -49,6 +51,8 @@ export class StateSlots {
   /** Makes the staged slot, holding the state of `snapshot`, the applied state, durably. */
   async activateStaging(snapshot: SnapshotMetadata): Promise<Keyspace> {
     const next = this.other();
+    // The staged state was written without sync: all of it must be on disk before the pointer.
+    await makeWritesDurable(this.db);
     const batch = this.db.batch();
     batch.put(ACTIVE_KEY, Buffer.from(next, 'utf8'));
     batch.put(INSTALLED_KEY, Buffer.from(JSON.stringify(snapshot), 'utf8'));

@@ -30,6 +30,7 @@ import { NodeRegistry } from './node-registry.js';
 import { ProposalTracker } from './proposal-tracker.js';
 import { RaftLogStore } from './raft-log-store.js';
 import { DurableLog } from './durable-log.js';
+import { snapshotApplied } from './local-snapshot.js';
 import { ReadyDriver } from './ready-driver.js';
 import { MAX_ENTRY_BYTES } from './peer-limits.js';
 import { SnapshotSender } from './snapshot-sender.js';
@@ -61,9 +62,6 @@ function warnLogged(fields: Record<string, unknown>, message: string): void {
 const SNAPSHOT_LOG_BYTES = 16 * 1024 * 1024;
 /** The log tail kept behind a snapshot holds at most about this many bytes. */
 const LOG_TAIL_BYTES = 32 * 1024 * 1024;
-
-/** Written with sync:true before a snapshot, so that every earlier state write is durable. */
-const FLUSH_KEY = Buffer.from('flush');
 
 function mvccLimits(config: StorageConfig): Partial<MvccLimits> {
   return config.testDefect === 'weak-dedupe' ? { dedupeMaxIds: 1 } : {};
@@ -604,14 +602,7 @@ export class StorageMember {
 
   /** Snapshots the applied state and compacts the log up to `tailEntries` behind it. */
   private async snapshotNow(tailEntries: number): Promise<void> {
-    const applied = this.state.appliedIndex;
-    if (applied <= this.log.snapshotMetadata().index) return;
-    const flush = this.db.batch();
-    flush.put(FLUSH_KEY, Buffer.from(String(applied)));
-    await flush.write({ sync: true });
-    await this.log.recordSnapshot({ index: applied, term: this.log.term(applied), ...this.raft.confState() });
-    this.metrics.snapshotsTaken.inc();
-    await this.log.compact(applied - tailEntries);
+    if (await snapshotApplied(this.db, this.log, this.state.appliedIndex, this.raft.confState(), tailEntries)) this.metrics.snapshotsTaken.inc();
   }
 
   /**

@@ -9,7 +9,8 @@ import type { SeededRandom } from '../../src/consensus/random.js';
 // is one record: all of it survives, or none.
 //
 // `rotateChance` is how often a write starts a new file; `crash` builds the disk a restart would
-// find (treated as durable from then on: LevelDB's recovery writes it out before it opens).
+// find (treated as durable from then on: LevelDB's recovery writes it out before it opens), and
+// `compactRange`, as LevelDB's, first flushes the memtable, which makes every write durable.
 
 interface Operation {
   type: 'put' | 'del';
@@ -63,6 +64,12 @@ export class PowerLossLevel extends MemoryLevel<Buffer, Buffer> {
     const next = await PowerLossLevel.open(this.random, this.rotateChance);
     await next.replay(surviving);
     return next;
+  }
+
+  /** LevelDB flushes its memtable to a synced table file first (durable-barrier.ts): everything written so far is durable. */
+  async compactRange(): Promise<void> {
+    for (const file of this.files) for (const write of file) this.durable.push(...write.operations);
+    this.files = [[]];
   }
 
   async _put(key: Buffer, value: Buffer, options: { sync?: boolean }): Promise<void> {
