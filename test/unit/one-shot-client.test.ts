@@ -207,7 +207,8 @@ describe('the one-shot client over TLS', () => {
     const client = new OneShotClient({ endpoints: [await serve('gateway', 'g1')], tls, timeoutMs: 2_000 });
     expect((await client.range('k')).kvs[0].value.toString()).toBe('v');
     client.close();
-    const toStorage = new OneShotClient({ endpoints: [await serve('storage', 's1')], tls, timeoutMs: 500 });
+    // Long enough for a TLS handshake on a loaded machine: an attempt cut by the deadline is a DeadlineError.
+    const toStorage = new OneShotClient({ endpoints: [await serve('storage', 's1')], tls, timeoutMs: 3_000 });
     const { error } = await outcome(() => toStorage.range('k'));
     expect(error?.name).toBe('UnavailableError');
     expect(error?.message).toMatch(/presented a storage certificate where gateway or writer or reader was expected/);
@@ -215,7 +216,7 @@ describe('the one-shot client over TLS', () => {
 
   it('is refused by a server that requires a client certificate when it has none', async () => {
     const address = await serve('gateway', 'g1');
-    const anonymous = new OneShotClient({ endpoints: [address], tls: { trustedCaFile: tls.trustedCaFile }, timeoutMs: 500 });
+    const anonymous = new OneShotClient({ endpoints: [address], tls: { trustedCaFile: tls.trustedCaFile }, timeoutMs: 3_000 });
     const { error } = await outcome(() => anonymous.range('k'));
     expect(error?.name).toBe('UnavailableError');
   });
