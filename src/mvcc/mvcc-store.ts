@@ -152,9 +152,11 @@ export class MvccStore {
 
   /**
    * Applies committed entries in log order and writes the result, state and applied index
-   * together, in one LevelDB batch (sync: false — the raft log is the durable record, and
-   * replaying it after a crash rebuilds the same state). Entries at or below the applied index
-   * are skipped and get [] as their outcomes, which makes replay idempotent. Calls are serialised.
+   * together, in one LevelDB batch, synced. Replaying the raft log after a crash rebuilds what a
+   * crash lost, but only from the applied index on: with unsynced batches a power cut could keep a
+   * later batch and lose an earlier one (LevelDB does not sync a write-ahead log file it rotates
+   * away from), leaving holes below the applied index. Entries at or below the applied index are
+   * skipped and get [] as their outcomes, which makes replay idempotent. Calls are serialised.
    */
   apply(entries: AppliedEntry[]): Promise<TxnOutcome[][]> {
     return this.exclusive(() => this.applyNow(entries));
@@ -332,7 +334,7 @@ export class MvccStore {
     if (beforeFlush) await beforeFlush;
     this.stateAheadOfMeta = true;
     try {
-      await this.db.batch(ops, { ...BUFFERS, sync: false } as typeof BUFFERS);
+      await this.db.batch(ops, { ...BUFFERS, sync: true } as typeof BUFFERS);
       const afterFlush = failpoint('apply-flush-after');
       if (afterFlush) await afterFlush;
       assert(meta.revision >= this.meta.revision, 'store revision went backwards');
