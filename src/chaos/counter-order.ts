@@ -70,7 +70,8 @@ function fillGaps(gaps: ReadonlyArray<{ need: number; before: number; what: stri
   let next = 0;
   const counts = new Array<number>(maxDelta + 1).fill(0);
   for (const gap of gaps) {
-    while (next < unknown.length && unknown[next].call < gap.before) counts[unknown[next++].delta]++;
+    // Sent at the same moment as the bound counts as in time: equal timestamps are concurrent.
+    while (next < unknown.length && unknown[next].call <= gap.before) counts[unknown[next++].delta]++;
     available.push([...counts]);
   }
   const used = new Array<number>(maxDelta + 1).fill(0);
