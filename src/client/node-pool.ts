@@ -150,7 +150,7 @@ export class NodePool {
 }
 
 /** Nodes of one role: the healthy ones, used in turn, and the rest, tried after them. */
-export interface NodeChoice<T> {
+interface NodeChoice<T> {
   healthy: T[];
   others: T[];
 }
@@ -162,7 +162,7 @@ const NO_NODES: NodeChoice<Endpoint> = { healthy: [], others: [] };
  * choices: a node the gateway has not yet seen ready may well be, and it beats having nothing
  * left to try when the healthy ones die before the next discovery.
  */
-export function nodesListed(members: readonly MemberStatus__Output[]): { writers: NodeChoice<string>; readers: NodeChoice<string> } {
+function nodesListed(members: readonly MemberStatus__Output[]): { writers: NodeChoice<string>; readers: NodeChoice<string> } {
   const of = (role: string) => {
     const nodes = members.filter((m) => m.role === role && m.address !== '');
     return { healthy: nodes.filter((m) => m.healthy).map((m) => m.address), others: nodes.filter((m) => !m.healthy).map((m) => m.address) };

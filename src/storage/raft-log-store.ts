@@ -38,6 +38,10 @@ export function decodeEntry(index: number, bytes: Buffer): Entry {
   };
 }
 
+function snapshotRecord(metadata: SnapshotMetadata): Buffer {
+  return Buffer.from(JSON.stringify(metadata), 'utf8');
+}
+
 export interface StoredLog {
   hardState: HardState;
   entries: Entry[];
@@ -86,7 +90,7 @@ export class RaftLogStore {
   /** Durably records the latest snapshot's metadata (the log behind it may then be compacted). */
   async saveSnapshot(metadata: SnapshotMetadata): Promise<void> {
     const batch = this.db.batch();
-    batch.put(SNAPSHOT_KEY, Buffer.from(JSON.stringify(metadata), 'utf8'));
+    batch.put(SNAPSHOT_KEY, snapshotRecord(metadata));
     await batch.write({ sync: true });
   }
 
@@ -112,7 +116,7 @@ export class RaftLogStore {
   async reset(metadata: SnapshotMetadata): Promise<void> {
     const batch = this.db.batch();
     for (let i = this.lastIndex; i > metadata.index; i--) batch.del(entryKey(i));
-    batch.put(SNAPSHOT_KEY, Buffer.from(JSON.stringify(metadata), 'utf8'));
+    batch.put(SNAPSHOT_KEY, snapshotRecord(metadata));
     await batch.write({ sync: true });
     this.lastIndex = Math.min(this.lastIndex, metadata.index);
     await this.compact(metadata.index);

@@ -602,7 +602,7 @@ export class StorageMember {
 
   /** Snapshots the applied state and compacts the log up to `tailEntries` behind it. */
   private async snapshotNow(tailEntries: number): Promise<void> {
-    if (await snapshotApplied(this.db, this.log, this.state.appliedIndex, this.raft.confState(), tailEntries)) this.metrics.snapshotsTaken.inc();
+    if (await snapshotApplied(this.log, this.state.appliedIndex, this.raft.confState(), tailEntries)) this.metrics.snapshotsTaken.inc();
   }
 
   /**

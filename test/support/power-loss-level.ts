@@ -36,7 +36,7 @@ const store = MemoryLevel.prototype as unknown as StoreMethods;
 export class PowerLossLevel extends MemoryLevel<Buffer, Buffer> {
   /** Write-ahead log files since the last crash, oldest first. */
   private files: Write[][] = [[]];
-  /** Writes since the last crash, replayed by the next one only as far as each file's survivors reach. */
+  /** Operations known durable: the disk found at the last crash, and what compactRange flushed since. */
   private durable: Operation[] = [];
 
   constructor(

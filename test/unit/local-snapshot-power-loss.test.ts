@@ -44,7 +44,7 @@ async function run(seed: number): Promise<number> {
     const index = log.lastIndex() + 1;
     await log.save({ term: 1, vote: 'a', commit: index }, [{ index, term: 1, type: EntryType.Normal, data: Buffer.from(`${index}`) }]);
     await state.apply([{ index, term: 1, txns: [put(index)] }]);
-    if (random.chance(0.15) && (await snapshotApplied(db, log, state.appliedIndex, CONF, random.between(0, 2)))) snapshots++;
+    if (random.chance(0.15) && (await snapshotApplied(log, state.appliedIndex, CONF, random.between(0, 2)))) snapshots++;
     if (!random.chance(0.1)) continue;
 
     db = await db.crash();
