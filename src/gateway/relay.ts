@@ -5,6 +5,7 @@ import { toServiceError } from '../rpc/status.js';
 import { logRequest } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { encodeGrpcMessage, frame, grpcTimeout, parseGrpcTimeoutMs, PREFIX_BYTES, respondTrailersOnly, unframeOne } from '../rpc/grpc-wire.js';
+import { answerBy } from '../rpc/deadline.js';
 import { classifyAttempt, type AttemptOutcome, type AttemptReport } from '../rpc/attempt.js';
 import type { Backend, BackendPool } from './backend-pool.js';
 import { endToEndHeaders, responseHeaders } from './end-to-end-headers.js';
@@ -31,9 +32,6 @@ export const ATTEMPT_TIMEOUT_MS = 1_500;
 /** Unary calls being forwarded at once; past it, RESOURCE_EXHAUSTED. */
 export const DEFAULT_MAX_IN_FLIGHT = 4_096;
 const ALL_TRIED_PAUSE_MS = 100;
-/** How much before the client's deadline the gateway answers: a share of the timeout, at most this. */
-const DEADLINE_MARGIN_MS_MAX = 100;
-const DEADLINE_MARGIN_SHARE = 0.05;
 const { NGHTTP2_CANCEL } = http2.constants;
 
 export interface RelayOptions {
@@ -142,11 +140,8 @@ export class Relay {
       }
       if (withId !== unframed.message) request = frame(withId);
     }
-    const now = Date.now();
     const timeoutMs = Math.min(parseGrpcTimeoutMs(headers['grpc-timeout']) ?? DEFAULT_FORWARD_TIMEOUT_MS, DEFAULT_FORWARD_TIMEOUT_MS);
-    // The answer must reach the client before its own deadline fires, or it learns only that
-    // time ran out, not what the nodes said.
-    const deadline = now + timeoutMs - Math.min(DEADLINE_MARGIN_MS_MAX, timeoutMs * DEADLINE_MARGIN_SHARE);
+    const deadline = answerBy(Date.now() + timeoutMs);
     const forwarded = endToEndHeaders(headers, stream);
     const pools = this.poolsFor(!isWrite);
     // A read that needs no leader may go to nodes that serve only such reads, once no node serves all.
@@ -158,7 +153,9 @@ export class Relay {
       cancelled = true;
       current?.close(NGHTTP2_CANCEL);
     });
-    let last: { backend: string; outcome: AttemptOutcome } | undefined;
+    let last: AttemptRecord | undefined;
+    /** The latest attempt a node refused, saying why. */
+    let refusal: AttemptRecord | undefined;
     for (;;) {
       let backend = pick(pools, tried, leaderless);
       if (!backend && tried.size > 0 && Date.now() + ALL_TRIED_PAUSE_MS < deadline) {
@@ -170,7 +167,7 @@ export class Relay {
       }
       if (!backend) {
         const what = this.options.endpoint === 'reader' ? 'reader or writer' : 'writer';
-        const reason = last ? `; the last attempt, on ${last.backend}: ${last.outcome.detail}` : '';
+        const reason = last ? `; the last attempt, on ${last.backend}: ${last.outcome.detail}${refusalBefore(last, refusal)}` : '';
         if (!last && !leaderless && !isWrite && pick(pools, tried, true)) {
           // Refused at once: the nodes are there, but no storage leader will answer them soon.
           return this.refuse(stream, path, new UnavailableError(`no ${what} node behind this gateway reaches a storage leader, so none can serve ${path} with linearizable consistency now; serializable reads (stale, bounded staleness, read-your-writes) are still served; retry later or read with serializable set`));
@@ -194,15 +191,13 @@ export class Relay {
       // A connection that let an attempt time out may be stalled (a paused node, a partition):
       // the next call to this node opens a new one.
       if (answer.timedOut) backend.channel.close();
-      const earlier = last;
       last = { backend: backend.id, outcome };
       if (!outcome.retry || Date.now() >= deadline) {
         if (answer.answer) return this.answer(stream, path, backend.id, answer.answer);
         const message = `${path} on ${backend.id}: ${outcome.detail}`;
-        // The attempt the deadline cut short says nothing; a node's refusal before it says why.
-        const before = earlier?.outcome.kind === 'unavailable' ? `; before that, on ${earlier.backend}: ${earlier.outcome.detail}` : '';
-        return this.refuse(stream, path, Date.now() >= deadline ? new DeadlineError(`${message}; the call's deadline passed${before}`) : new UnavailableError(message), backend.id);
+        return this.refuse(stream, path, Date.now() >= deadline ? new DeadlineError(`${message}; the call's deadline passed${refusalBefore(last, refusal)}`) : new UnavailableError(message), backend.id);
       }
+      if (outcome.kind === 'unavailable') refusal = last;
       this.options.metrics.gatewayRetries.inc({ endpoint: this.options.endpoint, method: path });
     }
   }
@@ -418,6 +413,16 @@ function codeName(code: number): string {
 function requestIdHeader(headers: http2.IncomingHttpHeaders): string | undefined {
   const id = headers['x-request-id'];
   return typeof id === 'string' ? id : undefined;
+}
+
+/** An attempt cut short (a timeout, a lost connection) says nothing; a node's refusal before it says why. */
+function refusalBefore(last: AttemptRecord, refusal: AttemptRecord | undefined): string {
+  return refusal && refusal !== last ? `; before that, on ${refusal.backend}: ${refusal.outcome.detail}` : '';
+}
+
+interface AttemptRecord {
+  backend: string;
+  outcome: AttemptOutcome;
 }
 
 const CODE_NAMES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];

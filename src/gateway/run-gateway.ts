@@ -43,7 +43,7 @@ export async function runGateway(options: GatewayOptions): Promise<void> {
   addClusterService(
     rpc,
     { role: 'gateway', id: options.id, address: options.listen, zone: '' },
-    (withHashes) => nodeStatuses([...writers.backends, ...readers.backends], withHashes),
+    async (withHashes) => (await Promise.all([nodeStatuses('writer', writers.backends, withHashes), nodeStatuses('reader', readers.backends, withHashes)])).flat(),
     membershipThrough(writers),
   );
   const localPort = await rpc.listen('127.0.0.1:0', 'peer');
@@ -115,8 +115,11 @@ function relayedIdentity(caller: Caller): grpc.Metadata {
   return metadata;
 }
 
-/** What the nodes report of themselves and of the storage tier; an unreachable node is listed unhealthy. */
-async function nodeStatuses(backends: Backend[], withHashes: boolean): Promise<MemberStatus__Output[]> {
+/**
+ * What the nodes report of themselves and of the storage tier. An unreachable node is listed
+ * unhealthy, in its role: a balancing client keeps it as a later choice (client/node-pool.ts).
+ */
+async function nodeStatuses(role: 'writer' | 'reader', backends: readonly Backend[], withHashes: boolean): Promise<MemberStatus__Output[]> {
   const reports = await Promise.all(
     backends
       .filter((b) => !b.draining)
@@ -125,7 +128,7 @@ async function nodeStatuses(backends: Backend[], withHashes: boolean): Promise<M
         return new Promise<MemberStatus__Output[]>((resolve) =>
           client.status({ withHashes }, { deadline: Date.now() + STATUS_TIMEOUT_MS }, (error, response?: StatusResponse__Output) => {
             client.close();
-            resolve(error || !response ? [memberStatus({ role: 'node', id: backend.id, address: backend.address, error: error?.details ?? 'no answer' })] : response.members);
+            resolve(error || !response ? [memberStatus({ role, id: backend.id, address: backend.address, error: error?.details ?? 'no answer' })] : response.members);
           }),
         );
       }),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, UnavailableError, type QuorumkvClient } from '../../src/client/index.js';
 import type { LocalCluster } from '../../src/up/local-cluster.js';
-import { startTestCluster, stopTestCluster } from '../support/local-cluster.js';
+import { eventually, startTestCluster, stopTestCluster } from '../support/local-cluster.js';
 
 // A client with balance 'nodes' asks the gateway for the writer and reader nodes once, then talks
 // to them itself: it keeps working with the gateway gone, and a writer killed under it costs no
@@ -15,8 +15,13 @@ describe("a client that balances over the cluster's nodes", () => {
   beforeAll(async () => {
     cluster = await startTestCluster({ storage: 3, writers: 2, readers: 1 });
     const gateway = [cluster.topology.gateway.listen];
-    direct = connect({ endpoints: gateway, balance: 'nodes', timeoutMs: 10_000 });
     viaGateway = connect({ endpoints: gateway, timeoutMs: 2_000 });
+    // The gateway is ready with one writer; the tests need a client that knows every node.
+    await eventually(20_000, async () => {
+      const nodes = (await viaGateway.status()).members.filter((m) => (m.role === 'writer' || m.role === 'reader') && m.healthy);
+      expect(nodes).toHaveLength(3);
+    });
+    direct = connect({ endpoints: gateway, balance: 'nodes', timeoutMs: 10_000 });
   }, 60_000);
 
   afterAll(async () => {

@@ -133,6 +133,11 @@ describe('many writers on one shared log', () => {
     await cluster.signal('w1', 'SIGKILL');
     const again = await viaW2.add('once', 5, { requestId: 'retry-me' });
     expect(again).toEqual(first);
+    // The gateway lists the dead writer as an unhealthy writer, so balancing clients keep it as a later choice.
+    await eventually(10_000, async () => {
+      const w1 = (await viaGateway.status()).members.find((m) => m.id === 'w1');
+      expect(w1).toMatchObject({ role: 'writer', healthy: false });
+    });
     expect((await viaGateway.get('once'))!.value.toString()).toBe('5');
     cluster.startAll(['w1']);
     await cluster.waitReady(['w1']);

@@ -142,6 +142,20 @@ describe('gateway relay', () => {
     expect(new Set(ids).size).toBe(1);
   });
 
+  it('names a node\'s refusal when a later attempt on it times out, and answers before the client\'s deadline', async () => {
+    let refusals = 1;
+    const node = await fakeNode((stream) => {
+      if (refusals-- > 0) stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '14', 'grpc-message': 'no%20storage%20leader', 'quorumkv-error': 'UnavailableError' }, { endStream: true });
+      // Later attempts hang, as on a node waiting for a paused storage member.
+    });
+    const { address } = await relayTo([node]);
+    const started = Date.now();
+    const answer = await rawCall(address, PUT, putBody(), { 'grpc-timeout': '3S' });
+    expect(answer.grpcStatus).toBe(14);
+    expect(answer.grpcMessage).toMatch(/no answer within the attempt timeout; before that, on w1: UNAVAILABLE: no storage leader/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('marks a node down that answers UNAVAILABLE without a quorumkv error class', async () => {
     const node = await fakeNode((stream) => stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '14', 'grpc-message': 'shutting%20down' }, { endStream: true }));
     const { address, pool } = await relayTo([node]);
