@@ -115,6 +115,8 @@ export async function populate(config: BenchConfig, target: BenchTarget, hooks: 
     clearInterval(timer);
   }
   if (!hooks.signal?.aborted && done !== count) throw new Error(`pre-population wrote ${done} keys, expected ${count}`);
+  // A follower still applying the last keys would answer a serializable read of them "not found".
+  await target.replicated?.();
 }
 
 function operationFor(config: BenchConfig, target: BenchTarget): Operation {

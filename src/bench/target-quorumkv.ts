@@ -4,6 +4,7 @@ import { connect, type QuorumkvClient } from '../client/client.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../client/transaction.js';
 import { ConflictError, TooOldError } from '../errors.js';
 import type { RangeResponse__Output } from '../gen/quorumkv/v1/RangeResponse.js';
+import type { TxnResponse__Output } from '../gen/quorumkv/v1/TxnResponse.js';
 import { KV, type KVClient } from '../proto/services.js';
 import { CLIENT_OPTIONS } from '../rpc/client-options.js';
 import { findClientTls } from '../security/client-tls.js';
@@ -20,6 +21,7 @@ import { counterValue, unary, type BenchTarget, type IncrementOutcome } from './
 export const TXN_MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
 /** Each channel its own connection: grpc-js shares one per address unless told otherwise. */
 const CHANNEL_OPTIONS: grpc.ChannelOptions = { ...CLIENT_OPTIONS, 'grpc.use_local_subchannel_pool': 1 };
+const REPLICATED_POLL_MS = 20;
 
 export class QuorumkvTarget implements BenchTarget {
   readonly kind = 'quorumkv' as const;
@@ -27,6 +29,8 @@ export class QuorumkvTarget implements BenchTarget {
   private readonly clients: QuorumkvClient[];
   private readonly idPrefix = `bench.${randomBytes(6).toString('base64url')}.`;
   private sequence = 0;
+  /** The revision of the latest write this target made. */
+  private lastRevision = 0;
 
   constructor(private readonly config: Pick<BenchConfig, 'endpoints' | 'connections' | 'timeoutMs'>) {
     const at = (i: number) => config.endpoints[i % config.endpoints.length];
@@ -81,7 +85,20 @@ export class QuorumkvTarget implements BenchTarget {
 
   async putMany(connection: number, pairs: Array<[Buffer, Buffer]>): Promise<void> {
     const request = { success: pairs.map(([key, value]) => ({ requestPut: { key, value } })), requestId: this.requestId() };
-    await unary((done) => this.stubs[connection].txn(request, this.deadline(), done));
+    const response = await unary<TxnResponse__Output>((done) => this.stubs[connection].txn(request, this.deadline(), done));
+    this.lastRevision = Math.max(this.lastRevision, Number(response.header?.revision ?? 0));
+  }
+
+  /** Serializable reads are served by any storage member or reader node: waits until each that answers has applied the last write. */
+  async replicated(): Promise<void> {
+    const deadline = Date.now() + this.config.timeoutMs;
+    for (;;) {
+      const { members } = await this.clients[0].status();
+      const behind = members.filter((m) => (m.role === 'storage' || m.role === 'reader') && m.error === '' && Number(m.revision) < this.lastRevision);
+      if (behind.length === 0) return;
+      if (Date.now() >= deadline) throw new Error(`storage members ${behind.map((m) => m.id).join(', ')} have not applied revision ${this.lastRevision} within ${this.config.timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, REPLICATED_POLL_MS));
+    }
   }
 
   async readInteger(connection: number, key: Buffer): Promise<number> {

@@ -27,6 +27,12 @@ export interface BenchTarget {
   putMany(connection: number, pairs: Array<[Buffer, Buffer]>): Promise<void>;
   /** Reads the integer at `key` (0 if missing), linearizably. */
   readInteger(connection: number, key: Buffer): Promise<number>;
+  /**
+   * Resolves once every replica that may serve a serializable read holds every write so far, so
+   * a serializable read of a pre-populated key finds it. Without it, targets serve such reads
+   * from one member only (etcd's client pins to its endpoint, which took the writes).
+   */
+  replicated?(): Promise<void>;
   close(): void;
 }
 

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurably } from './durable-files.js';
 
 // A storage member's data directory records the cluster it belongs to, so a member never joins a
 // cluster its data is not from (a restored copy next to its original, a directory reused by hand).
@@ -14,7 +15,7 @@ export function recordedCluster(dataDir: string): string | undefined {
 
 export function recordCluster(dataDir: string, cluster: string): void {
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, CLUSTER_FILE), `${cluster}\n`, { flag: 'w' });
+  writeFileDurably(join(dataDir, CLUSTER_FILE), `${cluster}\n`);
 }
 
 /** Refuses to start with data of another cluster; records the cluster in a directory that has none. */

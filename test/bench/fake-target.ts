@@ -7,6 +7,9 @@ export class FakeTarget implements BenchTarget {
   inFlightMax = 0;
   calls = 0;
   populated = 0;
+  /** The keys populated when the runner waited for them to replicate. */
+  replicatedWith: number | undefined;
+  getsBeforeReplicated = 0;
   readonly keys = new Set<string>();
 
   constructor(
@@ -37,6 +40,7 @@ export class FakeTarget implements BenchTarget {
     return this.op(undefined);
   }
   get(): Promise<boolean> {
+    if (this.replicatedWith === undefined) this.getsBeforeReplicated++;
     return this.op(!this.options.missing);
   }
   scan(_c: number, _key: Buffer, limit: number): Promise<number> {
@@ -49,6 +53,9 @@ export class FakeTarget implements BenchTarget {
   async putMany(_c: number, pairs: Array<[Buffer, Buffer]>): Promise<void> {
     this.populated += pairs.length;
     for (const [key] of pairs) this.keys.add(key.toString('latin1'));
+  }
+  async replicated(): Promise<void> {
+    this.replicatedWith = this.populated;
   }
   async readInteger(): Promise<number> {
     return 0;

@@ -91,6 +91,9 @@ describe('the load generator', () => {
     const result = await onFakeClock(runBench(config({ workload: 'get', keys: '300', clients: '2', ops: '10' }), target, { clockMs: Date.now }));
     expect(target.populated).toBe(300);
     expect(target.keys.size).toBe(300);
+    // The reads start once every replica holds the keys.
+    expect(target.replicatedWith).toBe(300);
+    expect(target.getsBeforeReplicated).toBe(0);
     expect(result.errors).toEqual({ MISSING_KEY: 10 });
     expect(result.ops).toBe(0);
   });
