@@ -62,6 +62,11 @@ export class ReadyDriver {
     });
   }
 
+  /** The loop is carrying out Readies (or waiting on a hook or the disk). */
+  get busy(): boolean {
+    return this.isRunning;
+  }
+
   /** Resolves once the loop is not running. */
   async idle(): Promise<void> {
     while (this.running) await this.running;

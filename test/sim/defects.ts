@@ -2,9 +2,8 @@
 // they model. Each overrides one protected hook of the correct core.
 
 import type { RaftOptions } from '../../src/consensus/config.js';
-import type { MemoryLogStorage } from '../../src/consensus/memory-storage.js';
 import { RaftNode } from '../../src/consensus/raft.js';
-import type { Message } from '../../src/consensus/types.js';
+import type { LogStorage, Message } from '../../src/consensus/types.js';
 import type { NodeFactory } from './simulator.js';
 
 /** Counts the leader's own entries toward the quorum before they are fsynced. */
@@ -37,7 +36,7 @@ class CountsLearnersAsVoters extends RaftNode {
 }
 
 function factory(Node: typeof RaftNode): NodeFactory {
-  return (options: RaftOptions, storage: MemoryLogStorage) => new Node(options, storage);
+  return (options: RaftOptions, storage: LogStorage) => new Node(options, storage);
 }
 
 export const DEFECTS = {

@@ -62,14 +62,14 @@ export function votersForSeed(seed: number, forced?: number): number {
   return forced ?? VOTER_COUNTS[Math.abs(seed) % VOTER_COUNTS.length]!;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const args = parseRunArgs(process.argv.slice(2));
   const seeds = args.seed !== undefined ? [args.seed] : Array.from({ length: args.seeds }, (_, i) => args.start + i);
   const startedMs = performance.now();
   const failures: SimResult[] = [];
   let events = 0;
   for (const [i, seed] of seeds.entries()) {
-    const result = simulate({
+    const result = await simulate({
       seed,
       voters: votersForSeed(seed, args.voters),
       scenario: scenarioForSeed(seed, args.scenario),
@@ -91,9 +91,10 @@ function main(): number {
   return failures.length === 0 ? 0 : 1;
 }
 
-try {
-  process.exitCode = main();
-} catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 2;
-}
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 2;
+  },
+);

@@ -7,19 +7,25 @@
 // 'membership' has an operator add learners, promote them and remove voters (the leader too),
 // one change at a time, under the same faults; 'full' does both.
 //
-// Each node's "disk" persists one Ready at a time after a simulated fsync delay; only then are
-// the Ready's messages sent, its committed entries applied, and advance() called. A crash drops
-// the Ready in flight. A restarted node is a new RaftNode on its durable storage with applied = 0:
-// its state machine is volatile and is rebuilt from its latest snapshot (if any) and the log.
+// Each node runs the storage member's own raft glue: its Ready driver (ready-driver.ts) over its
+// durable log (durable-log.ts, raft-log-store.ts), and its own snapshots (local-snapshot.ts), on
+// an in-memory LevelDB that loses on a crash what LevelDB loses on a power cut
+// (power-loss-level.ts). A synced write takes simulated time; a crash during it may keep it or not.
+// A restarted node is a new RaftNode on what its disk kept: its state machine is volatile and is
+// rebuilt from its latest snapshot (if any) and the log.
 // The state machine is a hash chain over the applied entries, so a snapshot carries a state that
 // the checker can compare with every other node's at the same index.
 
 import type { RaftOptions } from '../../src/consensus/config.js';
-import { MemoryLogStorage } from '../../src/consensus/memory-storage.js';
 import { SeededRandom } from '../../src/consensus/random.js';
 import { RaftNode } from '../../src/consensus/raft.js';
 import type { ConfChange } from '../../src/consensus/conf-change.js';
-import { MessageType, type Message, type NodeId, type Ready, type SnapshotMetadata } from '../../src/consensus/types.js';
+import { MessageType, type Entry, type LogStorage, type Message, type NodeId, type Ready, type Snapshot } from '../../src/consensus/types.js';
+import { DurableLog } from '../../src/storage/durable-log.js';
+import { snapshotApplied } from '../../src/storage/local-snapshot.js';
+import { RaftLogStore } from '../../src/storage/raft-log-store.js';
+import { ReadyDriver, type ReadyHooks } from '../../src/storage/ready-driver.js';
+import { PowerLossLevel } from '../support/power-loss-level.js';
 import { EventQueue } from './event-queue.js';
 import { hashEntry, InvariantChecker, InvariantViolation, type LeaderView, type TermLookup } from './invariants.js';
 import { describePartition, Network } from './network.js';
@@ -27,7 +33,7 @@ import { describePartition, Network } from './network.js';
 /** Simulated time units per Raft tick. */
 export const UNITS_PER_TICK = 10;
 
-export type NodeFactory = (options: RaftOptions, storage: MemoryLogStorage) => RaftNode;
+export type NodeFactory = (options: RaftOptions, storage: LogStorage) => RaftNode;
 
 export const SCENARIOS = ['base', 'snapshot', 'membership', 'full'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -39,6 +45,10 @@ export function scenarioForSeed(seed: number, forced?: Scenario): Scenario {
 
 /** Nodes a membership run may add, beyond the bootstrap voters. */
 const SPARE_NODES = 3;
+/** Turns the nodes' storage glue may take to finish or block on an fsync after one event. */
+const SETTLE_TURNS = 10_000;
+const YIELD_EVERY_EVENTS = 2_000;
+const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
 
 export interface SimOptions {
   seed: number;
@@ -91,7 +101,7 @@ type SimEvent =
   | { kind: 'snap-report'; node: number; incarnation: number; to: NodeId; ok: boolean }
   | { kind: 'compact' }
   | { kind: 'membership' }
-  | { kind: 'persisted'; node: number; incarnation: number }
+  | { kind: 'fsync'; node: number; incarnation: number }
   | { kind: 'client' }
   | { kind: 'fault' }
   | { kind: 'restart'; node: number }
@@ -107,14 +117,24 @@ interface SnapState {
 interface SimNode {
   id: NodeId;
   index: number;
-  storage: MemoryLogStorage;
+  /** The node's LevelDB: what a crash leaves of it is what the next start finds. */
+  disk: PowerLossLevel | undefined;
+  /** The log as the core last saw it, kept while the node is down: what the checker counts as durable. */
+  view: LogStorage | undefined;
+  log: DurableLog | undefined;
+  driver: ReadyDriver | undefined;
   raft: RaftNode | undefined;
   incarnation: number;
-  pending: Ready | undefined;
+  /** Synced writes waiting for their simulated fsync, oldest first. */
+  fsyncs: Array<{ done: () => void; fail: (error: Error) => void }>;
   appliedIndex: number;
   state: SnapState;
-  /** The durable snapshot of the state, matching storage.snapshot(). */
-  snapshot: { metadata: SnapshotMetadata; state: SnapState } | undefined;
+  /** The application's durable copy of its state at each snapshot index the log may hold. */
+  snapshotStates: Map<number, SnapState>;
+  /** A snapshot and compaction was asked for: taken between Readies, as the storage member does. */
+  compactWanted: boolean;
+  /** Its Ready driver ran since the node was last observed. */
+  driven: boolean;
   /** A snapshot streamed in from the leader, waiting for the core to accept it. */
   staged: { index: number; state: SnapState } | undefined;
   /** Started at least once (spare nodes start when first added). */
@@ -128,7 +148,7 @@ const INITIAL_STATE: SnapState = { hash: 0, hasFinal: false };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export function defaultNodeFactory(options: RaftOptions, storage: MemoryLogStorage): RaftNode {
+export function defaultNodeFactory(options: RaftOptions, storage: LogStorage): RaftNode {
   return new RaftNode(options, storage);
 }
 
@@ -153,6 +173,10 @@ export class Simulation {
   private readonly recentLimit: number;
   private readonly raftTuning: Pick<RaftOptions, 'maxInflightMsgs' | 'maxBytesPerMsg'>;
   private readonly fsyncMaxUnits: number;
+  /** How often a LevelDB write starts a new log file (power-loss-level.ts). */
+  private readonly rotateChance: number;
+  /** What the storage glue of a live node reported as fatal. */
+  private failure: InvariantViolation | undefined;
   private now = 0;
   private quiet = false;
   private done = false;
@@ -196,6 +220,7 @@ export class Simulation {
       maxDelayUnits: this.random.pick([5, 15, 40]),
     });
     this.fsyncMaxUnits = this.random.pick([2, 10, 30]);
+    this.rotateChance = this.random.pick([0, 0.05, 0.3]);
     this.raftTuning = {
       // Small windows and messages exercise probing and batching; large ones the defaults.
       maxInflightMsgs: this.random.pick([2, 8, 256]),
@@ -204,23 +229,30 @@ export class Simulation {
     this.nodes = this.ids.map((id, index) => ({
       id,
       index,
-      storage: new MemoryLogStorage(),
+      disk: undefined,
+      view: undefined,
+      log: undefined,
+      driver: undefined,
       raft: undefined,
       incarnation: 0,
-      pending: undefined,
+      fsyncs: [],
       appliedIndex: 0,
       state: INITIAL_STATE,
-      snapshot: undefined,
+      snapshotStates: new Map(),
+      compactWanted: false,
+      driven: false,
       staged: undefined,
       started: false,
       removed: false,
     }));
-    this.durableLogs = new Map(this.nodes.map((n) => [n.id, (i: number) => durableTerm(n.storage, i, this.checker)]));
+    this.durableLogs = new Map(this.nodes.map((n) => [n.id, (i: number) => (n.view === undefined ? undefined : durableTerm(n.view, i, this.checker))]));
   }
 
-  run(): SimResult {
+  async run(): Promise<SimResult> {
     try {
-      for (const node of this.nodes) if (this.bootstrap.includes(node.id)) this.start(node);
+      for (const node of this.nodes) node.disk = await PowerLossLevel.open(this.random, this.rotateChance, () => this.fsync(node));
+      for (const node of this.nodes) if (this.bootstrap.includes(node.id)) await this.start(node);
+      await this.settle();
       this.queue.push(this.random.between(1, 5 * UNITS_PER_TICK), { kind: 'client' });
       if (this.snapshots) this.queue.push(this.random.between(10, 40) * UNITS_PER_TICK, { kind: 'compact' });
       if (this.membership) this.queue.push(this.random.between(20, 60) * UNITS_PER_TICK, { kind: 'membership' });
@@ -234,17 +266,48 @@ export class Simulation {
         }
         this.now = next.time;
         this.stats.events++;
-        this.handle(next.event);
+        // Now and then the event loop gets a turn (a test runner's messages), which changes nothing here.
+        if (this.stats.events % YIELD_EVERY_EVENTS === 0) await new Promise((resolve) => setImmediate(resolve));
+        await this.handle(next.event);
+        await this.settle();
+        for (const node of this.nodes) if (node.driven && node.raft !== undefined) this.observe(node, node.raft);
       }
       return this.result();
     } catch (error) {
       return this.result(error);
+    } finally {
+      for (const node of this.nodes) {
+        node.incarnation++;
+        const stopped = node.driver?.stop();
+        for (const pending of node.fsyncs.splice(0)) pending.fail(new Error('the run is over'));
+        await stopped;
+        await node.disk?.close();
+      }
     }
+  }
+
+  /** Lets every node's storage glue run until it is idle or waits for an fsync. */
+  private async settle(): Promise<void> {
+    for (let turns = 0; ; turns++) {
+      if (this.failure !== undefined) throw this.failure;
+      if (this.nodes.every((n) => n.driver === undefined || !n.driver.busy || n.fsyncs.length > 0)) return;
+      if (turns === SETTLE_TURNS) throw new InvariantViolation('storage-glue', `a node's Ready driver neither finished nor waited for an fsync within ${SETTLE_TURNS} turns`);
+      // LevelDB in memory finishes its work in process.nextTick callbacks: one turn of those at a time.
+      await new Promise((resolve) => process.nextTick(resolve));
+    }
+  }
+
+  /** A synced write of `node`'s disk: over after a simulated delay, or failed by a crash before. */
+  private fsync(node: SimNode): Promise<void> {
+    return new Promise((done, fail) => {
+      node.fsyncs.push({ done, fail });
+      this.queue.push(this.now + this.random.between(1, this.fsyncMaxUnits), { kind: 'fsync', node: node.index, incarnation: node.incarnation });
+    });
   }
 
   // ---- events ------------------------------------------------------------------------------
 
-  private handle(event: SimEvent): void {
+  private async handle(event: SimEvent): Promise<void> {
     switch (event.kind) {
       case 'tick':
         return this.onTick(event.node, event.incarnation);
@@ -255,17 +318,17 @@ export class Simulation {
       case 'compact':
         return this.onCompact();
       case 'membership':
-        return this.onMembership();
-      case 'persisted':
-        return this.onPersisted(event.node, event.incarnation);
+        return await this.onMembership();
+      case 'fsync':
+        return this.onFsync(event.node, event.incarnation);
       case 'client':
         return this.onClient();
       case 'fault':
-        return this.onFault();
+        return await this.onFault();
       case 'restart':
-        return this.onRestart(event.node);
+        return await this.onRestart(event.node);
       case 'quiet':
-        return this.onQuiet();
+        return await this.onQuiet();
       case 'final-propose':
         return this.onFinalPropose();
     }
@@ -312,32 +375,63 @@ export class Simulation {
     this.afterStep(node);
   }
 
-  private onPersisted(index: number, incarnation: number): void {
+  private onFsync(index: number, incarnation: number): void {
     const node = this.nodes[index]!;
-    if (node.raft === undefined || node.incarnation !== incarnation || node.pending === undefined) return;
-    const rd = node.pending;
-    node.pending = undefined;
-    if (rd.snapshot !== undefined) this.installSnapshot(node, rd.snapshot.metadata);
-    if (rd.hardState !== undefined) node.storage.setHardState(rd.hardState);
-    node.storage.append(rd.entries);
-    this.record(() => `${node.id} persisted ${rd.entries.length} entries${rd.hardState ? ` hs=${JSON.stringify(rd.hardState)}` : ''}, sends ${rd.messages.length}, applies ${rd.committedEntries.length}`);
-    for (const m of rd.messages) this.send(m);
-    this.apply(node, rd);
-    node.raft.advance();
-    const status = node.raft.status();
-    this.checker.configSeen(node.id, status.applied, status.config);
-    this.afterStep(node);
+    if (node.raft === undefined || node.incarnation !== incarnation) return;
+    node.fsyncs.shift()?.done();
+    node.driven = true;
   }
 
-  private installSnapshot(node: SimNode, metadata: SnapshotMetadata): void {
+  /** What the storage member's Ready driver asks of it, here for one incarnation of `node`. */
+  private hooksFor(node: SimNode, incarnation: number): ReadyHooks {
+    const live = () => node.incarnation === incarnation;
+    return {
+      onSoftState: () => {},
+      installSnapshot: async (snapshot) => {
+        if (live()) await this.installSnapshot(node, snapshot);
+      },
+      sendSnapshots: (messages) => {
+        if (live()) for (const m of messages) this.sendSnapshot(m);
+      },
+      send: (messages) => {
+        if (live()) for (const m of messages) this.send(m);
+      },
+      saved: () => {},
+      apply: async (entries) => {
+        if (live()) this.apply(node, entries);
+      },
+      // Read states are checked as the Ready is taken (checkReady).
+      onReadStates: () => {},
+      afterAdvance: async () => {
+        if (!live()) return;
+        const status = node.raft!.status();
+        this.checker.configSeen(node.id, status.applied, status.config);
+      },
+      betweenReadies: async () => {
+        if (!live() || !node.compactWanted) return;
+        node.compactWanted = false;
+        await this.compact(node);
+      },
+      // A check that failed inside the driver's loop (on a Ready, an apply, an install) ends the run as itself.
+      fatal: (where, error) => {
+        if (!live()) return;
+        this.failure ??= error instanceof InvariantViolation ? error : new InvariantViolation('storage-glue', `${node.id} ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      },
+    };
+  }
+
+  private async installSnapshot(node: SimNode, snapshot: Snapshot): Promise<void> {
+    const { metadata } = snapshot;
     const staged = node.staged;
     if (staged === undefined || staged.index !== metadata.index) {
       throw new InvariantViolation('snapshot-install', `${node.id} was told to install a snapshot at ${metadata.index} it never received`);
     }
     node.staged = undefined;
     this.checker.snapshotInstalled(node.id, metadata, staged.state.hash);
-    node.storage.applySnapshot({ metadata });
-    node.snapshot = { metadata, state: staged.state };
+    // The application's state is durable before the log records the snapshot, as the storage member's is.
+    node.snapshotStates.set(metadata.index, staged.state);
+    await node.log!.applySnapshot(snapshot);
+    this.dropOlderSnapshotStates(node);
     node.state = staged.state;
     node.appliedIndex = metadata.index;
     this.stats.snapshotsInstalled++;
@@ -345,10 +439,9 @@ export class Simulation {
     this.checkDone();
   }
 
-  private apply(node: SimNode, rd: Ready): void {
-    if (rd.committedEntries.length === 0) return;
-    const durableCommit = node.storage.initialState().commit;
-    for (const e of rd.committedEntries) {
+  private apply(node: SimNode, committed: Entry[]): void {
+    const durableCommit = node.log!.coreView.initialState().commit;
+    for (const e of committed) {
       const hash = hashEntry(node.state.hash, e);
       if (this.checker.applied(node.id, e, node.appliedIndex + 1, durableCommit, hash)) this.stats.confChanges++;
       const hasFinal = node.state.hasFinal || (e.data.byteLength > 0 && decoder.decode(e.data) === this.finalValue);
@@ -394,7 +487,7 @@ export class Simulation {
     this.record(() => `client read ${context} at ${node.id}: ${accepted ? 'accepted' : 'refused'}`);
   }
 
-  private onFault(): void {
+  private async onFault(): Promise<void> {
     if (this.quiet) return;
     const roll = this.random.nextInt(10);
     if (roll < 4) {
@@ -405,39 +498,64 @@ export class Simulation {
       this.network.heal();
       this.record(() => 'partition: healed');
     } else {
-      this.crash(this.random.pick(this.nodes.filter((n) => n.started)));
+      await this.crash(this.random.pick(this.nodes.filter((n) => n.started)));
     }
     this.queue.push(this.now + this.random.between(10, 50) * UNITS_PER_TICK, { kind: 'fault' });
   }
 
-  private crash(node: SimNode): void {
+  private async crash(node: SimNode): Promise<void> {
     if (node.raft === undefined) return;
+    const driver = node.driver!;
     node.raft = undefined;
-    node.pending = undefined;
+    node.driver = undefined;
+    node.log = undefined;
     node.incarnation++;
     node.staged = undefined;
+    node.compactWanted = false;
+    // The write in flight fails and the old incarnation's Ready loop ends; the disk keeps what a power cut would.
+    const stopped = driver.stop();
+    for (const pending of node.fsyncs.splice(0)) pending.fail(new Error('crashed'));
+    await stopped;
+    node.disk = await node.disk!.crash();
     this.stats.crashes++;
-    this.record(() => `${node.id} crashed (unsynced Ready lost)`);
+    this.record(() => `${node.id} crashed (what was not synced may be lost)`);
     this.queue.push(this.now + this.random.between(5, 60) * UNITS_PER_TICK, { kind: 'restart', node: node.index });
   }
 
-  private onRestart(index: number): void {
+  private async onRestart(index: number): Promise<void> {
     const node = this.nodes[index]!;
     if (node.raft !== undefined) return;
-    this.start(node);
+    await this.start(node);
   }
 
-  private start(node: SimNode): void {
+  private async start(node: SimNode): Promise<void> {
     const seed = (this.options.seed * 7919 + node.index * 104729 + node.incarnation * 31) | 0;
-    // The state machine restarts from the durable snapshot, or from scratch.
-    node.state = node.snapshot?.state ?? INITIAL_STATE;
-    node.appliedIndex = node.snapshot?.metadata.index ?? 0;
+    const store = await RaftLogStore.open(node.disk!.sublevel<Buffer, Buffer>('raft', BUFFERS));
+    const stored = await store.load();
+    // The state machine restarts from the snapshot the log kept, or from scratch.
+    const snapshotIndex = stored.snapshot.index;
+    const state = snapshotIndex === 0 ? INITIAL_STATE : node.snapshotStates.get(snapshotIndex);
+    if (state === undefined) throw new InvariantViolation('snapshot-state', `${node.id} restarted on a snapshot at ${snapshotIndex} whose state was never made durable`);
+    node.state = state;
+    node.appliedIndex = snapshotIndex;
     node.started = true;
     const joining = !this.bootstrap.includes(node.id);
     const options: RaftOptions = { id: node.id, voters: this.bootstrap, joining, seed, applied: node.appliedIndex, ...this.raftTuning };
-    node.raft = this.createNode(options, node.storage);
-    this.checker.nodeRestarted(node.id, node.storage.initialState().commit);
-    const durableLastIndex = node.storage.lastIndex();
+    const log = new DurableLog(store, stored);
+    const raft = this.createNode(options, log.coreView);
+    // Each Ready is checked as the driver takes it.
+    const ready = raft.ready.bind(raft);
+    raft.ready = () => {
+      const rd = ready();
+      this.checkReady(node, raft, rd);
+      return rd;
+    };
+    node.log = log;
+    node.view = log.coreView;
+    node.raft = raft;
+    node.driver = new ReadyDriver(raft, log, this.hooksFor(node, node.incarnation));
+    this.checker.nodeRestarted(node.id, log.coreView.initialState().commit);
+    const durableLastIndex = log.lastIndex();
     const incarnation = node.incarnation;
     this.record(() => `${node.id} started (incarnation ${incarnation}, durable last index ${durableLastIndex})`);
     const firstTick = this.now + this.random.between(1, UNITS_PER_TICK);
@@ -445,12 +563,12 @@ export class Simulation {
     this.afterStep(node);
   }
 
-  private onQuiet(): void {
+  private async onQuiet(): Promise<void> {
     this.quiet = true;
     this.network.heal();
     this.network.profile = { ...this.network.profile, dropRate: 0, duplicateRate: 0 };
     this.record(() => 'quiet phase: healed, no loss, restarting crashed nodes');
-    for (const node of this.nodes) if (node.raft === undefined && node.started) this.start(node);
+    for (const node of this.nodes) if (node.raft === undefined && node.started) await this.start(node);
     this.queue.push(this.now + UNITS_PER_TICK, { kind: 'final-propose' });
   }
 
@@ -480,27 +598,38 @@ export class Simulation {
   /** A random live node snapshots its applied state and compacts its log behind it. */
   private onCompact(): void {
     if (this.quiet) return;
-    const candidates = this.nodes.filter((n) => n.raft !== undefined && n.pending === undefined);
-    if (candidates.length > 0) this.compact(this.random.pick(candidates));
+    const candidates = this.nodes.filter((n) => n.raft !== undefined);
+    if (candidates.length > 0) {
+      const node = this.random.pick(candidates);
+      node.compactWanted = true;
+      node.driven = true;
+      node.driver!.schedule();
+    }
     this.queue.push(this.now + this.random.between(5, 30) * UNITS_PER_TICK, { kind: 'compact' });
   }
 
-  private compact(node: SimNode): void {
-    const raft = node.raft!;
+  private async compact(node: SimNode): Promise<void> {
+    const log = node.log!;
     const applied = node.appliedIndex;
-    if (applied <= (node.snapshot?.metadata.index ?? 0) || applied < node.storage.firstIndex()) return;
-    // Between advance() and the next ready(), the core's configuration is the one at `applied`.
-    const metadata: SnapshotMetadata = { index: applied, term: node.storage.term(applied), ...raft.confState() };
-    node.storage.createSnapshot({ metadata });
-    node.snapshot = { metadata, state: node.state };
+    if (applied <= log.snapshotMetadata().index || applied < log.firstIndex()) return;
+    // The application's state is durable before the log records a snapshot of it.
+    node.snapshotStates.set(applied, node.state);
     const keep = this.random.pick([0, 0, 2, 10]);
-    node.storage.compact(applied - keep);
+    // Between advance() and the next ready(), the core's configuration is the one at `applied`.
+    await snapshotApplied(log, applied, node.raft!.confState(), keep);
+    this.dropOlderSnapshotStates(node);
     this.stats.compactions++;
-    this.record(() => `${node.id} snapshot at ${applied}, log compacted to ${node.storage.firstIndex() - 1}`);
+    this.record(() => `${node.id} snapshot at ${applied}, log compacted to ${log.firstIndex() - 1}`);
+  }
+
+  /** States of snapshots older than the log's are never started from again. */
+  private dropOlderSnapshotStates(node: SimNode): void {
+    const kept = node.log!.snapshotMetadata().index;
+    for (const index of node.snapshotStates.keys()) if (index < kept) node.snapshotStates.delete(index);
   }
 
   /** One membership change, as an operator would make it: add, promote, or remove. */
-  private onMembership(): void {
+  private async onMembership(): Promise<void> {
     if (this.quiet) return;
     this.queue.push(this.now + this.random.between(30, 90) * UNITS_PER_TICK, { kind: 'membership' });
     const leader = this.currentLeader();
@@ -508,7 +637,7 @@ export class Simulation {
     const cc = this.nextConfChange(leader.raft!.confState());
     if (cc === undefined) return;
     const target = this.nodes[this.ids.indexOf(cc.node)]!;
-    if (cc.type === 'add-learner' && !target.started) this.start(target);
+    if (cc.type === 'add-learner' && !target.started) await this.start(target);
     if (cc.type === 'remove-node') target.removed = true;
     // Sometimes through a follower, which forwards it.
     const live = this.nodes.filter((n) => n.raft !== undefined && !n.removed);
@@ -544,8 +673,9 @@ export class Simulation {
   /** The application streams its snapshot state along with the core's Snap message. */
   private sendSnapshot(m: Message): void {
     const sender = this.nodes[this.ids.indexOf(m.from)]!;
-    const snap = sender.snapshot;
-    if (snap === undefined || snap.metadata.index !== m.index || snap.metadata.term !== m.logTerm) {
+    const metadata = sender.log!.snapshotMetadata();
+    const state = sender.snapshotStates.get(m.index);
+    if (state === undefined || metadata.index !== m.index || metadata.term !== m.logTerm) {
       throw new InvariantViolation('snapshot-send', `${m.from} sent a snapshot at ${m.index} that its storage does not hold`);
     }
     this.stats.snapshotsSent++;
@@ -555,23 +685,20 @@ export class Simulation {
       return;
     }
     // A stream takes longer than a message; it is never duplicated.
-    this.queue.push(this.now + delays[0]! + this.random.between(0, 5 * UNITS_PER_TICK), { kind: 'deliver', message: m, payload: snap.state });
+    this.queue.push(this.now + delays[0]! + this.random.between(0, 5 * UNITS_PER_TICK), { kind: 'deliver', message: m, payload: state });
   }
 
-  /** Observes the node after any input, checks invariants, and hands its next Ready to the disk. */
+  /** Observes the node after any input, checks invariants, and lets its Ready driver run. */
   private afterStep(node: SimNode): void {
     const raft = node.raft;
     if (raft === undefined) return;
     this.observe(node, raft);
-    if (node.pending !== undefined || !raft.hasReady()) return;
-    const rd = raft.ready();
-    this.checkReady(node, raft, rd);
-    node.pending = rd;
-    const fsyncUnits = this.random.between(1, this.fsyncMaxUnits);
-    this.queue.push(this.now + fsyncUnits, { kind: 'persisted', node: node.index, incarnation: node.incarnation });
+    node.driven = true;
+    node.driver!.schedule();
   }
 
   private observe(node: SimNode, raft: RaftNode): void {
+    node.driven = false;
     const status = raft.status();
     this.checker.statusSeen(node.id, status.applied, status.commit, status.lastIndex);
     const termAt = (i: number): number | undefined => raft.termAt(i);
@@ -587,15 +714,16 @@ export class Simulation {
     const out: LeaderView[] = [];
     for (const n of this.nodes) {
       const raft = n.raft;
-      if (raft === undefined) continue;
+      if (raft === undefined || !raft.isLeader()) continue;
       const s = raft.status();
-      if (s.role === 'leader') out.push({ id: n.id, term: s.term, termAt: (i) => raft.termAt(i), firstIndex: s.firstIndex, voters: s.config.voters });
+      out.push({ id: n.id, term: s.term, termAt: (i) => raft.termAt(i), firstIndex: s.firstIndex, voters: s.config.voters });
     }
     return out;
   }
 
 
   private checkReady(node: SimNode, raft: RaftNode, rd: Ready): void {
+    this.record(() => `${node.id} ready: ${rd.entries.length} entries${rd.hardState ? ` hs=${JSON.stringify(rd.hardState)}` : ''}, sends ${rd.messages.length}, applies ${rd.committedEntries.length}`);
     for (const m of rd.messages) {
       if (m.to === node.id) throw new InvariantViolation('no-self-messages', `${node.id} put a ${MessageType[m.type]} to itself in a Ready`);
     }
@@ -654,7 +782,7 @@ export function describeMessage(m: Message): string {
   return parts.join(' ');
 }
 
-export function simulate(options: SimOptions): SimResult {
+export function simulate(options: SimOptions): Promise<SimResult> {
   return new Simulation(options).run();
 }
 
@@ -663,7 +791,7 @@ export function replayCommand(result: Pick<SimResult, 'seed' | 'voters' | 'scena
 }
 
 /** What a node's disk holds at an index: compacted entries are committed (and in its snapshot). */
-function durableTerm(storage: MemoryLogStorage, index: number, checker: InvariantChecker): number | undefined {
+function durableTerm(storage: LogStorage, index: number, checker: InvariantChecker): number | undefined {
   if (index > storage.lastIndex()) return undefined;
   if (index < storage.firstIndex() - 1) return checker.committedTermAt(index);
   return storage.term(index);

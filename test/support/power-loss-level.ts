@@ -8,7 +8,8 @@ import type { SeededRandom } from '../../src/consensus/random.js';
 // file keeps a prefix of its writes: at least up to its last synced write, perhaps more. A batch
 // is one record: all of it survives, or none.
 //
-// `rotateChance` is how often a write starts a new file; `crash` builds the disk a restart would
+// `rotateChance` is how often a write starts a new file; `fsync`, how long a synced write takes
+// (a cut before it is over may keep the write or not); `crash` builds the disk a restart would
 // find (treated as durable from then on: LevelDB's recovery writes it out before it opens), and
 // `compactRange`, as LevelDB's, first flushes the memtable, which makes every write durable.
 
@@ -39,15 +40,17 @@ export class PowerLossLevel extends MemoryLevel<Buffer, Buffer> {
   /** Operations known durable: the disk found at the last crash, and what compactRange flushed since. */
   private durable: Operation[] = [];
 
+  /** `fsync`: how long a synced write takes (the simulator's clock); at once when not given. */
   constructor(
     private readonly random: SeededRandom,
     private readonly rotateChance: number,
+    private readonly fsync?: () => Promise<void>,
   ) {
     super(BUFFERS);
   }
 
-  static async open(random: SeededRandom, rotateChance: number): Promise<PowerLossLevel> {
-    const db = new PowerLossLevel(random, rotateChance);
+  static async open(random: SeededRandom, rotateChance: number, fsync?: () => Promise<void>): Promise<PowerLossLevel> {
+    const db = new PowerLossLevel(random, rotateChance, fsync);
     await db.open();
     return db;
   }
@@ -61,7 +64,7 @@ export class PowerLossLevel extends MemoryLevel<Buffer, Buffer> {
       for (const write of file.slice(0, kept)) surviving.push(...write.operations);
     }
     await this.close();
-    const next = await PowerLossLevel.open(this.random, this.rotateChance);
+    const next = await PowerLossLevel.open(this.random, this.rotateChance, this.fsync);
     await next.replay(surviving);
     return next;
   }
@@ -73,23 +76,28 @@ export class PowerLossLevel extends MemoryLevel<Buffer, Buffer> {
   }
 
   async _put(key: Buffer, value: Buffer, options: { sync?: boolean }): Promise<void> {
-    this.record([{ type: 'put', key, value }], options);
+    await this.record([{ type: 'put', key, value }], options);
     return store._put.call(this, key, value, options);
   }
 
   async _del(key: Buffer, options: { sync?: boolean }): Promise<void> {
-    this.record([{ type: 'del', key }], options);
+    await this.record([{ type: 'del', key }], options);
     return store._del.call(this, key, options);
   }
 
   async _batch(operations: Operation[], options: { sync?: boolean }): Promise<void> {
-    this.record(operations.map((o) => ({ type: o.type, key: o.key, value: o.value })), options);
+    await this.record(operations.map((o) => ({ type: o.type, key: o.key, value: o.value })), options);
     return store._batch.call(this, operations, options);
   }
 
-  private record(operations: Operation[], options: { sync?: boolean }): void {
+  /** Appends the write to the current log file; a synced one counts as synced once its fsync is over. */
+  private async record(operations: Operation[], options: { sync?: boolean }): Promise<void> {
     if (this.random.chance(this.rotateChance)) this.files.push([]);
-    this.files[this.files.length - 1]!.push({ operations, sync: options.sync === true });
+    const write: Write = { operations, sync: options.sync === true && this.fsync === undefined };
+    this.files[this.files.length - 1]!.push(write);
+    if (options.sync !== true || this.fsync === undefined) return;
+    await this.fsync();
+    write.sync = true;
   }
 
   private async replay(operations: Operation[]): Promise<void> {
