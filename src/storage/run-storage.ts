@@ -12,6 +12,8 @@ import { MAX_PEER_MESSAGE_BYTES } from './peer-limits.js';
 import { GrpcRaftTransport } from './raft-transport.js';
 import { StorageMember } from './storage-member.js';
 import { addStorageServices } from './storage-service.js';
+import { defectiveLimits, injectDefect } from './test-defects.js';
+import { PROCESS_ENVIRONMENT } from './member-environment.js';
 
 const DRAIN_MS = 5_000;
 const READINESS_INTERVAL_MS = 250;
@@ -21,7 +23,8 @@ export async function runStorage(config: StorageConfig): Promise<void> {
   checkClusterIdentity(config.dataDir, config.cluster);
   const metrics = new Metrics('storage', config.id, config.dataDir);
   const transport = new GrpcRaftTransport(config.cluster, config.id, config.peers, (n) => metrics.raftMessagesDropped.inc(n));
-  const member = await StorageMember.open(config, transport, metrics);
+  const member = await StorageMember.open(config, transport, metrics, { ...PROCESS_ENVIRONMENT, mvccLimits: defectiveLimits(config.testDefect) });
+  injectDefect(member, config.testDefect);
   // Members send each other appends of the largest entry, and snapshot chunks of the largest record.
   const rpc = new RpcServer(metrics, { maxReceiveBytes: MAX_PEER_MESSAGE_BYTES });
   addStorageServices(rpc, member);

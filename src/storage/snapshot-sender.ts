@@ -27,7 +27,14 @@ export interface SnapshotSource {
   addresses: Record<string, string>;
 }
 
-export class SnapshotSender {
+/** Streams snapshots to followers; each outcome goes to the report it was made with. */
+export interface SnapshotTransport {
+  /** Starts streaming to `address`; `message` is the Snap message describing the state. */
+  send(message: Message, address: string | undefined, source: SnapshotSource): void;
+  close(): void;
+}
+
+export class SnapshotSender implements SnapshotTransport {
   private readonly sending = new Set<NodeId>();
   private readonly clients = new Map<string, RaftClient>();
 

@@ -1,4 +1,3 @@
-import type { Level } from 'level';
 import type { SnapshotMetadata } from '../consensus/types.js';
 import type { Keyspace } from '../mvcc/keyspace.js';
 import { makeWritesDurable } from './durable-barrier.js';
@@ -20,12 +19,12 @@ const OPTIONS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
 
 export class StateSlots {
   private constructor(
-    private readonly db: Level<Buffer, Buffer>,
+    private readonly db: Keyspace,
     private active: Slot,
     private installed: SnapshotMetadata | undefined,
   ) {}
 
-  static async open(db: Level<Buffer, Buffer>): Promise<StateSlots> {
+  static async open(db: Keyspace): Promise<StateSlots> {
     const raw = await db.get(ACTIVE_KEY);
     const name = raw?.toString('utf8');
     const installed = await db.get(INSTALLED_KEY);

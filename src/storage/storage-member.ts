@@ -1,16 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { Level } from 'level';
 import { validateRange, validateTxn } from '../api/validate.js';
 import { RaftNode, type ReadIndexResult } from '../consensus/raft.js';
-import { encodeConfState } from '../consensus/conf-change.js';
-import { EntryType, MessageType, NONE, type ConfState, type Entry, type Message, type Ready, type Snapshot } from '../consensus/types.js';
+import { EntryType, MessageType, NONE, type Message, type Ready } from '../consensus/types.js';
 import { InvalidArgumentError, NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
 import { CompactedRevisionError, FutureRevisionError } from '../mvcc/errors.js';
 import { AddressBook } from './address-book.js';
 import { Membership, type PeerTransport } from './membership.js';
 import type { HashKVResponse } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
-import type { LogBatch, LogBatch__Output } from '../gen/quorumkv/internal/v1/LogBatch.js';
+import type { LogBatch } from '../gen/quorumkv/internal/v1/LogBatch.js';
 import type { MemberStatus } from '../gen/quorumkv/v1/MemberStatus.js';
 import type { RangeRequest__Output } from '../gen/quorumkv/v1/RangeRequest.js';
 import type { RangeResponse } from '../gen/quorumkv/v1/RangeResponse.js';
@@ -18,86 +15,63 @@ import type { ResponseHeader } from '../gen/quorumkv/v1/ResponseHeader.js';
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnOutcome as WireTxnOutcome } from '../gen/quorumkv/internal/v1/TxnOutcome.js';
 import { numericId } from '../ids.js';
-import { MvccStore, type AppliedEntry, type TxnOutcome } from '../mvcc/mvcc-store.js';
+import { MvccStore, type TxnOutcome } from '../mvcc/mvcc-store.js';
+import type { Keyspace } from '../mvcc/keyspace.js';
 import { directoryBytes } from '../observability/disk-usage.js';
-import { failpoint } from '../failpoints.js';
 import { log } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
-import { codecFor } from '../proto/codec.js';
 import type { Change } from '../mvcc/change-log.js';
 import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
+import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import { NodeRegistry } from './node-registry.js';
 import { ProposalTracker } from './proposal-tracker.js';
 import { RaftLogStore } from './raft-log-store.js';
 import { DurableLog } from './durable-log.js';
-import { snapshotApplied } from './local-snapshot.js';
 import { ReadyDriver } from './ready-driver.js';
 import { MAX_ENTRY_BYTES } from './peer-limits.js';
-import { SnapshotSender } from './snapshot-sender.js';
-import { SnapshotReceiver, type ReceiveResult } from './snapshot-receiver.js';
+import type { ReceiveResult } from './snapshot-receiver.js';
 import { StateSlots } from './state-slots.js';
 import { finishInstall, recoverCommit } from './startup-recovery.js';
 import { AutoCompactor } from './auto-compaction.js';
 import { Incarnations } from './incarnations.js';
 import { isLeaderReplication, PeerAdmission } from './peer-admission.js';
-import { AppliedWaiters } from './applied-waiters.js';
 import { LeaderContact } from './leader-contact.js';
-import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
-import type { MvccLimits } from '../mvcc/limits.js';
 import { ReadIndexBatcher } from './read-index-batcher.js';
 import { LeaseKeeper } from '../lease/lease-keeper.js';
 import { quorumkvVersion } from '../version.js';
+import { Applier, logBatchCodec } from './applier.js';
+import { MemberSnapshots } from './member-snapshots.js';
+import { PROCESS_ENVIRONMENT, type MemberEnvironment } from './member-environment.js';
 import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_TIMEOUT_MS, type StorageConfig } from './options.js';
 
-// A storage member: the consensus core glued to LevelDB (durable log + MVCC state) and to a
-// transport. It feeds the core ticks and messages; its ReadyDriver carries out each Ready in
-// order (persist (fsync) → send → apply → advance) through the hooks this member supplies.
+// A storage member: the consensus core glued to LevelDB and to a transport, and the requests the
+// compute tier sends it. It feeds the core ticks and messages; its ReadyDriver carries out each
+// Ready in order (persist (fsync) → send → apply → advance) over the durable log (durable-log.ts),
+// the applier (applier.ts) and the snapshots (member-snapshots.ts). What it takes from the world
+// (database, timers, snapshot transport, fatal errors) comes from its environment.
 
 /** Logs a warning (the constructor's `log` is the durable raft log). */
 function warnLogged(fields: Record<string, unknown>, message: string): void {
   log.warn(fields, message);
 }
 
-/** A snapshot is also taken once this many bytes of entries were logged since the last one. */
-const SNAPSHOT_LOG_BYTES = 16 * 1024 * 1024;
-/** The log tail kept behind a snapshot holds at most about this many bytes. */
-const LOG_TAIL_BYTES = 32 * 1024 * 1024;
-
-function mvccLimits(config: StorageConfig): Partial<MvccLimits> {
-  return config.testDefect === 'weak-dedupe' ? { dedupeMaxIds: 1 } : {};
-}
-
 /** Longest a read-your-writes read waits for this member to apply the revision it needs. */
 const MIN_REVISION_WAIT_MS = 1_000;
-
-const logBatchCodec = codecFor<LogBatch, LogBatch__Output>('quorumkv.internal.v1.LogBatch');
 
 export class StorageMember {
   private readonly proposals: ProposalTracker<TxnOutcome[]>;
   private readonly reads: ReadIndexBatcher;
-  private readonly appliedWaiters = new AppliedWaiters(DEFAULT_READ_TIMEOUT_MS, DEFAULT_MAX_PENDING_READS);
-  private tickTimer: NodeJS.Timeout | undefined;
+  private stopTicks: (() => void) | undefined;
   private readonly readyDriver: ReadyDriver;
+  private readonly applier: Applier;
+  private readonly snapshots: MemberSnapshots;
   private isStopped = false;
-  private readonly appliedListeners = new Set<() => void>();
-  /** Since when this member has known of committed entries it has not applied (0: caught up). */
-  private behindSince = 0;
   readonly nodes = new NodeRegistry();
   /** Lease expiry by this member's clock while it leads, and the lease calls only a leader answers. */
   readonly leases: LeaseKeeper;
   private leader = NONE;
   private readonly ids: { clusterId: number; memberId: number };
-  private readonly snapshots: SnapshotSender;
   readonly membership: Membership;
-  /** Stages snapshots streamed by the leader and hands them to the core. */
-  private readonly receiver: SnapshotReceiver;
-  /** The configuration as of the applied state (the core's may run ahead within a Ready). */
-  private appliedConf: ConfState;
-  private readonly snapshotRequests: Array<() => void> = [];
-  /** The purge of compacted history running in the background, if any. */
-  private historyPurge: Promise<void> | undefined;
-  /** Another compaction entry was applied while the purge ran: purge again when it ends. */
-  private purgeAgain = false;
   /** This leader proposed a history compaction that is not applied yet. */
   private historyCompactionProposed = false;
   private readonly autoCompactor: AutoCompactor;
@@ -108,15 +82,16 @@ export class StorageMember {
 
   private constructor(
     readonly config: StorageConfig,
-    private readonly db: Level<Buffer, Buffer>,
+    private readonly db: Keyspace,
     private readonly raft: RaftNode,
     private readonly log: DurableLog,
-    private readonly slots: StateSlots,
-    private state: MvccStore,
-    private readonly addresses: AddressBook,
-    private readonly transport: PeerTransport,
+    slots: StateSlots,
+    state: MvccStore,
+    addresses: AddressBook,
+    transport: PeerTransport,
     private readonly metrics: Metrics,
     incarnations: Incarnations,
+    private readonly env: MemberEnvironment,
   ) {
     this.autoCompactor = new AutoCompactor(config.autoCompaction);
     this.admission = new PeerAdmission(config.id, incarnations, {
@@ -126,55 +101,52 @@ export class StorageMember {
       refused: (reason) => metrics.raftMessagesRefused.inc({ reason }),
       knownChanged: (count) => metrics.peerIncarnationsKnown.set(count),
       warn: warnLogged,
-      fatal: (where, error) => this.fatal(where, error),
+      fatal: (where, error) => env.fatal(where, error),
     });
     // A leader vouches, with its appends and heartbeats, for the incarnations it knows.
     transport.setKnownIncarnations(() => this.admission.vouched());
-    this.snapshots = new SnapshotSender((to, ok) => {
-      if (this.isStopped) return;
-      this.raft.reportSnapshot(to, ok);
-      this.readyDriver.schedule();
+    this.proposals = new ProposalTracker(config.id, config.proposalTimeoutMs, DEFAULT_MAX_PENDING_PROPOSALS);
+    this.applier = new Applier(state, raft.confState(), this.proposals, metrics, {
+      applyConfChange: (entry) => this.membership.applyCommitted(entry),
+      applied: (outcomes) => this.leases.onApplied(outcomes),
+      fatal: (where, error) => env.fatal(where, error),
     });
-    this.receiver = new SnapshotReceiver(
-      {
-        cluster: config.cluster,
-        memberId: config.id,
-        term: () => raft.currentTerm(),
-        offer: (message) => {
-          raft.step(message);
-          this.readyDriver.schedule();
-          return raft.pendingSnapshotIndex() === message.index;
-        },
-        adoptAddresses: async (addresses) => {
-          // Keep our own address: the leader's book may know this member by an address it was added with.
-          addresses.set(config.id, this.addresses.get(config.id) ?? config.listen);
-          await this.addresses.replace(addresses);
-          this.transport.setPeers(addresses);
-        },
-      },
+    const schedule = () => this.readyDriver.schedule();
+    this.snapshots = new MemberSnapshots(
+      { cluster: config.cluster, id: config.id, listen: config.listen, snapshotEntries: config.snapshotEntries, logTailEntries: config.logTailEntries, mvccLimits: env.mvccLimits },
+      raft,
+      log,
       slots,
+      this.applier,
+      addresses,
+      transport,
+      metrics,
+      {
+        schedule,
+        stopped: () => this.isStopped,
+        snapshotTaken: () => this.proposeHistoryCompaction(this.autoCompactor.targetAtRevision(this.state.revision, this.state.compactRevision)),
+        snapshotTransport: (report) => env.snapshotTransport(report),
+      },
     );
-    this.appliedConf = raft.confState();
     this.membership = new Membership(
       config.id,
       {
         stopped: () => this.isStopped,
         forgetIncarnation: (id) => this.admission.forget(id),
         raftStatus: () => raft.status(),
-        appliedConf: () => this.appliedConf,
+        appliedConf: () => this.applier.appliedConf,
         header: () => this.header(),
         proposeConfChange: (change) => {
           const result = raft.proposeConfChange(change);
-          this.readyDriver.schedule();
+          schedule();
           return result;
         },
-        ensureSnapshot: () => (log.firstIndex() === 1 ? this.requestSnapshot() : Promise.resolve()),
-        appliedOrTimeout: (timeoutMs) => this.appliedOrTimeout(timeoutMs),
+        ensureSnapshot: () => (log.firstIndex() === 1 ? this.snapshots.request() : Promise.resolve()),
+        appliedOrTimeout: (timeoutMs) => this.applier.appliedOrTimeout(timeoutMs),
       },
       addresses,
       transport,
     );
-    this.proposals = new ProposalTracker(config.id, config.proposalTimeoutMs, DEFAULT_MAX_PENDING_PROPOSALS);
     this.reads = new ReadIndexBatcher(
       { requestReadIndex: (context) => this.requestReadIndex(context) },
       DEFAULT_READ_TIMEOUT_MS,
@@ -189,14 +161,13 @@ export class StorageMember {
       state: () => this.state,
       propose: (txns) => this.propose({ txns }),
       caughtUp: async () => {
-        const readIndex = await this.reads.readIndex();
-        await this.appliedWaiters.wait(readIndex, this.state.appliedIndex);
+        await this.applier.waitApplied(await this.reads.readIndex());
       },
     });
     this.readyDriver = new ReadyDriver(raft, log, {
       onSoftState: (soft) => this.onSoftState(soft.leader, soft.role === 'leader'),
-      installSnapshot: (snapshot) => this.installSnapshot(snapshot),
-      sendSnapshots: (messages) => this.sendSnapshots(messages),
+      installSnapshot: (snapshot) => this.snapshots.install(snapshot),
+      sendSnapshots: (messages) => this.snapshots.send(messages),
       send: (messages) => transport.send(messages),
       saved: (hardState, durationS) => {
         metrics.fsyncDuration.observe(durationS);
@@ -205,23 +176,21 @@ export class StorageMember {
           metrics.commitIndex.set(hardState.commit);
         }
       },
-      apply: (entries) => this.applyCommitted(entries),
+      apply: (entries) => this.applier.apply(entries),
       onReadStates: (readStates) => {
         for (const readState of readStates) this.reads.onReadState(readState.context, readState.index, readState.overloaded);
       },
       afterAdvance: async (ready) => {
         this.afterAdvance(ready);
-        await this.maybeSnapshot();
+        await this.snapshots.takeIfDue();
       },
-      betweenReadies: () => this.takeRequestedSnapshot(),
-      fatal: (where, error) => this.fatal(where, error),
+      betweenReadies: () => this.snapshots.takeRequested(),
+      fatal: (where, error) => env.fatal(where, error),
     });
   }
 
-  static async open(config: StorageConfig, transport: PeerTransport, metrics: Metrics): Promise<StorageMember> {
-    mkdirSync(config.dataDir, { recursive: true });
-    const db = new Level<Buffer, Buffer>(config.dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-    await db.open();
+  static async open(config: StorageConfig, transport: PeerTransport, metrics: Metrics, env: MemberEnvironment = PROCESS_ENVIRONMENT): Promise<StorageMember> {
+    const db = await env.openDb(config.dataDir);
     const sublevelOptions = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
     const raftSpace = db.sublevel<Buffer, Buffer>('raft', sublevelOptions);
     const raftLog = await RaftLogStore.open(raftSpace);
@@ -230,7 +199,7 @@ export class StorageMember {
     const incarnations = await Incarnations.open(raftSpace, config.id);
     transport.setIncarnation(incarnations.own);
     const slots = await StateSlots.open(db);
-    const state = await MvccStore.open(slots.activeSpace(), mvccLimits(config));
+    const state = await MvccStore.open(slots.activeSpace(), env.mvccLimits);
     const { stored, adopted } = await finishInstall(raftLog, await raftLog.load(), slots.installedSnapshot(), state.appliedIndex);
     if (adopted !== undefined) {
       log.warn({ index: adopted.index, term: adopted.term }, 'a snapshot install was cut short after the state was switched to it: the raft log now starts after it');
@@ -257,18 +226,23 @@ export class StorageMember {
     metrics.appliedIndex.set(state.appliedIndex);
     metrics.storeRevision.set(state.revision);
     metrics.peerIncarnationsKnown.set(incarnations.count);
-    return new StorageMember(config, db, raft, durableLog, slots, state, addresses, transport, metrics, incarnations);
+    return new StorageMember(config, db, raft, durableLog, slots, state, addresses, transport, metrics, incarnations, env);
   }
 
   start(): void {
-    this.tickTimer = setInterval(() => {
+    this.stopTicks = this.env.every(this.config.tickMs, () => {
       this.raft.tick();
       this.proposeHistoryCompaction(this.autoCompactor.sample(Date.now(), this.state.revision, this.state.compactRevision));
       this.readyDriver.schedule();
-    }, this.config.tickMs);
+    });
     this.readyDriver.schedule();
     // Finishes a purge that a crash or a stop cut short.
-    this.purgeHistoryInBackground();
+    this.applier.purgeHistoryInBackground();
+  }
+
+  /** The applied state (a snapshot from the leader replaces it). */
+  private get state(): MvccStore {
+    return this.applier.state;
   }
 
   /**
@@ -298,13 +272,8 @@ export class StorageMember {
     if (this.isStopped) throw new UnavailableError('this storage member is shutting down');
     if (txns.length === 0) return [];
     txns.forEach(validateTxn);
-    const outcome = this.propose({ txns });
-    if (this.config.testDefect === 'ack-before-commit') {
-      outcome.catch(() => undefined);
-      return txns.map(() => prematureOutcome(this.responseHeader(this.state.revision)));
-    }
     const started = performance.now();
-    const outcomes = await outcome;
+    const outcomes = await this.propose({ txns });
     this.metrics.commitLatency.observe((performance.now() - started) / 1000);
     return outcomes.map((o) => ({
       response: { ...o.response, header: this.responseHeader(o.revision) },
@@ -363,28 +332,19 @@ export class StorageMember {
 
   /** How long this member has known of committed entries it has not applied yet (0: none). */
   lagMs(): number {
-    return this.behindSince === 0 ? 0 : Date.now() - this.behindSince;
+    return this.applier.lagMs();
   }
 
   /** Resolves at the next apply, or after `timeoutMs`, whichever comes first. */
   appliedOrTimeout(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.appliedListeners.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.appliedListeners.add(done);
-    });
+    return this.applier.appliedOrTimeout(timeoutMs);
   }
 
   /** Answers a range from the applied state; linearizable reads confirm leadership first. */
   async read(request: RangeRequest__Output): Promise<RangeResponse> {
     validateRange(request);
     if (!request.serializable) {
-      const readIndex = await this.reads.readIndex();
-      await this.appliedWaiters.wait(readIndex, this.state.appliedIndex);
+      await this.applier.waitApplied(await this.reads.readIndex());
     } else {
       await this.checkFreshEnough(request.minRevision, request.maxStalenessMs);
     }
@@ -396,7 +356,7 @@ export class StorageMember {
 
   /** Receives a snapshot streamed by the leader (snapshot-receiver.ts). */
   receiveSnapshot(chunks: AsyncIterable<SnapshotChunk__Output>): Promise<ReceiveResult> {
-    return this.receiver.receive(chunks);
+    return this.snapshots.receive(chunks);
   }
 
   describe(): MemberStatus {
@@ -450,15 +410,15 @@ export class StorageMember {
   async stop(): Promise<void> {
     if (this.isStopped) return;
     this.isStopped = true;
-    clearInterval(this.tickTimer);
+    this.stopTicks?.();
     this.leases.stop();
     const error = new UnavailableError('this storage member is shutting down');
     this.proposals.rejectAll(error);
     this.reads.failAll(error);
-    this.appliedWaiters.failAll(error);
-    this.receiver.stop();
+    this.applier.failWaiters(error);
+    this.snapshots.stopReceiving();
     await this.readyDriver.stop();
-    await this.stopHistoryPurge();
+    await this.applier.stop();
     this.snapshots.close();
     await this.db.close();
   }
@@ -528,81 +488,11 @@ export class StorageMember {
   /** After advance(), where the core takes a committed membership change into its configuration. */
   private afterAdvance(ready: Ready): void {
     if (ready.committedEntries.some((e) => e.type === EntryType.ConfChange)) {
-      this.appliedConf = this.raft.confState();
-      this.leaderContact.retain([...this.appliedConf.voters, ...this.appliedConf.learners]);
-      for (const listener of [...this.appliedListeners]) listener();
+      this.applier.confApplied(this.raft.confState());
+      const conf = this.applier.appliedConf;
+      this.leaderContact.retain([...conf.voters, ...conf.learners]);
     }
-    this.trackLag();
-  }
-
-  /** Leader: streams its applied state to each follower the core wants a snapshot sent to. */
-  private sendSnapshots(messages: Message[]): void {
-    // The state is sent as it is now, at the applied index, so the message must say so.
-    const index = this.state.appliedIndex;
-    const source = { cluster: this.config.cluster, state: this.slots.activeSpace(), addresses: Object.fromEntries(this.addresses.entries()) };
-    for (const m of messages) {
-      const message = { ...m, index, logTerm: this.log.term(index), context: encodeConfState(this.appliedConf) };
-      this.snapshots.send(message, this.addresses.get(m.to), source);
-    }
-  }
-
-  /** Follower: makes the staged snapshot the applied state, and the log start after it. */
-  private async installSnapshot(snapshot: Snapshot): Promise<void> {
-    this.receiver.takeInstall(snapshot.metadata.index);
-    await this.stopHistoryPurge();
-    await failpoint('install-activate-before');
-    const activated = await this.slots.activateStaging(snapshot.metadata);
-    await failpoint('install-activate-after');
-    this.state = await MvccStore.open(activated, mvccLimits(this.config));
-    if (this.state.appliedIndex !== snapshot.metadata.index) {
-      throw new Error(`staged state is at index ${this.state.appliedIndex}, the snapshot at ${snapshot.metadata.index}`);
-    }
-    await this.log.applySnapshot(snapshot);
-    await failpoint('install-log-reset-after');
-    this.appliedConf = { voters: [...snapshot.metadata.voters], learners: [...snapshot.metadata.learners] };
-    this.receiver.installed(snapshot.metadata.index);
-    // Reads waiting for an index the snapshot covers are answered now, not at the next write.
-    this.appliedWaiters.release(this.state.appliedIndex);
-    for (const listener of [...this.appliedListeners]) listener();
-    this.metrics.appliedIndex.set(this.state.appliedIndex);
-    this.metrics.storeRevision.set(this.state.revision);
-    this.metrics.snapshotsInstalled.inc();
-    log.info({ index: snapshot.metadata.index, term: snapshot.metadata.term, revision: this.state.revision }, 'installed a snapshot from the leader');
-  }
-
-  /**
-   * Every `snapshotEntries` applied entries: make the applied state durable, record a snapshot at
-   * the applied index, and drop the log behind it except a tail for slow followers. Runs between
-   * advance() and the next ready(), as the core requires.
-   */
-  private async maybeSnapshot(): Promise<void> {
-    const entries = this.state.appliedIndex - this.log.snapshotMetadata().index;
-    if ((entries < this.config.snapshotEntries && this.log.bytesSinceSnapshot < SNAPSHOT_LOG_BYTES) || this.receiver.installPending) return;
-    // The tail kept for slow followers is bounded in bytes too: large entries make a short tail.
-    const bytesPerEntry = this.log.bytesSinceSnapshot / Math.max(1, entries);
-    await this.snapshotNow(Math.min(this.config.logTailEntries, Math.floor(LOG_TAIL_BYTES / Math.max(1, bytesPerEntry))));
-    this.proposeHistoryCompaction(this.autoCompactor.targetAtRevision(this.state.revision, this.state.compactRevision));
-  }
-
-  /** Has the ready loop snapshot the applied state and compact the whole log behind it. */
-  private requestSnapshot(): Promise<void> {
-    const done = new Promise<void>((resolve) => this.snapshotRequests.push(resolve));
-    this.readyDriver.schedule();
-    return done;
-  }
-
-  /** Between advance() and the next ready(): the one place a requested snapshot may be recorded. */
-  private async takeRequestedSnapshot(): Promise<void> {
-    const requested = this.snapshotRequests.splice(0);
-    if (requested.length > 0 && !this.isStopped) {
-      await this.snapshotNow(0);
-      for (const done of requested) done();
-    }
-  }
-
-  /** Snapshots the applied state and compacts the log up to `tailEntries` behind it. */
-  private async snapshotNow(tailEntries: number): Promise<void> {
-    if (await snapshotApplied(this.log, this.state.appliedIndex, this.raft.confState(), tailEntries)) this.metrics.snapshotsTaken.inc();
+    this.applier.trackLag(this.raft.committedIndex());
   }
 
   /**
@@ -618,44 +508,6 @@ export class StorageMember {
       .finally(() => {
         this.historyCompactionProposed = false;
       });
-  }
-
-  /**
-   * Deletes what compaction entries made unreachable, beside the ready loop, in batches that take
-   * turns with applies, so a large compaction never holds up the log.
-   */
-  private purgeHistoryInBackground(): void {
-    if (this.historyPurge) {
-      this.purgeAgain = true;
-      return;
-    }
-    this.purgeAgain = false;
-    this.historyPurge = this.state
-      .purgeCompacted()
-      .catch((error: unknown) => this.fatal('history purge', error))
-      .finally(() => {
-        this.historyPurge = undefined;
-        if (this.purgeAgain && !this.isStopped) this.purgeHistoryInBackground();
-      });
-  }
-
-  /** The durable log or state could not be written: going on could acknowledge lost data. */
-  private fatal(where: string, error: unknown): never {
-    log.fatal({ err: error, where }, `fatal: ${where}`);
-    process.exit(70);
-  }
-
-  /** Stops a running history purge at its next batch and waits for it. */
-  private async stopHistoryPurge(): Promise<void> {
-    this.purgeAgain = false;
-    this.state.retire();
-    await this.historyPurge;
-  }
-
-  private trackLag(): void {
-    const behind = this.state.appliedIndex < this.raft.committedIndex();
-    if (!behind) this.behindSince = 0;
-    else if (this.behindSince === 0) this.behindSince = Date.now();
   }
 
   private onSoftState(leader: string, isLeader: boolean): void {
@@ -676,50 +528,8 @@ export class StorageMember {
     this.metrics.raftIsLeader.set(isLeader ? 1 : 0);
     this.metrics.hasLeader.set(leader !== NONE ? 1 : 0);
   }
-
-  private async applyCommitted(entries: Entry[]): Promise<void> {
-    for (const entry of entries) if (entry.type === EntryType.ConfChange) await this.membership.applyCommitted(entry);
-    const batches = entries.map(decodeBatch);
-    const applied: AppliedEntry[] = entries.map((entry, i) => {
-      const batch = batches[i];
-      const compaction = batch !== undefined && batch.compactRevision > 0 && batch.txns.length === 0;
-      return { index: entry.index, term: entry.term, txns: batch?.txns ?? [], ...(compaction ? { compactRevision: batch.compactRevision } : {}) };
-    });
-    const started = performance.now();
-    const outcomes = await this.state.apply(applied);
-    this.leases.onApplied(outcomes);
-    this.metrics.backendCommitDuration.observe((performance.now() - started) / 1000);
-    batches.forEach((batch, i) => {
-      if (batch) this.proposals.resolve(batch.proposalId, outcomes[i]);
-    });
-    this.metrics.proposalsCommitted.inc(entries.length);
-    this.metrics.appliedIndex.set(this.state.appliedIndex);
-    this.metrics.storeRevision.set(this.state.revision);
-    this.appliedWaiters.release(this.state.appliedIndex);
-    for (const listener of [...this.appliedListeners]) listener();
-    if (applied.some((entry) => entry.compactRevision !== undefined)) this.purgeHistoryInBackground();
-  }
-}
-
-/** The answer the ack-before-commit test defect gives: success, before anything is committed. */
-function prematureOutcome(header: ResponseHeader): WireTxnOutcome {
-  return { response: { header, succeeded: true, responses: [] }, rejected: '', conflict: null, tooOld: null, deduplicated: false, revision: header.revision ?? 0 };
 }
 
 function rangeOfKey(key: Buffer, revision: number): RangeRequest__Output {
   return { key, rangeEnd: Buffer.alloc(0), limit: 1, revision, serializable: true, keysOnly: false, countOnly: false, minRevision: 0, maxStalenessMs: 0 };
-}
-
-/**
- * A committed entry's batch, or undefined for the leader's empty entry. An entry that does not
- * decode is applied as empty on every member alike, so the members stay identical.
- */
-function decodeBatch(entry: Entry): LogBatch__Output | undefined {
-  if (entry.type !== EntryType.Normal || entry.data.length === 0) return undefined;
-  try {
-    return logBatchCodec.decode(entry.data);
-  } catch (error) {
-    log.error({ err: error, index: entry.index }, 'undecodable log batch applied as empty');
-    return undefined;
-  }
 }
