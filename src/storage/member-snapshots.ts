@@ -13,7 +13,7 @@ import type { DurableLog } from './durable-log.js';
 import { snapshotApplied } from './local-snapshot.js';
 import type { PeerTransport } from './membership.js';
 import type { SnapshotTransport } from './snapshot-sender.js';
-import { SnapshotReceiver, type ReceiveResult } from './snapshot-receiver.js';
+import { SnapshotReceiver, type ReceiveResult, type Timers } from './snapshot-receiver.js';
 import type { StateSlots } from './state-slots.js';
 
 // A storage member's snapshots, both ways and both kinds: the leader streams its applied state to
@@ -45,6 +45,8 @@ export interface SnapshotHost {
   snapshotTaken(): void;
   /** Starts streaming snapshots; each outcome goes to `report`. */
   snapshotTransport(report: (to: NodeId, ok: boolean) => void): SnapshotTransport;
+  /** What bounds the wait for a staged snapshot's install. */
+  timers: Timers;
 }
 
 export class MemberSnapshots {
@@ -87,6 +89,7 @@ export class MemberSnapshots {
         },
       },
       slots,
+      host.timers,
     );
   }
 

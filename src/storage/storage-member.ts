@@ -4,7 +4,6 @@ import { RaftNode, type ReadIndexResult } from '../consensus/raft.js';
 import { EntryType, MessageType, NONE, type Message, type Ready } from '../consensus/types.js';
 import { InvalidArgumentError, NotLeaderError, OverloadedError, UnavailableError } from '../errors.js';
 import { CompactedRevisionError, FutureRevisionError } from '../mvcc/errors.js';
-import { AddressBook } from './address-book.js';
 import { Membership, type PeerTransport } from './membership.js';
 import type { HashKVResponse } from '../gen/quorumkv/internal/v1/HashKVResponse.js';
 import type { LogBatch } from '../gen/quorumkv/internal/v1/LogBatch.js';
@@ -15,7 +14,7 @@ import type { ResponseHeader } from '../gen/quorumkv/v1/ResponseHeader.js';
 import type { TxnRequest__Output } from '../gen/quorumkv/v1/TxnRequest.js';
 import type { TxnOutcome as WireTxnOutcome } from '../gen/quorumkv/internal/v1/TxnOutcome.js';
 import { numericId } from '../ids.js';
-import { MvccStore, type TxnOutcome } from '../mvcc/mvcc-store.js';
+import type { MvccStore, TxnOutcome } from '../mvcc/mvcc-store.js';
 import type { Keyspace } from '../mvcc/keyspace.js';
 import { directoryBytes } from '../observability/disk-usage.js';
 import { log } from '../observability/log.js';
@@ -25,13 +24,9 @@ import type { KeyValue__Output } from '../gen/quorumkv/v1/KeyValue.js';
 import type { SnapshotChunk__Output } from '../gen/quorumkv/internal/v1/SnapshotChunk.js';
 import { NodeRegistry } from './node-registry.js';
 import { ProposalTracker } from './proposal-tracker.js';
-import { RaftLogStore } from './raft-log-store.js';
-import { DurableLog } from './durable-log.js';
 import { ReadyDriver } from './ready-driver.js';
 import { MAX_ENTRY_BYTES } from './peer-limits.js';
-import type { ReceiveResult } from './snapshot-receiver.js';
-import { StateSlots } from './state-slots.js';
-import { finishInstall, recoverCommit } from './startup-recovery.js';
+import { REAL_TIMERS, type ReceiveResult } from './snapshot-receiver.js';
 import { AutoCompactor } from './auto-compaction.js';
 import { Incarnations } from './incarnations.js';
 import { isLeaderReplication, PeerAdmission } from './peer-admission.js';
@@ -42,6 +37,10 @@ import { quorumkvVersion } from '../version.js';
 import { Applier, logBatchCodec } from './applier.js';
 import { MemberSnapshots } from './member-snapshots.js';
 import { PROCESS_ENVIRONMENT, type MemberEnvironment } from './member-environment.js';
+import { openMemberStorage } from './member-storage.js';
+import type { AddressBook } from './address-book.js';
+import type { DurableLog } from './durable-log.js';
+import type { StateSlots } from './state-slots.js';
 import { DEFAULT_MAX_PENDING_PROPOSALS, DEFAULT_MAX_PENDING_READS, DEFAULT_READ_TIMEOUT_MS, type StorageConfig } from './options.js';
 
 // A storage member: the consensus core glued to LevelDB and to a transport, and the requests the
@@ -126,6 +125,7 @@ export class StorageMember {
         stopped: () => this.isStopped,
         snapshotTaken: () => this.proposeHistoryCompaction(this.autoCompactor.targetAtRevision(this.state.revision, this.state.compactRevision)),
         snapshotTransport: (report) => env.snapshotTransport(report),
+        timers: REAL_TIMERS,
       },
     );
     this.membership = new Membership(
@@ -191,24 +191,10 @@ export class StorageMember {
 
   static async open(config: StorageConfig, transport: PeerTransport, metrics: Metrics, env: MemberEnvironment = PROCESS_ENVIRONMENT): Promise<StorageMember> {
     const db = await env.openDb(config.dataDir);
-    const sublevelOptions = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
-    const raftSpace = db.sublevel<Buffer, Buffer>('raft', sublevelOptions);
-    const raftLog = await RaftLogStore.open(raftSpace);
-    const addresses = await AddressBook.open(raftSpace, config.peers);
+    const { raftSpace, log: durableLog, addresses, slots, state } = await openMemberStorage(db, config.peers, env.mvccLimits);
     transport.setPeers(addresses.entries());
     const incarnations = await Incarnations.open(raftSpace, config.id);
     transport.setIncarnation(incarnations.own);
-    const slots = await StateSlots.open(db);
-    const state = await MvccStore.open(slots.activeSpace(), env.mvccLimits);
-    const { stored, adopted } = await finishInstall(raftLog, await raftLog.load(), slots.installedSnapshot(), state.appliedIndex);
-    if (adopted !== undefined) {
-      log.warn({ index: adopted.index, term: adopted.term }, 'a snapshot install was cut short after the state was switched to it: the raft log now starts after it');
-    }
-    const { hardState, raisedFrom } = recoverCommit(stored, state.appliedIndex);
-    if (raisedFrom !== undefined) {
-      log.warn({ commit: raisedFrom, applied: state.appliedIndex }, 'the commit index on disk was behind the applied state (an unsynced write was lost); raised to the applied index, whose entries the log still holds');
-    }
-    const durableLog = new DurableLog(raftLog, { ...stored, hardState });
     const raft = new RaftNode(
       {
         id: config.id,

@@ -69,6 +69,11 @@ export class InvariantChecker {
   }
 
   /** The configuration after every change applied so far. */
+  /** The hash chain of the state after `index`, once a node applied it (0: before any entry). */
+  appliedHashAt(index: number): number | undefined {
+    return this.appliedHashes[index];
+  }
+
   get latestConfig(): ConfState {
     return this.configs[this.configs.length - 1]!.conf;
   }

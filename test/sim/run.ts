@@ -62,6 +62,9 @@ export function votersForSeed(seed: number, forced?: number): number {
   return forced ?? VOTER_COUNTS[Math.abs(seed) % VOTER_COUNTS.length]!;
 }
 
+/** The seed being simulated: if the process runs out of work during it, the run deadlocked. */
+let running: number | undefined;
+
 async function main(): Promise<number> {
   const args = parseRunArgs(process.argv.slice(2));
   const seeds = args.seed !== undefined ? [args.seed] : Array.from({ length: args.seeds }, (_, i) => args.start + i);
@@ -69,6 +72,7 @@ async function main(): Promise<number> {
   const failures: SimResult[] = [];
   let events = 0;
   for (const [i, seed] of seeds.entries()) {
+    running = seed;
     const result = await simulate({
       seed,
       voters: votersForSeed(seed, args.voters),
@@ -91,9 +95,19 @@ async function main(): Promise<number> {
   return failures.length === 0 ? 0 : 1;
 }
 
+process.on('beforeExit', () => {
+  if (running === undefined) return;
+  console.error(`seed ${running}: the simulation waits on something no event will ever bring (a deadlock between the simulator and the storage glue)`);
+  process.exit(3);
+});
+
 main().then(
-  (code) => (process.exitCode = code),
+  (code) => {
+    running = undefined;
+    process.exitCode = code;
+  },
   (error: unknown) => {
+    running = undefined;
     console.error(error instanceof Error ? error.message : String(error));
     process.exitCode = 2;
   },

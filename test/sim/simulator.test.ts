@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFECTS, type DefectName } from './defects.js';
-import { formatFailure, scenarioForSeed, simulate, type Scenario, type SimStats } from './simulator.js';
+import { formatFailure, scenarioForSeed, simulate, type GlueDefect, type Scenario, type SimStats } from './simulator.js';
 
 // 510 seeds in all, spread over the scenarios: a few tens of seconds a size, each seed running the
-// storage member's Ready driver and durable log over a LevelDB that loses what a power cut loses.
+// storage member's start-up recovery, Ready driver, durable log, applier and snapshots over a
+// LevelDB that loses what a power cut loses.
 const SEEDS_PER_SIZE = 170;
 
 describe('simulator', async () => {
@@ -91,6 +92,23 @@ describe('simulator', async () => {
   // The storage member's Ready driver sends a leader's appends while its own copy is being written,
   // so a leader that counted its unsynced entries would commit what a crash can take back.
   const defectScenario: Partial<Record<DefectName, Scenario>> = { 'counts-learners-as-voters': 'membership' };
+  const glueDefects: Array<{ defect: GlueDefect; scenario: Scenario; invariant: RegExp }> = [
+    // The staged state is at a later index than the snapshot says: its install refuses it.
+    { defect: 'snapshot-reads-live-state', scenario: 'snapshot', invariant: /storage-glue/ },
+    { defect: 'forgets-applied-conf', scenario: 'full', invariant: /config-matches-log/ },
+  ];
+  for (const { defect, scenario, invariant } of glueDefects) {
+    it(`catches deliberately broken storage glue: ${defect}`, async () => {
+      let caught: Awaited<ReturnType<typeof simulate>> | undefined;
+      for (let seed = 1; seed <= 60 && caught === undefined; seed++) {
+        const result = await simulate({ seed, voters: [3, 5, 6][seed % 3]!, scenario, glueDefect: defect });
+        if (!result.ok) caught = result;
+      }
+      expect(caught).toBeDefined();
+      expect(caught!.violation!.invariant).toMatch(invariant);
+    }, 60_000);
+  }
+
   for (const defect of Object.keys(DEFECTS) as DefectName[]) {
     it(`catches a deliberately broken node: ${defect}`, async () => {
       let caught: Awaited<ReturnType<typeof simulate>> | undefined;

@@ -7,24 +7,36 @@
 // 'membership' has an operator add learners, promote them and remove voters (the leader too),
 // one change at a time, under the same faults; 'full' does both.
 //
-// Each node runs the storage member's own raft glue: its Ready driver (ready-driver.ts) over its
-// durable log (durable-log.ts, raft-log-store.ts), and its own snapshots (local-snapshot.ts), on
-// an in-memory LevelDB that loses on a crash what LevelDB loses on a power cut
-// (power-loss-level.ts). A synced write takes simulated time; a crash during it may keep it or not.
-// A restarted node is a new RaftNode on what its disk kept: its state machine is volatile and is
-// rebuilt from its latest snapshot (if any) and the log.
-// The state machine is a hash chain over the applied entries, so a snapshot carries a state that
-// the checker can compare with every other node's at the same index.
+// Each node runs the storage member's own glue: its start-up recovery (member-storage.ts), its
+// Ready driver (ready-driver.ts) over its durable log (durable-log.ts), its applier over the MVCC
+// state (applier.ts), and its snapshots (member-snapshots.ts: local ones, and the leader's state
+// streamed in chunks, staged, and installed), on an in-memory LevelDB that loses on a crash what
+// LevelDB loses on a power cut (power-loss-level.ts). A synced write takes simulated time; a crash
+// during it may keep it or not. A restarted node starts from what its disk kept, as a storage
+// member does. Every proposal is a put in a log batch.
+// Beside the real state, the checker keeps a hash chain over the entries each node applied, so it
+// can compare every node's history at each index; the real states must agree with each other on
+// the revision at each index, and on their hash at the end.
 
 import type { RaftOptions } from '../../src/consensus/config.js';
 import { SeededRandom } from '../../src/consensus/random.js';
 import { RaftNode } from '../../src/consensus/raft.js';
 import type { ConfChange } from '../../src/consensus/conf-change.js';
-import { MessageType, type Entry, type LogStorage, type Message, type NodeId, type Ready, type Snapshot } from '../../src/consensus/types.js';
-import { DurableLog } from '../../src/storage/durable-log.js';
-import { snapshotApplied } from '../../src/storage/local-snapshot.js';
-import { RaftLogStore } from '../../src/storage/raft-log-store.js';
+import { EntryType, MessageType, type Entry, type LogStorage, type Message, type NodeId, type Ready, type Snapshot } from '../../src/consensus/types.js';
+import type { SnapshotChunk__Output } from '../../src/gen/quorumkv/internal/v1/SnapshotChunk.js';
+import { log } from '../../src/observability/log.js';
+import { Metrics } from '../../src/observability/metrics.js';
+import { Applier, logBatchCodec } from '../../src/storage/applier.js';
+import type { DurableLog } from '../../src/storage/durable-log.js';
+import type { PeerTransport } from '../../src/storage/membership.js';
+import { MemberSnapshots } from '../../src/storage/member-snapshots.js';
+import { openMemberStorage } from '../../src/storage/member-storage.js';
+import { ProposalTracker } from '../../src/storage/proposal-tracker.js';
+import { toWire } from '../../src/storage/raft-transport.js';
 import { ReadyDriver, type ReadyHooks } from '../../src/storage/ready-driver.js';
+import { ChunkBuilder } from '../../src/storage/snapshot-chunks.js';
+import type { Timers } from '../../src/storage/snapshot-receiver.js';
+import type { SnapshotSource, SnapshotTransport } from '../../src/storage/snapshot-sender.js';
 import { PowerLossLevel } from '../support/power-loss-level.js';
 import { EventQueue } from './event-queue.js';
 import { hashEntry, InvariantChecker, InvariantViolation, type LeaderView, type TermLookup } from './invariants.js';
@@ -34,6 +46,13 @@ import { describePartition, Network } from './network.js';
 export const UNITS_PER_TICK = 10;
 
 export type NodeFactory = (options: RaftOptions, storage: LogStorage) => RaftNode;
+
+/**
+ * Storage glue done wrong, to show the simulator catches it: a snapshot stream that reads the
+ * leader's state as it is when the stream is read rather than when it was sent, and a member that
+ * never takes a committed membership change into the configuration its snapshots carry.
+ */
+export type GlueDefect = 'snapshot-reads-live-state' | 'forgets-applied-conf';
 
 export const SCENARIOS = ['base', 'snapshot', 'membership', 'full'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -48,7 +67,21 @@ const SPARE_NODES = 3;
 /** Turns the nodes' storage glue may take to finish or block on an fsync after one event. */
 const SETTLE_TURNS = 10_000;
 const YIELD_EVERY_EVENTS = 2_000;
-const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
+/** Simulated time units per millisecond of the storage member's own timeouts (a 50 ms tick). */
+const UNITS_PER_MS = UNITS_PER_TICK / 50;
+const SIM_CLUSTER = 'sim';
+/** Keys the workload writes: few, so values are overwritten and history builds up. */
+const WORKLOAD_KEYS = 7;
+
+// Runs print what fails, not what the storage glue logs on the way.
+if (process.env.QUORUMKV_LOG_LEVEL === undefined) log.level = 'silent';
+
+let simMetrics: Metrics | undefined;
+/** One metrics sink for every node of every run: the glue writes to it, nothing reads it. */
+function metrics(): Metrics {
+  simMetrics ??= new Metrics('storage', 'sim');
+  return simMetrics;
+}
 
 export interface SimOptions {
   seed: number;
@@ -61,6 +94,8 @@ export interface SimOptions {
   /** Ticks the healed cluster gets to elect a leader and commit a final proposal everywhere. */
   quietTicks?: number;
   createNode?: NodeFactory;
+  /** A deliberate defect in the storage glue around the core (defects.ts). */
+  glueDefect?: GlueDefect;
   /** Events kept for the failure report. */
   recentEvents?: number;
   /** Called with every event as it happens. */
@@ -97,8 +132,9 @@ export interface SimResult {
 
 type SimEvent =
   | { kind: 'tick'; node: number; incarnation: number }
-  | { kind: 'deliver'; message: Message; payload?: SnapState }
+  | { kind: 'deliver'; message: Message; chunks?: AsyncIterable<SnapshotChunk__Output> }
   | { kind: 'snap-report'; node: number; incarnation: number; to: NodeId; ok: boolean }
+  | { kind: 'timer'; node: number; incarnation: number; timer: SimTimer }
   | { kind: 'compact' }
   | { kind: 'membership' }
   | { kind: 'fsync'; node: number; incarnation: number }
@@ -108,10 +144,16 @@ type SimEvent =
   | { kind: 'quiet' }
   | { kind: 'final-propose' };
 
-/** The simulated application state: a hash chain over the applied entries. */
+/** What the checker follows of a node's applied state: a hash chain over the applied entries. */
 interface SnapState {
   hash: number;
   hasFinal: boolean;
+}
+
+/** A storage member's timeout, on the simulated clock. */
+interface SimTimer {
+  callback: () => void;
+  cancelled: boolean;
 }
 
 interface SimNode {
@@ -124,26 +166,26 @@ interface SimNode {
   log: DurableLog | undefined;
   driver: ReadyDriver | undefined;
   raft: RaftNode | undefined;
+  applier: Applier | undefined;
+  snapshots: MemberSnapshots | undefined;
+  /** Tells this incarnation's snapshot sender how a transfer went. */
+  reportSnapshot: ((to: NodeId, ok: boolean) => void) | undefined;
   incarnation: number;
   /** Synced writes waiting for their simulated fsync, oldest first. */
   fsyncs: Array<{ done: () => void; fail: (error: Error) => void }>;
   appliedIndex: number;
   state: SnapState;
-  /** The application's durable copy of its state at each snapshot index the log may hold. */
-  snapshotStates: Map<number, SnapState>;
-  /** A snapshot and compaction was asked for: taken between Readies, as the storage member does. */
-  compactWanted: boolean;
   /** Its Ready driver ran since the node was last observed. */
   driven: boolean;
-  /** A snapshot streamed in from the leader, waiting for the core to accept it. */
-  staged: { index: number; state: SnapState } | undefined;
+  /** Between the power cut and the disk a restart finds. */
+  crashing: boolean;
+  /** Opening its storage at start, before it takes part. */
+  recovering: boolean;
   /** Started at least once (spare nodes start when first added). */
   started: boolean;
   /** Once removed from the configuration, never added again. */
   removed: boolean;
 }
-
-const INITIAL_STATE: SnapState = { hash: 0, hasFinal: false };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -182,7 +224,16 @@ export class Simulation {
   private done = false;
   private proposalCounter = 0;
   private readCounter = 0;
-  private readonly finalValue: string;
+  /** The batch whose apply everywhere ends a run. */
+  private readonly finalData: Buffer;
+  /** The first index the final batch was applied at. */
+  private finalIndex: number | undefined;
+  /** The real state's revision after each index, as the first node to reach it had it. */
+  private readonly revisionAt = new Map<number, number>();
+  /** Snapshot transfers still streaming chunks: the glue is busy until they are staged or refused. */
+  private streaming = 0;
+  private readonly snapshotEntries: number;
+  private readonly logTailEntries: number;
   private readonly stats: SimStats = {
     events: 0,
     ticks: 0,
@@ -210,9 +261,10 @@ export class Simulation {
     this.checker = new InvariantChecker(this.bootstrap);
     this.createNode = options.createNode ?? defaultNodeFactory;
     this.faultTicks = options.faultTicks ?? 600;
-    this.quietTicks = options.quietTicks ?? 300;
+    // Applies are synced, as the storage member's are: a learner added late catches up one fsync at a time.
+    this.quietTicks = options.quietTicks ?? 600;
     this.recentLimit = options.recentEvents ?? 40;
-    this.finalValue = `final-${options.seed}`;
+    this.finalData = putBatch('final', `final-${options.seed}`);
     this.network = new Network(this.ids, {
       dropRate: this.random.pick([0, 0.02, 0.1, 0.2]),
       duplicateRate: this.random.pick([0, 0.02, 0.1]),
@@ -226,6 +278,9 @@ export class Simulation {
       maxInflightMsgs: this.random.pick([2, 8, 256]),
       maxBytesPerMsg: this.random.pick([32, 256, 1 << 20]),
     };
+    // Local snapshots as the storage member takes them: every so many applied entries, a tail kept.
+    this.snapshotEntries = this.snapshots ? this.random.pick([8, 32, 128]) : Number.MAX_SAFE_INTEGER;
+    this.logTailEntries = this.random.pick([0, 2, 10]);
     this.nodes = this.ids.map((id, index) => ({
       id,
       index,
@@ -234,14 +289,16 @@ export class Simulation {
       log: undefined,
       driver: undefined,
       raft: undefined,
+      applier: undefined,
+      snapshots: undefined,
+      reportSnapshot: undefined,
       incarnation: 0,
       fsyncs: [],
       appliedIndex: 0,
-      state: INITIAL_STATE,
-      snapshotStates: new Map(),
-      compactWanted: false,
+      state: { hash: 0, hasFinal: false },
       driven: false,
-      staged: undefined,
+      crashing: false,
+      recovering: false,
       started: false,
       removed: false,
     }));
@@ -272,12 +329,14 @@ export class Simulation {
         await this.settle();
         for (const node of this.nodes) if (node.driven && node.raft !== undefined) this.observe(node, node.raft);
       }
+      await this.checkStatesAgree();
       return this.result();
     } catch (error) {
       return this.result(error);
     } finally {
       for (const node of this.nodes) {
         node.incarnation++;
+        node.snapshots?.stopReceiving();
         const stopped = node.driver?.stop();
         for (const pending of node.fsyncs.splice(0)) pending.fail(new Error('the run is over'));
         await stopped;
@@ -290,8 +349,8 @@ export class Simulation {
   private async settle(): Promise<void> {
     for (let turns = 0; ; turns++) {
       if (this.failure !== undefined) throw this.failure;
-      if (this.nodes.every((n) => n.driver === undefined || !n.driver.busy || n.fsyncs.length > 0)) return;
-      if (turns === SETTLE_TURNS) throw new InvariantViolation('storage-glue', `a node's Ready driver neither finished nor waited for an fsync within ${SETTLE_TURNS} turns`);
+      if (this.streaming === 0 && this.nodes.every((n) => n.driver === undefined || !n.driver.busy || n.fsyncs.length > 0)) return;
+      if (turns === SETTLE_TURNS) throw new InvariantViolation('storage-glue', `a node's Ready driver or snapshot transfer neither finished nor waited for an fsync within ${SETTLE_TURNS} turns`);
       // LevelDB in memory finishes its work in process.nextTick callbacks: one turn of those at a time.
       await new Promise((resolve) => process.nextTick(resolve));
     }
@@ -299,6 +358,10 @@ export class Simulation {
 
   /** A synced write of `node`'s disk: over after a simulated delay, or failed by a crash before. */
   private fsync(node: SimNode): Promise<void> {
+    // The power is already off: a write the dying incarnation still makes is never synced.
+    if (node.crashing) return Promise.reject(new Error('crashed'));
+    // Recovery at start is over before the node takes part: the event loop waits for it.
+    if (node.recovering) return Promise.resolve();
     return new Promise((done, fail) => {
       node.fsyncs.push({ done, fail });
       this.queue.push(this.now + this.random.between(1, this.fsyncMaxUnits), { kind: 'fsync', node: node.index, incarnation: node.incarnation });
@@ -312,13 +375,15 @@ export class Simulation {
       case 'tick':
         return this.onTick(event.node, event.incarnation);
       case 'deliver':
-        return this.onDeliver(event.message, event.payload);
+        return this.onDeliver(event.message, event.chunks);
       case 'snap-report':
         return this.onSnapReport(event.node, event.incarnation, event.to, event.ok);
       case 'compact':
         return this.onCompact();
       case 'membership':
         return await this.onMembership();
+      case 'timer':
+        return this.onTimer(event.node, event.incarnation, event.timer);
       case 'fsync':
         return this.onFsync(event.node, event.incarnation);
       case 'client':
@@ -343,18 +408,38 @@ export class Simulation {
     this.queue.push(this.now + UNITS_PER_TICK, { kind: 'tick', node: index, incarnation });
   }
 
-  private onDeliver(m: Message, payload: SnapState | undefined): void {
+  private onDeliver(m: Message, chunks: AsyncIterable<SnapshotChunk__Output> | undefined): void {
     const node = this.nodes[this.ids.indexOf(m.to)]!;
     if (node.raft === undefined || !this.network.connected(m.from, m.to)) {
-      if (m.type === MessageType.Snap) this.reportSnapshot(m, false);
+      if (chunks !== undefined) this.reportSnapshot(m, false);
       return;
     }
     this.record(() => `deliver ${describeMessage(m)}`);
     this.stats.messagesDelivered++;
-    if (m.type === MessageType.Snap) {
-      // The state arrived in full: stage it, then hand the core the metadata.
-      node.staged = { index: m.index, state: payload! };
-      this.reportSnapshot(m, true);
+    if (chunks !== undefined) {
+      // The stream reaches the follower's receiver, which stages it and offers it to the core.
+      this.streaming++;
+      let counted = true;
+      const streamed = () => {
+        if (counted) this.streaming--;
+        counted = false;
+      };
+      node.snapshots!.receive(staged(chunks, streamed)).then(
+        (result) => {
+          streamed();
+          this.record(() => `${m.to} snapshot from ${m.from} at ${m.index}: ${result.installed ? 'installed' : result.reason}`);
+          this.reportSnapshot(m, result.installed);
+        },
+        (error: unknown) => {
+          streamed();
+          // Its disk went away with a crash; anything else is the glue failing.
+          if (node.raft !== undefined && !(error instanceof Error && /closed|not open/i.test(error.message))) {
+            this.failure ??= new InvariantViolation('snapshot-receive', `${m.to}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          }
+          this.reportSnapshot(m, false);
+        },
+      );
+      return;
     }
     node.raft.step(m);
     this.afterStep(node);
@@ -371,8 +456,27 @@ export class Simulation {
     const node = this.nodes[index]!;
     if (node.raft === undefined || node.incarnation !== incarnation) return;
     this.record(() => `${node.id} snapshot to ${to}: ${ok ? 'delivered' : 'failed'}`);
-    node.raft.reportSnapshot(to, ok);
-    this.afterStep(node);
+    node.reportSnapshot!(to, ok);
+  }
+
+  private onTimer(index: number, incarnation: number, timer: SimTimer): void {
+    const node = this.nodes[index]!;
+    if (timer.cancelled || node.raft === undefined || node.incarnation !== incarnation) return;
+    timer.callback();
+  }
+
+  /** A storage member's timers, for one incarnation of `node`, on the simulated clock. */
+  private timersFor(node: SimNode, incarnation: number): Timers {
+    return {
+      setTimeout: (callback, ms) => {
+        const timer: SimTimer = { callback, cancelled: false };
+        this.queue.push(this.now + Math.max(1, Math.round(ms * UNITS_PER_MS)), { kind: 'timer', node: node.index, incarnation, timer });
+        return timer;
+      },
+      clearTimeout: (handle) => {
+        if (handle) (handle as SimTimer).cancelled = true;
+      },
+    };
   }
 
   private onFsync(index: number, incarnation: number): void {
@@ -391,26 +495,27 @@ export class Simulation {
         if (live()) await this.installSnapshot(node, snapshot);
       },
       sendSnapshots: (messages) => {
-        if (live()) for (const m of messages) this.sendSnapshot(m);
+        if (live()) node.snapshots!.send(messages);
       },
       send: (messages) => {
         if (live()) for (const m of messages) this.send(m);
       },
       saved: () => {},
       apply: async (entries) => {
-        if (live()) this.apply(node, entries);
+        if (live()) await this.apply(node, entries);
       },
       // Read states are checked as the Ready is taken (checkReady).
       onReadStates: () => {},
-      afterAdvance: async () => {
+      afterAdvance: async (ready) => {
         if (!live()) return;
         const status = node.raft!.status();
         this.checker.configSeen(node.id, status.applied, status.config);
+        const confChanged = ready.committedEntries.some((e) => e.type === EntryType.ConfChange);
+        if (confChanged && this.options.glueDefect !== 'forgets-applied-conf') node.applier!.confApplied(node.raft!.confState());
+        await this.counted(node, () => node.snapshots!.takeIfDue());
       },
       betweenReadies: async () => {
-        if (!live() || !node.compactWanted) return;
-        node.compactWanted = false;
-        await this.compact(node);
+        if (live()) await this.counted(node, () => node.snapshots!.takeRequested());
       },
       // A check that failed inside the driver's loop (on a Ready, an apply, an install) ends the run as itself.
       fatal: (where, error) => {
@@ -420,35 +525,71 @@ export class Simulation {
     };
   }
 
+  /** Runs a step that may record a local snapshot, and counts it if it did. */
+  private async counted(node: SimNode, step: () => Promise<void>): Promise<void> {
+    const log = node.log!;
+    const before = log.snapshotMetadata().index;
+    await step();
+    if (log.snapshotMetadata().index === before) return;
+    this.stats.compactions++;
+    this.record(() => `${node.id} snapshot at ${log.snapshotMetadata().index}, log compacted to ${log.firstIndex() - 1}`);
+  }
+
   private async installSnapshot(node: SimNode, snapshot: Snapshot): Promise<void> {
     const { metadata } = snapshot;
-    const staged = node.staged;
-    if (staged === undefined || staged.index !== metadata.index) {
-      throw new InvariantViolation('snapshot-install', `${node.id} was told to install a snapshot at ${metadata.index} it never received`);
-    }
-    node.staged = undefined;
-    this.checker.snapshotInstalled(node.id, metadata, staged.state.hash);
-    // The application's state is durable before the log records the snapshot, as the storage member's is.
-    node.snapshotStates.set(metadata.index, staged.state);
-    await node.log!.applySnapshot(snapshot);
-    this.dropOlderSnapshotStates(node);
-    node.state = staged.state;
+    this.checker.snapshotInstalled(node.id, metadata, this.checker.appliedHashAt(metadata.index) ?? Number.NaN);
+    await node.snapshots!.install(snapshot);
+    this.checkRevision(node, metadata.index, 'installed a snapshot');
     node.appliedIndex = metadata.index;
+    node.state = this.stateAt(metadata.index);
     this.stats.snapshotsInstalled++;
     this.record(() => `${node.id} installed snapshot at ${metadata.index} (term ${metadata.term})`);
     this.checkDone();
   }
 
-  private apply(node: SimNode, committed: Entry[]): void {
+  private async apply(node: SimNode, committed: Entry[]): Promise<void> {
     const durableCommit = node.log!.coreView.initialState().commit;
+    let hash = node.state.hash;
+    let expected = node.appliedIndex + 1;
     for (const e of committed) {
-      const hash = hashEntry(node.state.hash, e);
-      if (this.checker.applied(node.id, e, node.appliedIndex + 1, durableCommit, hash)) this.stats.confChanges++;
-      const hasFinal = node.state.hasFinal || (e.data.byteLength > 0 && decoder.decode(e.data) === this.finalValue);
-      node.state = { hash, hasFinal };
-      node.appliedIndex = e.index;
+      hash = hashEntry(hash, e);
+      if (this.checker.applied(node.id, e, expected++, durableCommit, hash)) this.stats.confChanges++;
+      if (this.finalIndex === undefined && this.finalData.equals(e.data)) this.finalIndex = e.index;
     }
+    await node.applier!.apply(committed);
+    const last = committed[committed.length - 1];
+    if (last === undefined) return;
+    this.checkRevision(node, last.index, `applied up to ${last.index}`);
+    node.appliedIndex = last.index;
+    node.state = this.stateAt(last.index);
     this.checkDone();
+  }
+
+  /** What the checker knows of the state after `index`. */
+  private stateAt(index: number): SnapState {
+    return { hash: this.checker.appliedHashAt(index) ?? Number.NaN, hasFinal: this.finalIndex !== undefined && index >= this.finalIndex };
+  }
+
+  /** The real state after `index` has the revision every other node's had there. */
+  private checkRevision(node: SimNode, index: number, what: string): void {
+    const state = node.applier!.state;
+    if (state.appliedIndex !== index) throw new InvariantViolation('state-applied-index', `${node.id} ${what}, but its state is at index ${state.appliedIndex}`);
+    const expected = this.revisionAt.get(index);
+    if (expected === undefined) this.revisionAt.set(index, state.revision);
+    else if (expected !== state.revision) {
+      throw new InvariantViolation('state-machine-safety', `${node.id} ${what}: its state is at revision ${state.revision}, another node's was at ${expected} there`);
+    }
+  }
+
+  /** At the end, the states of every member hash alike at the revision all of them reached. */
+  private async checkStatesAgree(): Promise<void> {
+    const conf = this.checker.latestConfig;
+    const members = [...conf.voters, ...conf.learners].map((id) => this.nodes[this.ids.indexOf(id)]!);
+    const revision = Math.min(...members.map((n) => n.applier!.state.revision));
+    const hashes = await Promise.all(members.map(async (n) => ({ id: n.id, hash: (await n.applier!.state.hashAt(revision)).hash })));
+    if (new Set(hashes.map((h) => String(h.hash))).size > 1) {
+      throw new InvariantViolation('state-machine-safety', `the members' states differ at revision ${revision}: ${hashes.map((h) => `${h.id}=${String(h.hash)}`).join(', ')}`);
+    }
   }
 
   /** Done once every member of the committed configuration has applied the final value. */
@@ -474,7 +615,7 @@ export class Simulation {
   private propose(node: SimNode): void {
     const count = this.random.between(1, 3);
     const values = Array.from({ length: count }, () => `v${++this.proposalCounter}`);
-    const result = node.raft!.propose(values.map((v) => encoder.encode(v)));
+    const result = node.raft!.propose(values.map((v) => putBatch(`k${this.proposalCounter % WORKLOAD_KEYS}`, v)));
     this.stats.proposals += count;
     this.record(() => `client propose [${values.join(',')}] at ${node.id}: ${result.ok ? 'ok' : result.reason}`);
   }
@@ -510,13 +651,14 @@ export class Simulation {
     node.driver = undefined;
     node.log = undefined;
     node.incarnation++;
-    node.staged = undefined;
-    node.compactWanted = false;
+    node.crashing = true;
+    node.snapshots!.stopReceiving();
     // The write in flight fails and the old incarnation's Ready loop ends; the disk keeps what a power cut would.
     const stopped = driver.stop();
     for (const pending of node.fsyncs.splice(0)) pending.fail(new Error('crashed'));
     await stopped;
     node.disk = await node.disk!.crash();
+    node.crashing = false;
     this.stats.crashes++;
     this.record(() => `${node.id} crashed (what was not synced may be lost)`);
     this.queue.push(this.now + this.random.between(5, 60) * UNITS_PER_TICK, { kind: 'restart', node: node.index });
@@ -530,18 +672,20 @@ export class Simulation {
 
   private async start(node: SimNode): Promise<void> {
     const seed = (this.options.seed * 7919 + node.index * 104729 + node.incarnation * 31) | 0;
-    const store = await RaftLogStore.open(node.disk!.sublevel<Buffer, Buffer>('raft', BUFFERS));
-    const stored = await store.load();
-    // The state machine restarts from the snapshot the log kept, or from scratch.
-    const snapshotIndex = stored.snapshot.index;
-    const state = snapshotIndex === 0 ? INITIAL_STATE : node.snapshotStates.get(snapshotIndex);
-    if (state === undefined) throw new InvariantViolation('snapshot-state', `${node.id} restarted on a snapshot at ${snapshotIndex} whose state was never made durable`);
-    node.state = state;
-    node.appliedIndex = snapshotIndex;
+    const incarnation = node.incarnation;
+    const live = () => node.incarnation === incarnation;
+    // What a storage member does at start: the log, the address book and the state as the disk kept them.
+    node.recovering = true;
+    const { log, addresses, slots, state } = await openMemberStorage(node.disk!, new Map(this.ids.map((id) => [id, `addr-${id}`])), {});
+    node.recovering = false;
+    if (state.appliedIndex < log.snapshotMetadata().index) {
+      throw new InvariantViolation('snapshot-state', `${node.id} restarted on a snapshot at ${log.snapshotMetadata().index} with its state at ${state.appliedIndex}: the log dropped entries the state never kept`);
+    }
+    node.appliedIndex = state.appliedIndex;
+    node.state = this.stateAt(state.appliedIndex);
     node.started = true;
     const joining = !this.bootstrap.includes(node.id);
     const options: RaftOptions = { id: node.id, voters: this.bootstrap, joining, seed, applied: node.appliedIndex, ...this.raftTuning };
-    const log = new DurableLog(store, stored);
     const raft = this.createNode(options, log.coreView);
     // Each Ready is checked as the driver takes it.
     const ready = raft.ready.bind(raft);
@@ -553,11 +697,36 @@ export class Simulation {
     node.log = log;
     node.view = log.coreView;
     node.raft = raft;
-    node.driver = new ReadyDriver(raft, log, this.hooksFor(node, node.incarnation));
+    const fatal = (where: string, error: unknown): never => {
+      throw error instanceof InvariantViolation ? error : new InvariantViolation('storage-glue', `${node.id} ${where}: ${String(error)}`);
+    };
+    node.applier = new Applier(state, raft.confState(), new ProposalTracker(node.id, 1_000, 1), metrics(), { applyConfChange: async () => {}, applied: () => {}, fatal });
+    node.snapshots = new MemberSnapshots(
+      { cluster: SIM_CLUSTER, id: node.id, listen: `addr-${node.id}`, snapshotEntries: this.snapshotEntries, logTailEntries: this.logTailEntries, mvccLimits: {} },
+      raft,
+      log,
+      slots,
+      node.applier,
+      addresses,
+      NO_PEER_TRANSPORT,
+      metrics(),
+      {
+        schedule: () => {
+          if (live()) this.afterStep(node);
+        },
+        stopped: () => !live(),
+        snapshotTaken: () => {},
+        snapshotTransport: (report) => {
+          node.reportSnapshot = report;
+          return this.snapshotTransportFrom(node);
+        },
+        timers: this.timersFor(node, incarnation),
+      },
+    );
+    node.driver = new ReadyDriver(raft, log, this.hooksFor(node, incarnation));
     this.checker.nodeRestarted(node.id, log.coreView.initialState().commit);
     const durableLastIndex = log.lastIndex();
-    const incarnation = node.incarnation;
-    this.record(() => `${node.id} started (incarnation ${incarnation}, durable last index ${durableLastIndex})`);
+    this.record(() => `${node.id} started (incarnation ${incarnation}, applied ${state.appliedIndex}, durable last index ${durableLastIndex})`);
     const firstTick = this.now + this.random.between(1, UNITS_PER_TICK);
     this.queue.push(firstTick, { kind: 'tick', node: node.index, incarnation: node.incarnation });
     this.afterStep(node);
@@ -576,7 +745,7 @@ export class Simulation {
   private onFinalPropose(): void {
     const leader = this.currentLeader();
     if (leader !== undefined && !leader.state.hasFinal) {
-      leader.raft!.propose([encoder.encode(this.finalValue)]);
+      leader.raft!.propose([this.finalData]);
       this.record(() => `final proposal at leader ${leader.id}`);
       this.afterStep(leader);
     }
@@ -595,37 +764,17 @@ export class Simulation {
 
   // ---- snapshots and membership ---------------------------------------------------------------
 
-  /** A random live node snapshots its applied state and compacts its log behind it. */
+  /** A random live node snapshots its applied state and compacts its whole log behind it. */
   private onCompact(): void {
     if (this.quiet) return;
     const candidates = this.nodes.filter((n) => n.raft !== undefined);
     if (candidates.length > 0) {
       const node = this.random.pick(candidates);
-      node.compactWanted = true;
+      // Taken between Readies, as membership's requests are; a crash first leaves it untaken.
+      void node.snapshots!.request();
       node.driven = true;
-      node.driver!.schedule();
     }
     this.queue.push(this.now + this.random.between(5, 30) * UNITS_PER_TICK, { kind: 'compact' });
-  }
-
-  private async compact(node: SimNode): Promise<void> {
-    const log = node.log!;
-    const applied = node.appliedIndex;
-    if (applied <= log.snapshotMetadata().index || applied < log.firstIndex()) return;
-    // The application's state is durable before the log records a snapshot of it.
-    node.snapshotStates.set(applied, node.state);
-    const keep = this.random.pick([0, 0, 2, 10]);
-    // Between advance() and the next ready(), the core's configuration is the one at `applied`.
-    await snapshotApplied(log, applied, node.raft!.confState(), keep);
-    this.dropOlderSnapshotStates(node);
-    this.stats.compactions++;
-    this.record(() => `${node.id} snapshot at ${applied}, log compacted to ${log.firstIndex() - 1}`);
-  }
-
-  /** States of snapshots older than the log's are never started from again. */
-  private dropOlderSnapshotStates(node: SimNode): void {
-    const kept = node.log!.snapshotMetadata().index;
-    for (const index of node.snapshotStates.keys()) if (index < kept) node.snapshotStates.delete(index);
   }
 
   /** One membership change, as an operator would make it: add, promote, or remove. */
@@ -661,31 +810,27 @@ export class Simulation {
   // ---- plumbing ----------------------------------------------------------------------------
 
   private send(m: Message): void {
-    if (m.type === MessageType.Snap) {
-      this.sendSnapshot(m);
-      return;
-    }
     for (const delay of this.network.delaysFor(this.random)) {
       this.queue.push(this.now + delay, { kind: 'deliver', message: m });
     }
   }
 
-  /** The application streams its snapshot state along with the core's Snap message. */
-  private sendSnapshot(m: Message): void {
-    const sender = this.nodes[this.ids.indexOf(m.from)]!;
-    const metadata = sender.log!.snapshotMetadata();
-    const state = sender.snapshotStates.get(m.index);
-    if (state === undefined || metadata.index !== m.index || metadata.term !== m.logTerm) {
-      throw new InvariantViolation('snapshot-send', `${m.from} sent a snapshot at ${m.index} that its storage does not hold`);
-    }
-    this.stats.snapshotsSent++;
-    const delays = this.network.delaysFor(this.random);
-    if (delays.length === 0) {
-      this.reportSnapshot(m, false);
-      return;
-    }
-    // A stream takes longer than a message; it is never duplicated.
-    this.queue.push(this.now + delays[0]! + this.random.between(0, 5 * UNITS_PER_TICK), { kind: 'deliver', message: m, payload: state });
+  /** The snapshot transport of `sender`: the stream reaches the follower as one delivery, later. */
+  private snapshotTransportFrom(sender: SimNode): SnapshotTransport {
+    return {
+      send: (m: Message, _address: string | undefined, source: SnapshotSource) => {
+        this.stats.snapshotsSent++;
+        this.record(() => `${sender.id} streams ${describeMessage(m)}`);
+        const delays = this.network.delaysFor(this.random);
+        if (delays.length === 0) {
+          this.reportSnapshot(m, false);
+          return;
+        }
+        // A stream takes longer than a message; it is never duplicated.
+        this.queue.push(this.now + delays[0]! + this.random.between(0, 5 * UNITS_PER_TICK), { kind: 'deliver', message: m, chunks: chunksOf(m, source, this.options.glueDefect === 'snapshot-reads-live-state') });
+      },
+      close: () => {},
+    };
   }
 
   /** Observes the node after any input, checks invariants, and lets its Ready driver run. */
@@ -807,4 +952,52 @@ export function formatFailure(result: SimResult): string {
     ...result.recentEvents.map((e) => `  ${e}`),
     `replay: ${replayCommand(result)}`,
   ].join('\n');
+}
+
+/** A log batch of one put, as a writer proposes it. */
+function putBatch(key: string, value: string): Buffer {
+  const put = { requestPut: { key: Buffer.from(key), value: Buffer.from(value) } };
+  return Buffer.from(logBatchCodec.encode({ proposalId: Buffer.alloc(0), txns: [{ success: [put] }] }));
+}
+
+/** The simulator has no peer addresses to change. */
+const NO_PEER_TRANSPORT: PeerTransport = { send: () => {}, setPeers: () => {}, setIncarnation: () => {}, setKnownIncarnations: () => {} };
+
+/**
+ * The chunks the gRPC sender would stream (snapshot-sender.ts), small so a transfer takes many.
+ * The iterator opens now, as the sender's does, so the stream carries the state at the send.
+ */
+function chunksOf(message: Message, source: SnapshotSource, readsLiveState = false): AsyncIterable<SnapshotChunk__Output> {
+  const open = () => source.state.iterator({ keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  const opened = readsLiveState ? undefined : open();
+  async function* stream(): AsyncGenerator<SnapshotChunk__Output> {
+    const iterator = opened ?? open();
+    const chunk = (pairs: Array<{ key?: unknown; value?: unknown; more?: boolean }>, last: boolean): SnapshotChunk__Output => ({
+      cluster: '',
+      message: null,
+      addresses: {},
+      pairs: pairs.map((p) => ({ key: p.key as Buffer, value: p.value as Buffer, more: p.more ?? false })),
+      last,
+    });
+    try {
+      yield { ...chunk([], false), cluster: source.cluster, message: toWire(message) as SnapshotChunk__Output['message'], addresses: source.addresses };
+      const builder = new ChunkBuilder({ pairs: 16, bytes: 1024 });
+      for (let batch = await iterator.nextv(32); batch.length > 0; batch = await iterator.nextv(32)) {
+        for (const [key, value] of batch) for (const pairs of builder.add(key, value)) yield chunk(pairs, false);
+      }
+      yield chunk(builder.finish() ?? [], true);
+    } finally {
+      await iterator.close();
+    }
+  }
+  return stream();
+}
+
+/** Counts a transfer as streaming until its chunks run out or its receiver stops asking. */
+async function* staged(chunks: AsyncIterable<SnapshotChunk__Output>, streamed: () => void): AsyncGenerator<SnapshotChunk__Output> {
+  try {
+    yield* chunks;
+  } finally {
+    streamed();
+  }
 }
