@@ -4,6 +4,7 @@ import type { NodeId } from '../consensus/types.js';
 import type { Keyspace } from '../mvcc/keyspace.js';
 import type { MvccLimits } from '../mvcc/limits.js';
 import { log } from '../observability/log.js';
+import { REAL_TIMERS, type Timers } from './snapshot-receiver.js';
 import { SnapshotSender, type SnapshotTransport } from './snapshot-sender.js';
 
 // What a storage member takes from the world around it, so a test can run members in one process
@@ -19,6 +20,8 @@ export interface MemberEnvironment {
   snapshotTransport(report: (to: NodeId, ok: boolean) => void): SnapshotTransport;
   /** Calls `fn` every `ms` milliseconds until the returned stop is called. */
   every(ms: number, fn: () => void): () => void;
+  /** One-off timeouts of the member's own (a staged snapshot's wait for its install). */
+  timers: Timers;
   /** Limits of the MVCC state, on top of the defaults (limits.ts). */
   mvccLimits: Partial<MvccLimits>;
 }
@@ -40,5 +43,6 @@ export const PROCESS_ENVIRONMENT: MemberEnvironment = {
     const timer = setInterval(fn, ms);
     return () => clearInterval(timer);
   },
+  timers: REAL_TIMERS,
   mvccLimits: {},
 };

@@ -26,7 +26,7 @@ import { NodeRegistry } from './node-registry.js';
 import { ProposalTracker } from './proposal-tracker.js';
 import { ReadyDriver } from './ready-driver.js';
 import { MAX_ENTRY_BYTES } from './peer-limits.js';
-import { REAL_TIMERS, type ReceiveResult } from './snapshot-receiver.js';
+import type { ReceiveResult } from './snapshot-receiver.js';
 import { AutoCompactor } from './auto-compaction.js';
 import { Incarnations } from './incarnations.js';
 import { isLeaderReplication, PeerAdmission } from './peer-admission.js';
@@ -125,7 +125,7 @@ export class StorageMember {
         stopped: () => this.isStopped,
         snapshotTaken: () => this.proposeHistoryCompaction(this.autoCompactor.targetAtRevision(this.state.revision, this.state.compactRevision)),
         snapshotTransport: (report) => env.snapshotTransport(report),
-        timers: REAL_TIMERS,
+        timers: env.timers,
       },
     );
     this.membership = new Membership(

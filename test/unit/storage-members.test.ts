@@ -162,7 +162,7 @@ describe('storage members in one process', () => {
     expect(outcome.response?.succeeded).toBe(true);
     const follower = [...network.members.values()].find((m) => m !== first)!;
     expect(await valueOn(follower, 'k', false)).toBe('v1');
-    for (const member of network.members.values()) await eventually('the write applied everywhere', () => (member.revision >= outcome.revision ? true : undefined));
+    for (const member of network.members.values()) await eventually('the write applied everywhere', () => (member.revision >= Number(outcome.revision) ? true : undefined));
   });
 
   it('catch up a follower cut off while the log was compacted behind it, through a snapshot it installs', async () => {
@@ -171,7 +171,7 @@ describe('storage members in one process', () => {
     const behind = [...network.members.values()].find((m) => m !== first)!;
     network.isolate(behind.config.id);
     for (let i = 0; i < 60; i++) await first.append([txnRequest({ success: [putOp(`key-${i}`, `value-${i}`)] })]);
-    expect(first.describe().firstIndex).toBeGreaterThan(behind.describe().appliedIndex + 1);
+    expect(Number(first.describe().firstIndex)).toBeGreaterThan(Number(behind.describe().appliedIndex) + 1);
     network.heal(behind.config.id);
     await eventually('the snapshot installed', () => (behind.revision >= first.revision ? true : undefined));
     expect(await valueOn(behind, 'key-0', true)).toBe('value-0');
