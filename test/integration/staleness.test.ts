@@ -42,8 +42,8 @@ describe('bounded staleness', () => {
     const members = (await client.status()).members.filter((m) => m.role === 'storage');
     const follower = cluster.topology.storage.find((s) => s.id === members.find((m) => !m.leader)!.id)!;
     const others = cluster.topology.storage.filter((s) => s.id !== follower.id);
-    const served = await eventually(10_000, () => staleRead(follower.listen));
-    expect(served.value.kvs[0].value.toString()).toBe('v');
+    // The follower learns the write is committed with the leader's next message: wait for it.
+    await eventually(10_000, async () => expect((await staleRead(follower.listen)).kvs[0]?.value.toString()).toBe('v'));
 
     for (const other of others) await cluster.signal(other.id, 'SIGSTOP');
     try {
