@@ -114,8 +114,8 @@ describe('the node cache of latest values', () => {
   it('sends reads with a staleness bound to storage, which checks it', async () => {
     await writer.put('cached/bounded', 'v');
     const before = (await lookups(cluster.topology.readers[0]!.metrics)).bypass;
-    // Within its bound the member may answer from before the write (it may still be catching up
-    // after the pause above), so the write shows up eventually, not necessarily on the first read.
+    // Within its bound a member may answer from before the write (a follower learns the write is
+    // committed only with the leader's next message), so wait for the write to show.
     await eventually(10_000, async () => {
       const answer = await reader.range('cached/bounded', { consistency: 'stale', maxStalenessMs: 5_000 });
       expect(answer.kvs[0]?.value.toString()).toBe('v');
